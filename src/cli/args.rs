@@ -1,0 +1,87 @@
+//! The whole command-line surface, in one place.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// jixiao（绩效）：把部门整体预算绩效目标申报的 TOML 文件排成正式的申报表 PDF。
+///
+/// Turns a department's budget-performance declaration (one TOML file) into the official
+/// 部门整体预算绩效目标申报表 as a PDF. Works offline: fonts and template are built in.
+#[derive(Debug, Parser)]
+#[command(name = "jixiao", version, about, long_about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 生成申报表 PDF / render a declaration to PDF.
+    ///
+    /// The PDF is written next to the input (decl.toml → decl.pdf) unless -o is given.
+    /// It is written to a temporary file first and renamed when complete: on any error
+    /// no PDF is left behind. Exit code 0 on success, 1 on error.
+    Render(RenderArgs),
+    /// 输出模板所用的数据（JSON）/ print the data a template receives, as JSON.
+    ///
+    /// Useful when writing a custom template: save it as data.json in the template
+    /// directory to preview the template with the plain typst CLI.
+    Data(DataArgs),
+    /// 导出内置模板以便修改 / copy the built-in template into a directory to customise it.
+    Template(TemplateArgs),
+}
+
+/// Options shared by every command that lays out a form.
+#[derive(Debug, clap::Args)]
+pub struct LayoutArgs {
+    /// 使用自定义模板目录（含 form.toml 与 main.typ） / use the template in DIR
+    /// instead of the built-in one.
+    #[arg(long, value_name = "DIR")]
+    pub template: Option<PathBuf>,
+
+    /// 额外字体目录（可多次给出），供自定义模板使用 / add the fonts in DIR (repeatable);
+    /// a custom template may name them. The bundled Noto CJK SC fonts are always there.
+    #[arg(long = "font-dir", value_name = "DIR")]
+    pub font_dirs: Vec<PathBuf>,
+}
+
+/// `jixiao render`
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// 申报文件 / the declaration (TOML).
+    #[arg(value_name = "DECL.toml")]
+    pub input: PathBuf,
+
+    /// 输出 PDF 路径（默认与输入同名同目录） / where to write the PDF (default: next
+    /// to the input, same name, .pdf).
+    #[arg(short, long, value_name = "OUT.pdf")]
+    pub output: Option<PathBuf>,
+
+    /// Template and fonts.
+    #[command(flatten)]
+    pub layout: LayoutArgs,
+}
+
+/// `jixiao data`
+#[derive(Debug, clap::Args)]
+pub struct DataArgs {
+    /// 申报文件 / the declaration (TOML).
+    #[arg(value_name = "DECL.toml")]
+    pub input: PathBuf,
+
+    /// 使用自定义模板的 form.toml / arrange the data for the template in DIR.
+    #[arg(long, value_name = "DIR")]
+    pub template: Option<PathBuf>,
+}
+
+/// `jixiao template`
+#[derive(Debug, clap::Args)]
+pub struct TemplateArgs {
+    /// 目标目录（须不存在或为空） / directory to write the template into (must not
+    /// exist or be empty).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}

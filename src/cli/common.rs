@@ -1,0 +1,79 @@
+//! What the subcommands share: reading a declaration, building a renderer, reporting.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::Arc;
+
+use jixiao::diag::render_all;
+use jixiao::{Declaration, Diagnostic, FontSet, Renderer, Template};
+
+use super::args::LayoutArgs;
+
+/// A command that failed: the diagnostics to print.
+pub struct Failure(pub Vec<Diagnostic>);
+
+impl Failure {
+    /// Prints the diagnostics to stderr.
+    pub fn print(&self) {
+        eprintln!("{}", render_all(&self.0, std::io::stderr().is_terminal()));
+    }
+}
+
+impl From<Diagnostic> for Failure {
+    fn from(d: Diagnostic) -> Self {
+        Failure(vec![d])
+    }
+}
+
+/// Prints warnings to stderr.
+pub fn print_warnings(warnings: &[Diagnostic]) {
+    if !warnings.is_empty() {
+        eprintln!("{}", render_all(warnings, std::io::stderr().is_terminal()));
+    }
+}
+
+/// A declaration read from disk, with its text kept for diagnostics.
+pub struct Loaded {
+    /// The parsed declaration.
+    pub declaration: Declaration,
+}
+
+/// Reads and parses the declaration at `path`. A UTF-8 byte-order mark is fine; any
+/// other encoding problem is an error naming the byte offset.
+pub fn load_declaration(path: &Path) -> Result<Loaded, Failure> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error(format!("无法读取申报文件 {shown} / cannot read the declaration: {e}"))
+    })?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        Diagnostic::error(format!(
+            "申报文件 {shown} 不是 UTF-8 编码（第 {} 字节处） / not UTF-8 (at byte {})",
+            e.valid_up_to(),
+            e.valid_up_to()
+        ))
+        .with_help("请用 UTF-8 编码保存文件 / save the file as UTF-8")
+    })?;
+    let source: Arc<str> = Arc::from(text);
+    let declaration = Declaration::from_toml(&source).map_err(|e| {
+        Diagnostic::error(format!("申报文件有误 / invalid declaration: {}", e.message.trim_end()))
+            .at(shown.clone(), source.clone(), e.span.clone())
+    })?;
+    Ok(Loaded { declaration })
+}
+
+/// Loads the template named by `dir`, or the built-in one.
+pub fn load_template(dir: Option<&Path>) -> Result<Template, Failure> {
+    match dir {
+        None => Ok(Template::builtin()),
+        Some(dir) => Template::load(dir).map_err(|e| Failure::from(Diagnostic::error(e.to_string()))),
+    }
+}
+
+/// Builds a renderer for the template and fonts the user asked for.
+pub fn renderer(layout: &LayoutArgs) -> Result<Renderer, Failure> {
+    let template = load_template(layout.template.as_deref())?;
+    let fonts = FontSet::with_dirs(&layout.font_dirs)
+        .map_err(|e| Failure::from(Diagnostic::error(e.to_string())))?;
+    Renderer::new(template, fonts).map_err(|e| Failure(e.diagnostics()))
+}

@@ -1,0 +1,28 @@
+//! The `jixiao` command line: argument parsing and one module per subcommand.
+
+pub mod args;
+mod common;
+mod data;
+mod render;
+mod template;
+
+use std::process::ExitCode;
+
+pub use args::Cli;
+use args::Command;
+
+/// Runs a parsed command line and returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Render(args) => render::run(args),
+        Command::Data(args) => data::run(args),
+        Command::Template(args) => template::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            failure.print();
+            ExitCode::from(1)
+        }
+    }
+}

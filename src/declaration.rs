@@ -1,0 +1,338 @@
+//! The declaration: what a department fills in, one TOML file per form.
+//!
+//! Every key is short English snake_case; `samples/` shows the Chinese form label beside
+//! each. Unknown keys are errors, so a typo never silently drops a field.
+
+use std::fmt;
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+use crate::amount::Amount;
+
+/// One 部门整体预算绩效目标申报表.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Declaration {
+    /// 部门名称 — the department's name.
+    pub department: String,
+    /// 预算年度 — the budget year the form declares.
+    pub year: i32,
+    /// 预算整体情况 — the eight budget amounts, in 万元.
+    #[serde(default)]
+    pub budget: Budget,
+    /// 总体绩效目标 — one or more paragraphs.
+    #[serde(default)]
+    pub goal: Paragraphs,
+    /// 年度重点工作任务 — key tasks, grouped under their 名称.
+    #[serde(default)]
+    pub tasks: Vec<TaskGroup>,
+    /// 其他需完成的任务（可选填） — other tasks, optional free text.
+    #[serde(default)]
+    pub other_tasks: Paragraphs,
+    /// 绩效指标 — one entry per 三级指标, naming its 一级 and 二级.
+    #[serde(default)]
+    pub indicators: Vec<Indicator>,
+}
+
+/// 预算整体情况: the eight amounts of the budget block, in 万元. An amount left out
+/// prints blank (not `0.00`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    /// 部门预算支出 · 基本支出
+    pub basic: Option<Amount>,
+    /// 部门预算支出 · 项目支出
+    pub project: Option<Amount>,
+    /// 事业发展性支出 · 财政专项资金
+    pub special_fund: Option<Amount>,
+    /// 事业发展性支出 · 其他事业发展性支出
+    pub other_development: Option<Amount>,
+    /// 收入来源 · 财政拨款
+    pub appropriation: Option<Amount>,
+    /// 收入来源 · 其他资金
+    pub other_funds: Option<Amount>,
+    /// 按预算级次划分 · 市本级使用资金
+    pub city_level: Option<Amount>,
+    /// 按预算级次划分 · 拟用于对下转移支付资金
+    pub transfer: Option<Amount>,
+}
+
+/// A 名称 group of 年度重点工作任务 and its rows.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskGroup {
+    /// 名称 — the group's name, printed merged down its rows (may be empty in form
+    /// variants whose tasks have no group names).
+    #[serde(default)]
+    pub name: String,
+    /// The rows of the group.
+    #[serde(default)]
+    pub rows: Vec<TaskRow>,
+}
+
+/// One row of 年度重点工作任务.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskRow {
+    /// 主要实施内容
+    #[serde(default)]
+    pub content: Paragraphs,
+    /// 拟投入的资金（万元）
+    pub amount: Option<Amount>,
+    /// 期望达到的目标（概述）
+    #[serde(default)]
+    pub target: Paragraphs,
+}
+
+/// One 三级指标 with its place in the indicator tree.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    /// 一级指标, e.g. 产出指标
+    pub level1: String,
+    /// 二级指标, e.g. 数量指标
+    pub level2: String,
+    /// 三级指标 — the indicator itself.
+    pub name: String,
+    /// 实施周期指标值
+    #[serde(default)]
+    pub period_value: String,
+    /// 年度指标值
+    #[serde(default)]
+    pub annual_value: String,
+}
+
+/// Free text of one or more paragraphs. In TOML it is a string, where a blank line
+/// separates paragraphs, or an array of strings, one paragraph each.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Paragraphs(pub Vec<String>);
+
+impl Paragraphs {
+    /// The paragraphs with whitespace normalised (see [`crate::text::paragraphs`]);
+    /// empty paragraphs are dropped.
+    pub fn normalised(&self) -> Vec<String> {
+        self.0.iter().flat_map(|p| crate::text::paragraphs(p)).collect()
+    }
+
+    /// Whether there is no visible text at all.
+    pub fn is_blank(&self) -> bool {
+        self.0.iter().all(|p| p.trim().is_empty())
+    }
+}
+
+impl From<&str> for Paragraphs {
+    fn from(text: &str) -> Self {
+        Paragraphs(vec![text.to_owned()])
+    }
+}
+
+impl<'de> Deserialize<'de> for Paragraphs {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged, expecting = "a string, or an array of strings (one per paragraph)")]
+        enum Raw {
+            One(String),
+            Many(Vec<String>),
+        }
+        Ok(match Raw::deserialize(deserializer)? {
+            Raw::One(s) => Paragraphs(vec![s]),
+            Raw::Many(v) => Paragraphs(v),
+        })
+    }
+}
+
+/// A declaration that could not be read: the TOML is malformed or does not fit the
+/// declaration's shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// What is wrong, as the TOML parser or the declaration model says it.
+    pub message: String,
+    /// The byte range in the source the problem is at, when known.
+    pub span: Option<Range<usize>>,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message.trim_end())
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+impl Declaration {
+    /// Parses a declaration from TOML text.
+    ///
+    /// Amounts written as TOML floats are taken from their literal text in the source,
+    /// never through `f64`, so `0.1` is exactly 0.1 and long decimals keep every digit.
+    pub fn from_toml(source: &str) -> Result<Declaration, ParseError> {
+        let mut root = DeTable::parse(source).map_err(|e| ParseError {
+            message: e.message().to_owned(),
+            span: e.span(),
+        })?;
+        floats_to_literal_strings(root.get_mut());
+        let deserializer = toml::de::Deserializer::from(root);
+        Declaration::deserialize(deserializer).map_err(|e| ParseError {
+            message: e.message().to_owned(),
+            span: e.span(),
+        })
+    }
+
+    /// Iterates over every amount of the declaration with its key path, in form order.
+    pub fn amounts(&self) -> Vec<(String, Option<Amount>)> {
+        let b = &self.budget;
+        let mut out = vec![
+            ("budget.basic".to_owned(), b.basic),
+            ("budget.project".to_owned(), b.project),
+            ("budget.appropriation".to_owned(), b.appropriation),
+            ("budget.other_funds".to_owned(), b.other_funds),
+            ("budget.special_fund".to_owned(), b.special_fund),
+            ("budget.city_level".to_owned(), b.city_level),
+            ("budget.other_development".to_owned(), b.other_development),
+            ("budget.transfer".to_owned(), b.transfer),
+        ];
+        for (g, group) in self.tasks.iter().enumerate() {
+            for (r, row) in group.rows.iter().enumerate() {
+                out.push((format!("tasks[{g}].rows[{r}].amount"), row.amount));
+            }
+        }
+        out
+    }
+}
+
+/// A piece of text the user wrote: its key path, the form label it fills, and the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextField<'a> {
+    /// Key path in the declaration, e.g. `tasks[0].rows[1].content`.
+    pub path: String,
+    /// The label on the form, e.g. `年度重点工作任务 · 主要实施内容`.
+    pub label: &'static str,
+    /// The text as written.
+    pub text: &'a str,
+}
+
+impl Declaration {
+    /// Every text the user wrote, in form order, with its key path and form label.
+    pub fn text_fields(&self) -> Vec<TextField<'_>> {
+        let mut out = Vec::new();
+        fn push<'a>(out: &mut Vec<TextField<'a>>, path: String, label: &'static str, text: &'a str) {
+            out.push(TextField { path, label, text });
+        }
+        push(&mut out, "department".into(), "部门名称", &self.department);
+        for (i, p) in self.goal.0.iter().enumerate() {
+            push(&mut out, paragraph_path("goal", i, self.goal.0.len()), "总体绩效目标", p);
+        }
+        for (g, group) in self.tasks.iter().enumerate() {
+            push(&mut out, format!("tasks[{g}].name"), "年度重点工作任务 · 名称", &group.name);
+            for (r, row) in group.rows.iter().enumerate() {
+                let base = format!("tasks[{g}].rows[{r}]");
+                for (i, p) in row.content.0.iter().enumerate() {
+                    let path = paragraph_path(&format!("{base}.content"), i, row.content.0.len());
+                    push(&mut out, path, "年度重点工作任务 · 主要实施内容", p);
+                }
+                for (i, p) in row.target.0.iter().enumerate() {
+                    let path = paragraph_path(&format!("{base}.target"), i, row.target.0.len());
+                    push(&mut out, path, "年度重点工作任务 · 期望达到的目标（概述）", p);
+                }
+            }
+        }
+        for (i, p) in self.other_tasks.0.iter().enumerate() {
+            push(&mut out, paragraph_path("other_tasks", i, self.other_tasks.0.len()), "其他需完成的任务（可选填）", p);
+        }
+        for (i, ind) in self.indicators.iter().enumerate() {
+            push(&mut out, format!("indicators[{i}].level1"), "绩效指标 · 一级指标", &ind.level1);
+            push(&mut out, format!("indicators[{i}].level2"), "绩效指标 · 二级指标", &ind.level2);
+            push(&mut out, format!("indicators[{i}].name"), "绩效指标 · 三级指标", &ind.name);
+            push(&mut out, format!("indicators[{i}].period_value"), "绩效指标 · 实施周期指标值", &ind.period_value);
+            push(&mut out, format!("indicators[{i}].annual_value"), "绩效指标 · 年度指标值", &ind.annual_value);
+        }
+        out
+    }
+}
+
+/// `goal` for a single string, `goal[1]` for the second of an array of paragraphs.
+fn paragraph_path(base: &str, index: usize, count: usize) -> String {
+    if count == 1 {
+        base.to_owned()
+    } else {
+        format!("{base}[{index}]")
+    }
+}
+
+/// Replaces every TOML float in the tree by a string holding its literal text, so that
+/// [`Amount`] parses the exact decimal the clerk typed.
+fn floats_to_literal_strings(table: &mut DeTable<'_>) {
+    for (_, value) in table.iter_mut() {
+        rewrite_value(value.get_mut());
+    }
+}
+
+fn rewrite_value(value: &mut DeValue<'_>) {
+    match value {
+        DeValue::Float(f) => {
+            let literal = f.as_str().to_owned();
+            *value = DeValue::String(literal.into());
+        }
+        DeValue::Table(t) => floats_to_literal_strings(t),
+        DeValue::Array(items) => {
+            for item in items.iter_mut() {
+                rewrite_value(Spanned::get_mut(item));
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+department = "测试部门"
+year = 2025
+[budget]
+basic = 0.1
+project = "13,078.68"
+appropriation = 12345678901234.123456789
+"#;
+
+    #[test]
+    fn float_amounts_are_read_from_their_literal_text() {
+        let d = Declaration::from_toml(MINIMAL).expect("valid");
+        assert_eq!(d.budget.basic.map(|a| a.value().to_string()), Some("0.1".into()));
+        assert_eq!(
+            d.budget.appropriation.map(|a| a.value().to_string()),
+            Some("12345678901234.123456789".into())
+        );
+        assert_eq!(d.budget.project.map(|a| a.to_form_string()), Some("13,078.68".into()));
+        assert_eq!(d.budget.transfer, None);
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_a_span() {
+        let src = "department = \"x\"\nyear = 2025\n[budget]\nbasik = 1\n";
+        let err = Declaration::from_toml(src).expect_err("typo must fail");
+        assert!(err.message.contains("basik"), "{err}");
+        let span = err.span.expect("span");
+        assert_eq!(&src[span], "basik");
+    }
+
+    #[test]
+    fn missing_department_is_an_error() {
+        let err = Declaration::from_toml("year = 2025").expect_err("must fail");
+        assert!(err.message.contains("department"), "{err}");
+    }
+
+    #[test]
+    fn paragraphs_accept_a_string_or_an_array() {
+        let d = Declaration::from_toml(
+            "department = \"x\"\nyear = 2025\ngoal = [\"一\", \"二\"]\nother_tasks = \"甲\\n\\n乙\"",
+        )
+        .expect("valid");
+        assert_eq!(d.goal.normalised(), vec!["一", "二"]);
+        assert_eq!(d.other_tasks.normalised(), vec!["甲", "乙"]);
+    }
+}

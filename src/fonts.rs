@@ -1,0 +1,157 @@
+//! Fonts: the bundled Noto CJK SC faces, compiled into the binary, plus any fonts the
+//! user adds with `--font-dir`.
+//!
+//! The bundled bytes are `'static` and parsed once per process, so every document of a
+//! batch shares the same [`Font`] values (and Typst's caches stay warm).
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use typst::foundations::Bytes;
+use typst::text::{Font, FontBook};
+
+/// The bundled font collections: file name and bytes.
+const BUNDLED: [(&str, &[u8]); 4] = [
+    ("NotoSerifCJK-Regular.ttc", include_bytes!("../fonts/NotoSerifCJK-Regular.ttc")),
+    ("NotoSerifCJK-Bold.ttc", include_bytes!("../fonts/NotoSerifCJK-Bold.ttc")),
+    ("NotoSansCJK-Regular.ttc", include_bytes!("../fonts/NotoSansCJK-Regular.ttc")),
+    ("NotoSansCJK-Bold.ttc", include_bytes!("../fonts/NotoSansCJK-Bold.ttc")),
+];
+
+/// Index of the Simplified Chinese face in each Noto CJK collection.
+const SC_FACE_INDEX: u32 = 2;
+
+/// The bundled Simplified Chinese faces, parsed once per process.
+pub fn bundled() -> &'static [Font] {
+    static FONTS: OnceLock<Vec<Font>> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        BUNDLED
+            .iter()
+            .filter_map(|(_, data)| sc_face(Bytes::new(*data)))
+            .collect()
+    })
+}
+
+/// The SC face of a Noto CJK collection: index 2 in Debian's files; if a future file
+/// orders its faces differently, the face whose family ends in "SC" is searched for.
+fn sc_face(bytes: Bytes) -> Option<Font> {
+    let is_sc = |f: &Font| f.info().family.ends_with(" SC");
+    Font::new(bytes.clone(), SC_FACE_INDEX)
+        .filter(is_sc)
+        .or_else(|| Font::iter(bytes).find(is_sc))
+}
+
+/// A font file in `--font-dir` that could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum FontDirError {
+    /// The directory itself could not be read.
+    #[error("无法读取字体目录 {path} / cannot read font directory: {source}")]
+    Read {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The directory holds no font jixiao can read.
+    #[error("字体目录 {0} 中没有可用的字体文件（.ttf .otf .ttc .otc） / no usable font files in the directory")]
+    Empty(PathBuf),
+}
+
+/// Loads every face of every font file (`.ttf`, `.otf`, `.ttc`, `.otc`) under `dir`,
+/// recursively, in a stable (sorted) order.
+pub fn load_dir(dir: &Path) -> Result<Vec<Font>, FontDirError> {
+    let mut paths = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+        let entry = entry.map_err(|e| FontDirError::Read {
+            path: dir.to_owned(),
+            source: e.into(),
+        })?;
+        let is_font = entry.path().extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc" | "otc")
+        });
+        if entry.file_type().is_file() && is_font {
+            paths.push(entry.into_path());
+        }
+    }
+    let mut fonts = Vec::new();
+    for path in paths {
+        let data = std::fs::read(&path).map_err(|source| FontDirError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        fonts.extend(Font::iter(Bytes::new(data)));
+    }
+    if fonts.is_empty() {
+        return Err(FontDirError::Empty(dir.to_owned()));
+    }
+    Ok(fonts)
+}
+
+/// A set of fonts a document can use: the bundled faces first, then the user's.
+#[derive(Clone)]
+pub struct FontSet {
+    fonts: Vec<Font>,
+}
+
+impl FontSet {
+    /// The bundled faces only.
+    pub fn bundled() -> Self {
+        FontSet { fonts: bundled().to_vec() }
+    }
+
+    /// The bundled faces plus every font under each of `dirs`.
+    pub fn with_dirs(dirs: &[PathBuf]) -> Result<Self, FontDirError> {
+        let mut set = FontSet::bundled();
+        for dir in dirs {
+            set.fonts.extend(load_dir(dir)?);
+        }
+        Ok(set)
+    }
+
+    /// The fonts, in the order Typst indexes them.
+    pub fn fonts(&self) -> &[Font] {
+        &self.fonts
+    }
+
+    /// The font book Typst selects fonts from.
+    pub fn book(&self) -> FontBook {
+        FontBook::from_fonts(&self.fonts)
+    }
+
+    /// Whether any font in the set has a glyph for `c`.
+    pub fn covers(&self, c: char) -> bool {
+        self.fonts.iter().any(|f| f.info().coverage.contains(c as u32))
+    }
+
+    /// The family names in the set, deduplicated, for `jixiao fonts`-style listings.
+    pub fn families(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.fonts.iter().map(|f| f.info().family.clone()).collect();
+        names.dedup();
+        names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundles_the_four_sc_faces() {
+        let fonts = bundled();
+        assert_eq!(fonts.len(), 4);
+        let families: Vec<_> = fonts.iter().map(|f| f.info().family.as_str()).collect();
+        assert_eq!(
+            families,
+            ["Noto Serif CJK SC", "Noto Serif CJK SC", "Noto Sans CJK SC", "Noto Sans CJK SC"]
+        );
+    }
+
+    #[test]
+    fn bundled_fonts_cover_the_form_characters() {
+        let set = FontSet::bundled();
+        for c in "部门整体预算绩效目标申报表≥≤％%（）“”、；6,686.98ABCxyz·—".chars() {
+            assert!(set.covers(c), "{c} U+{:04X}", c as u32);
+        }
+        assert!(!set.covers('\u{E000}'), "private use area is not covered");
+    }
+}

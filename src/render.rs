@@ -1,0 +1,178 @@
+//! The render pipeline: declaration → template data → Typst layout → PDF bytes.
+//!
+//! A [`Renderer`] holds what every document shares (template, fonts, Typst library), so
+//! a batch builds it once and renders many declarations with it.
+
+use std::sync::Arc;
+
+use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
+use typst::foundations::{Bytes, Smart};
+use typst::WorldExt;
+use typst_layout::PagedDocument;
+use typst_pdf::PdfOptions;
+
+use crate::declaration::Declaration;
+use crate::diag::{Diagnostic, Severity};
+use crate::fonts::FontSet;
+use crate::form_data::FormData;
+use crate::glyphs::{missing_glyphs, MissingGlyph};
+use crate::template::Template;
+use crate::world::{DocumentWorld, Workspace};
+
+/// The `creator` written into every PDF: pinned to jixiao's version.
+pub const CREATOR: &str = concat!("jixiao ", env!("CARGO_PKG_VERSION"));
+
+/// Renders declarations with one template and one set of fonts.
+pub struct Renderer {
+    workspace: Workspace,
+}
+
+/// A laid-out form: the pages as Typst laid them out, and the warnings it gave.
+pub struct Laid {
+    /// The laid-out document.
+    pub document: PagedDocument,
+    /// Typst's warnings (e.g. from a custom template).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A rendered form.
+pub struct Rendered {
+    /// The PDF file's bytes.
+    pub pdf: Vec<u8>,
+    /// How many pages it has.
+    pub pages: usize,
+    /// Warnings met on the way; the PDF is still good.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Why a form could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// Characters no available font can print.
+    #[error("{}", render_missing(.0))]
+    MissingGlyphs(Vec<MissingGlyph>),
+    /// The template failed to compile or export: Typst's errors, with file and line.
+    #[error("{}", crate::diag::render_all(.0, false))]
+    Template(Vec<Diagnostic>),
+}
+
+impl RenderError {
+    /// The problems as diagnostics.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        match self {
+            RenderError::MissingGlyphs(missing) => missing.iter().map(MissingGlyph::to_diagnostic).collect(),
+            RenderError::Template(diags) => diags.clone(),
+        }
+    }
+}
+
+fn render_missing(missing: &[MissingGlyph]) -> String {
+    missing
+        .iter()
+        .map(|m| m.to_diagnostic().render(false))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl Renderer {
+    /// A renderer with `template` and `fonts`.
+    pub fn new(template: Template, fonts: FontSet) -> Result<Renderer, RenderError> {
+        let workspace = Workspace::new(template, fonts)
+            .map_err(|e| RenderError::Template(vec![Diagnostic::error(e)]))?;
+        Ok(Renderer { workspace })
+    }
+
+    /// A renderer with the built-in template and the bundled fonts.
+    pub fn builtin() -> Renderer {
+        let workspace = Workspace::new(Template::builtin(), FontSet::bundled())
+            .unwrap_or_else(|e| panic!("the built-in template is broken: {e}"));
+        Renderer { workspace }
+    }
+
+    /// The template this renderer uses.
+    pub fn template(&self) -> &Template {
+        self.workspace.template()
+    }
+
+    /// The data the template receives for `decl`.
+    pub fn form_data(&self, decl: &Declaration) -> FormData {
+        FormData::new(decl, &self.workspace.template().manifest)
+    }
+
+    /// Lays out `decl` without exporting it: for tests and previews.
+    pub fn layout(&self, decl: &Declaration) -> Result<Laid, RenderError> {
+        let missing = missing_glyphs(decl, self.workspace.fonts());
+        if !missing.is_empty() {
+            return Err(RenderError::MissingGlyphs(missing));
+        }
+        let data = Bytes::new(self.form_data(decl).to_json());
+        let world = self.workspace.document(data, None);
+        let result = typst::compile::<PagedDocument>(&world);
+        let warnings = self.convert(&world, &result.warnings);
+        match result.output {
+            Ok(document) => Ok(Laid { document, warnings }),
+            Err(errors) => {
+                let mut diags = self.convert(&world, &errors);
+                diags.extend(warnings);
+                Err(RenderError::Template(diags))
+            }
+        }
+    }
+
+    /// Renders `decl` to PDF bytes.
+    pub fn render(&self, decl: &Declaration) -> Result<Rendered, RenderError> {
+        let laid = self.layout(decl)?;
+        let options = PdfOptions {
+            creator: Smart::Custom(Some(CREATOR.to_owned())),
+            ..PdfOptions::default()
+        };
+        let pdf = typst_pdf::pdf(&laid.document, &options).map_err(|errors| {
+            let data = Bytes::new(self.form_data(decl).to_json());
+            let world = self.workspace.document(data, None);
+            RenderError::Template(self.convert(&world, &errors))
+        })?;
+        Ok(Rendered { pdf, pages: laid.document.pages().len(), warnings: laid.warnings })
+    }
+
+    /// Turns Typst's diagnostics into ours, with the template file, line and source.
+    fn convert(&self, world: &DocumentWorld<'_>, diags: &[SourceDiagnostic]) -> Vec<Diagnostic> {
+        diags
+            .iter()
+            .map(|d| {
+                let severity = match d.severity {
+                    TypstSeverity::Error => Severity::Error,
+                    TypstSeverity::Warning => Severity::Warning,
+                };
+                let mut diag = Diagnostic::new(severity, format!("模板 / template: {}", d.message));
+                if let Some(id) = d.span.id() {
+                    let path = self.workspace.display_path(id);
+                    let source = typst::World::source(world, id).ok();
+                    match source {
+                        Some(source) => {
+                            let text: Arc<str> = Arc::from(source.text());
+                            diag = diag.at(path, text, world.range(d.span));
+                        }
+                        None => diag.path = Some(path),
+                    }
+                }
+                for hint in &d.hints {
+                    diag = diag.with_help(hint.v.to_string());
+                }
+                for point in &d.trace {
+                    let at = point
+                        .span
+                        .id()
+                        .zip(world.range(point.span))
+                        .and_then(|(id, range)| {
+                            let source = typst::World::source(world, id).ok()?;
+                            let line = source.lines().byte_to_line(range.start)? + 1;
+                            Some(format!(" ({}:{line})", self.workspace.display_path(id)))
+                        })
+                        .unwrap_or_default();
+                    diag = diag.with_help(format!("{}{at}", point.v));
+                }
+                diag
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,162 @@
+//! The Typst `World` a form is compiled in: the template's files, the bundled (and the
+//! user's) fonts, and the declaration served as `/data.json` — nothing else. No file
+//! outside the template, no package download, no network, no clock.
+
+use std::collections::HashMap;
+
+use typst::diag::{FileError, FileResult, PackageError};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+
+use crate::fonts::FontSet;
+use crate::template::{Template, DATA_PATH};
+
+/// Everything that stays the same from one document to the next: the library, the
+/// fonts and the template's parsed sources. Build it once, render many documents.
+pub struct Workspace {
+    /// Typst's standard library, shared by every document.
+    library: LazyHash<Library>,
+    /// The font book Typst selects from (bundled faces first, then the user's).
+    book: LazyHash<FontBook>,
+    /// The fonts, by the index the book refers to.
+    fonts: FontSet,
+    /// The template the documents are laid out with.
+    template: Template,
+    /// Parsed Typst sources of the template, by file id, so every document reuses them.
+    sources: HashMap<FileId, Source>,
+    /// Every file of the template, by file id.
+    files: HashMap<FileId, Bytes>,
+    /// The template's main file.
+    main: FileId,
+    /// The id `/data.json` is served under.
+    data: FileId,
+}
+
+/// Interns a project path. Template paths are few and fixed for the whole process, so
+/// the global pool of file ids does not grow with the number of documents.
+fn project_file(vpath: &str) -> Option<FileId> {
+    VirtualPath::new(vpath)
+        .ok()
+        .map(|v| RootedPath::new(VirtualRoot::Project, v).intern())
+}
+
+impl Workspace {
+    /// Prepares a workspace for `template` with `fonts`.
+    pub fn new(template: Template, fonts: FontSet) -> Result<Workspace, String> {
+        let mut files = HashMap::new();
+        let mut sources = HashMap::new();
+        for (vpath, bytes) in &template.files {
+            let id = project_file(vpath).ok_or_else(|| format!("invalid template path {vpath}"))?;
+            if vpath.ends_with(".typ") {
+                if let Ok(text) = std::str::from_utf8(bytes) {
+                    sources.insert(id, Source::new(id, text.to_owned()));
+                }
+            }
+            files.insert(id, bytes.clone());
+        }
+        let main = project_file(&template.main_path())
+            .ok_or_else(|| format!("invalid main path {}", template.main_path()))?;
+        let data = project_file(DATA_PATH).ok_or("invalid data path")?;
+        Ok(Workspace {
+            library: LazyHash::new(Library::builder().build()),
+            book: LazyHash::new(fonts.book()),
+            fonts,
+            template,
+            sources,
+            files,
+            main,
+            data,
+        })
+    }
+
+    /// The template this workspace lays out with.
+    pub fn template(&self) -> &Template {
+        &self.template
+    }
+
+    /// The fonts available to documents.
+    pub fn fonts(&self) -> &FontSet {
+        &self.fonts
+    }
+
+    /// A world for one document whose data is `data` (the JSON of
+    /// [`crate::form_data::FormData`]) and whose `today()` is `today`.
+    pub fn document(&self, data: Bytes, today: Option<Datetime>) -> DocumentWorld<'_> {
+        DocumentWorld { workspace: self, data, today }
+    }
+
+    /// The path of a file id, as a user would recognise it (for diagnostics).
+    pub fn display_path(&self, id: FileId) -> String {
+        let vpath = id.get().vpath().get_with_slash().to_string();
+        if id == self.data {
+            return "data.json (申报数据 / declaration data)".to_owned();
+        }
+        self.template.display_path(&vpath)
+    }
+}
+
+/// The world of one document: the shared workspace plus this document's data.
+pub struct DocumentWorld<'a> {
+    workspace: &'a Workspace,
+    data: Bytes,
+    today: Option<Datetime>,
+}
+
+impl DocumentWorld<'_> {
+    fn check_root(id: FileId) -> FileResult<()> {
+        match id.get().root() {
+            VirtualRoot::Project => Ok(()),
+            VirtualRoot::Package(spec) => Err(FileError::Package(PackageError::Other(Some(
+                format!("jixiao 模板不能使用包 {spec} / templates cannot use packages (offline by design)")
+                    .into(),
+            )))),
+        }
+    }
+
+    fn not_found(id: FileId) -> FileError {
+        FileError::NotFound(id.get().vpath().get_without_slash().into())
+    }
+}
+
+impl World for DocumentWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.workspace.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.workspace.book
+    }
+
+    fn main(&self) -> FileId {
+        self.workspace.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        Self::check_root(id)?;
+        if let Some(source) = self.workspace.sources.get(&id) {
+            return Ok(source.clone());
+        }
+        let bytes = self.file(id)?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| FileError::InvalidUtf8)?;
+        Ok(Source::new(id, text.to_owned()))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        Self::check_root(id)?;
+        if id == self.workspace.data {
+            return Ok(self.data.clone());
+        }
+        self.workspace.files.get(&id).cloned().ok_or_else(|| Self::not_found(id))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.workspace.fonts.fonts().get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        self.today
+    }
+}
