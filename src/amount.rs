@@ -98,7 +98,10 @@ impl Amount {
         if unsigned.contains(',') {
             check_grouping(unsigned)?;
         }
-        let digits: String = unsigned.chars().filter(|c| !matches!(c, ',' | '_')).collect();
+        let digits: String = unsigned
+            .chars()
+            .filter(|c| !matches!(c, ',' | '_'))
+            .collect();
         if digits.is_empty() || digits.contains(['-', '+']) && !digits.contains(['e', 'E']) {
             return Err(AmountError::Invalid);
         }
@@ -203,7 +206,9 @@ impl<'de> Deserialize<'de> for Amount {
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Amount, E> {
                 if !v.is_finite() {
-                    return Err(E::custom("金额不能是 inf 或 nan / an amount must be finite"));
+                    return Err(E::custom(
+                        "金额不能是 inf 或 nan / an amount must be finite",
+                    ));
                 }
                 Amount::parse(&format!("{v}")).map_err(E::custom)
             }
@@ -220,11 +225,15 @@ mod tests {
     use super::*;
 
     fn parse(s: &str) -> String {
-        Amount::parse(s).map(|a| a.value().to_string()).unwrap_or_else(|e| format!("ERR {e:?}"))
+        Amount::parse(s)
+            .map(|a| a.value().to_string())
+            .unwrap_or_else(|e| format!("ERR {e:?}"))
     }
 
     fn form(s: &str) -> String {
-        Amount::parse(s).map(|a| a.to_form_string()).unwrap_or_default()
+        Amount::parse(s)
+            .map(|a| a.to_form_string())
+            .unwrap_or_default()
     }
 
     #[test]

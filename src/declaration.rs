@@ -115,7 +115,10 @@ impl Paragraphs {
     /// The paragraphs with whitespace normalised (see [`crate::text::paragraphs`]);
     /// empty paragraphs are dropped.
     pub fn normalised(&self) -> Vec<String> {
-        self.0.iter().flat_map(|p| crate::text::paragraphs(p)).collect()
+        self.0
+            .iter()
+            .flat_map(|p| crate::text::paragraphs(p))
+            .collect()
     }
 
     /// Whether there is no visible text at all.
@@ -133,7 +136,10 @@ impl From<&str> for Paragraphs {
 impl<'de> Deserialize<'de> for Paragraphs {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
-        #[serde(untagged, expecting = "a string, or an array of strings (one per paragraph)")]
+        #[serde(
+            untagged,
+            expecting = "a string, or an array of strings (one per paragraph)"
+        )]
         enum Raw {
             One(String),
             Many(Vec<String>),
@@ -218,15 +224,30 @@ impl Declaration {
     /// Every text the user wrote, in form order, with its key path and form label.
     pub fn text_fields(&self) -> Vec<TextField<'_>> {
         let mut out = Vec::new();
-        fn push<'a>(out: &mut Vec<TextField<'a>>, path: String, label: &'static str, text: &'a str) {
+        fn push<'a>(
+            out: &mut Vec<TextField<'a>>,
+            path: String,
+            label: &'static str,
+            text: &'a str,
+        ) {
             out.push(TextField { path, label, text });
         }
         push(&mut out, "department".into(), "部门名称", &self.department);
         for (i, p) in self.goal.0.iter().enumerate() {
-            push(&mut out, paragraph_path("goal", i, self.goal.0.len()), "总体绩效目标", p);
+            push(
+                &mut out,
+                paragraph_path("goal", i, self.goal.0.len()),
+                "总体绩效目标",
+                p,
+            );
         }
         for (g, group) in self.tasks.iter().enumerate() {
-            push(&mut out, format!("tasks[{g}].name"), "年度重点工作任务 · 名称", &group.name);
+            push(
+                &mut out,
+                format!("tasks[{g}].name"),
+                "年度重点工作任务 · 名称",
+                &group.name,
+            );
             for (r, row) in group.rows.iter().enumerate() {
                 let base = format!("tasks[{g}].rows[{r}]");
                 for (i, p) in row.content.0.iter().enumerate() {
@@ -235,19 +256,54 @@ impl Declaration {
                 }
                 for (i, p) in row.target.0.iter().enumerate() {
                     let path = paragraph_path(&format!("{base}.target"), i, row.target.0.len());
-                    push(&mut out, path, "年度重点工作任务 · 期望达到的目标（概述）", p);
+                    push(
+                        &mut out,
+                        path,
+                        "年度重点工作任务 · 期望达到的目标（概述）",
+                        p,
+                    );
                 }
             }
         }
         for (i, p) in self.other_tasks.0.iter().enumerate() {
-            push(&mut out, paragraph_path("other_tasks", i, self.other_tasks.0.len()), "其他需完成的任务（可选填）", p);
+            push(
+                &mut out,
+                paragraph_path("other_tasks", i, self.other_tasks.0.len()),
+                "其他需完成的任务（可选填）",
+                p,
+            );
         }
         for (i, ind) in self.indicators.iter().enumerate() {
-            push(&mut out, format!("indicators[{i}].level1"), "绩效指标 · 一级指标", &ind.level1);
-            push(&mut out, format!("indicators[{i}].level2"), "绩效指标 · 二级指标", &ind.level2);
-            push(&mut out, format!("indicators[{i}].name"), "绩效指标 · 三级指标", &ind.name);
-            push(&mut out, format!("indicators[{i}].period_value"), "绩效指标 · 实施周期指标值", &ind.period_value);
-            push(&mut out, format!("indicators[{i}].annual_value"), "绩效指标 · 年度指标值", &ind.annual_value);
+            push(
+                &mut out,
+                format!("indicators[{i}].level1"),
+                "绩效指标 · 一级指标",
+                &ind.level1,
+            );
+            push(
+                &mut out,
+                format!("indicators[{i}].level2"),
+                "绩效指标 · 二级指标",
+                &ind.level2,
+            );
+            push(
+                &mut out,
+                format!("indicators[{i}].name"),
+                "绩效指标 · 三级指标",
+                &ind.name,
+            );
+            push(
+                &mut out,
+                format!("indicators[{i}].period_value"),
+                "绩效指标 · 实施周期指标值",
+                &ind.period_value,
+            );
+            push(
+                &mut out,
+                format!("indicators[{i}].annual_value"),
+                "绩效指标 · 年度指标值",
+                &ind.annual_value,
+            );
         }
         out
     }
@@ -302,12 +358,18 @@ appropriation = 12345678901234.123456789
     #[test]
     fn float_amounts_are_read_from_their_literal_text() {
         let d = Declaration::from_toml(MINIMAL).expect("valid");
-        assert_eq!(d.budget.basic.map(|a| a.value().to_string()), Some("0.1".into()));
+        assert_eq!(
+            d.budget.basic.map(|a| a.value().to_string()),
+            Some("0.1".into())
+        );
         assert_eq!(
             d.budget.appropriation.map(|a| a.value().to_string()),
             Some("12345678901234.123456789".into())
         );
-        assert_eq!(d.budget.project.map(|a| a.to_form_string()), Some("13,078.68".into()));
+        assert_eq!(
+            d.budget.project.map(|a| a.to_form_string()),
+            Some("13,078.68".into())
+        );
         assert_eq!(d.budget.transfer, None);
     }
 

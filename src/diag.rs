@@ -61,7 +61,12 @@ impl Diagnostic {
     }
 
     /// Points the diagnostic at `span` of `source`, the text of the file `path`.
-    pub fn at(mut self, path: impl Into<String>, source: Arc<str>, span: Option<Range<usize>>) -> Self {
+    pub fn at(
+        mut self,
+        path: impl Into<String>,
+        source: Arc<str>,
+        span: Option<Range<usize>>,
+    ) -> Self {
         self.path = Some(path.into());
         self.source = Some(source);
         self.span = span;
@@ -110,18 +115,26 @@ impl Diagnostic {
                     .path(path.as_str())
                     .fold(true)
                     .annotation(annotation);
-                group.push(level.primary_title(self.message.as_str()).element(snippet).into());
+                group.push(level.primary_title(self.message.as_str()).element(snippet));
             }
             (Some(path), _, _) => group.push(Group::with_title(
                 level.primary_title(format!("{}\n  --> {path}", self.message)),
             )),
-            _ => group.push(Group::with_title(level.primary_title(self.message.as_str()))),
+            _ => group.push(Group::with_title(
+                level.primary_title(self.message.as_str()),
+            )),
         }
         let mut report: Vec<Group<'_>> = group;
         for help in &self.help {
-            report.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
+            report.push(Group::with_title(
+                Level::HELP.secondary_title(help.as_str()),
+            ));
         }
-        let renderer = if styled { Renderer::styled() } else { Renderer::plain() };
+        let renderer = if styled {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
         renderer.render(&report).to_string()
     }
 }

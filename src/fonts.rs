@@ -12,10 +12,22 @@ use typst::text::{Font, FontBook};
 
 /// The bundled font collections: file name and bytes.
 const BUNDLED: [(&str, &[u8]); 4] = [
-    ("NotoSerifCJK-Regular.ttc", include_bytes!("../fonts/NotoSerifCJK-Regular.ttc")),
-    ("NotoSerifCJK-Bold.ttc", include_bytes!("../fonts/NotoSerifCJK-Bold.ttc")),
-    ("NotoSansCJK-Regular.ttc", include_bytes!("../fonts/NotoSansCJK-Regular.ttc")),
-    ("NotoSansCJK-Bold.ttc", include_bytes!("../fonts/NotoSansCJK-Bold.ttc")),
+    (
+        "NotoSerifCJK-Regular.ttc",
+        include_bytes!("../fonts/NotoSerifCJK-Regular.ttc"),
+    ),
+    (
+        "NotoSerifCJK-Bold.ttc",
+        include_bytes!("../fonts/NotoSerifCJK-Bold.ttc"),
+    ),
+    (
+        "NotoSansCJK-Regular.ttc",
+        include_bytes!("../fonts/NotoSansCJK-Regular.ttc"),
+    ),
+    (
+        "NotoSansCJK-Bold.ttc",
+        include_bytes!("../fonts/NotoSansCJK-Bold.ttc"),
+    ),
 ];
 
 /// Index of the Simplified Chinese face in each Noto CJK collection.
@@ -61,14 +73,24 @@ pub enum FontDirError {
 /// recursively, in a stable (sorted) order.
 pub fn load_dir(dir: &Path) -> Result<Vec<Font>, FontDirError> {
     let mut paths = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
         let entry = entry.map_err(|e| FontDirError::Read {
             path: dir.to_owned(),
             source: e.into(),
         })?;
-        let is_font = entry.path().extension().and_then(|e| e.to_str()).is_some_and(|e| {
-            matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc" | "otc")
-        });
+        let is_font = entry
+            .path()
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| {
+                matches!(
+                    e.to_ascii_lowercase().as_str(),
+                    "ttf" | "otf" | "ttc" | "otc"
+                )
+            });
         if entry.file_type().is_file() && is_font {
             paths.push(entry.into_path());
         }
@@ -96,7 +118,9 @@ pub struct FontSet {
 impl FontSet {
     /// The bundled faces only.
     pub fn bundled() -> Self {
-        FontSet { fonts: bundled().to_vec() }
+        FontSet {
+            fonts: bundled().to_vec(),
+        }
     }
 
     /// The bundled faces plus every font under each of `dirs`.
@@ -120,7 +144,9 @@ impl FontSet {
 
     /// Whether any font in the set has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
-        self.fonts.iter().any(|f| f.info().coverage.contains(c as u32))
+        self.fonts
+            .iter()
+            .any(|f| f.info().coverage.contains(c as u32))
     }
 
     /// The family names in the set, deduplicated, for `jixiao fonts`-style listings.
@@ -142,14 +168,20 @@ mod tests {
         let families: Vec<_> = fonts.iter().map(|f| f.info().family.as_str()).collect();
         assert_eq!(
             families,
-            ["Noto Serif CJK SC", "Noto Serif CJK SC", "Noto Sans CJK SC", "Noto Sans CJK SC"]
+            [
+                "Noto Serif CJK SC",
+                "Noto Serif CJK SC",
+                "Noto Sans CJK SC",
+                "Noto Sans CJK SC"
+            ]
         );
     }
 
     #[test]
     fn bundled_fonts_cover_the_form_characters() {
         let set = FontSet::bundled();
-        for c in "部门整体预算绩效目标申报表≥≤％%（）“”、；6,686.98ABCxyz·—".chars() {
+        for c in "部门整体预算绩效目标申报表≥≤％%（）“”、；6,686.98ABCxyz·—".chars()
+        {
             assert!(set.covers(c), "{c} U+{:04X}", c as u32);
         }
         assert!(!set.covers('\u{E000}'), "private use area is not covered");

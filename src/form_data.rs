@@ -171,7 +171,10 @@ fn indicator_tree(indicators: &[Indicator], manifest: &Manifest) -> Vec<Level1Vi
             groups: l1
                 .level2
                 .iter()
-                .map(|name| Level2View { name: name.clone(), items: Vec::new() })
+                .map(|name| Level2View {
+                    name: name.clone(),
+                    items: Vec::new(),
+                })
                 .collect(),
         })
         .collect();
@@ -181,7 +184,10 @@ fn indicator_tree(indicators: &[Indicator], manifest: &Manifest) -> Vec<Level1Vi
         let l1 = match tree.iter().position(|l| l.name == level1) {
             Some(i) => i,
             None => {
-                tree.push(Level1View { name: level1, groups: Vec::new() });
+                tree.push(Level1View {
+                    name: level1,
+                    groups: Vec::new(),
+                });
                 tree.len() - 1
             }
         };
@@ -189,7 +195,10 @@ fn indicator_tree(indicators: &[Indicator], manifest: &Manifest) -> Vec<Level1Vi
         let l2 = match groups.iter().position(|g| g.name == level2) {
             Some(i) => i,
             None => {
-                groups.push(Level2View { name: level2, items: Vec::new() });
+                groups.push(Level2View {
+                    name: level2,
+                    items: Vec::new(),
+                });
                 groups.len() - 1
             }
         };
@@ -231,7 +240,11 @@ mod tests {
         );
         let names: Vec<String> = tree
             .iter()
-            .flat_map(|l1| l1.groups.iter().map(move |g| format!("{}/{}:{}", l1.name, g.name, g.items.len())))
+            .flat_map(|l1| {
+                l1.groups
+                    .iter()
+                    .map(move |g| format!("{}/{}:{}", l1.name, g.name, g.items.len()))
+            })
             .collect();
         assert_eq!(
             names,
@@ -254,8 +267,9 @@ mod tests {
 
     #[test]
     fn omitted_amounts_are_blank_and_title_takes_the_year() {
-        let decl = Declaration::from_toml("department = \"部门\"\nyear = 2024\n[budget]\nbasic = 1\n")
-            .expect("valid");
+        let decl =
+            Declaration::from_toml("department = \"部门\"\nyear = 2024\n[budget]\nbasic = 1\n")
+                .expect("valid");
         let mut manifest = Template::builtin().manifest;
         manifest.title = "{year}年市级部门整体预算绩效目标表".into();
         let data = FormData::new(&decl, &manifest);

@@ -46,7 +46,11 @@ pub fn missing_glyphs(decl: &Declaration, fonts: &FontSet) -> Vec<MissingGlyph> 
                 continue;
             }
             if !out.iter().any(|m| m.ch == ch && m.path == field.path) {
-                out.push(MissingGlyph { path: field.path.clone(), label: field.label, ch });
+                out.push(MissingGlyph {
+                    path: field.path.clone(),
+                    label: field.label,
+                    ch,
+                });
             }
         }
     }
@@ -68,6 +72,9 @@ mod tests {
         assert_eq!(missing[0].path, "indicators[0].name");
         assert_eq!(missing[0].ch, '\u{E000}');
         let text = missing[0].to_diagnostic().render(false);
-        assert!(text.contains("U+E000") && text.contains("三级指标"), "{text}");
+        assert!(
+            text.contains("U+E000") && text.contains("三级指标"),
+            "{text}"
+        );
     }
 }

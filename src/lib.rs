@@ -34,5 +34,5 @@ pub use declaration::Declaration;
 pub use diag::{Diagnostic, Severity};
 pub use fonts::FontSet;
 pub use form_data::FormData;
-pub use render::{Renderer, Rendered, RenderError};
+pub use render::{RenderError, Rendered, Renderer};
 pub use template::Template;

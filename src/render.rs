@@ -3,10 +3,13 @@
 //! A [`Renderer`] holds what every document shares (template, fonts, Typst library), so
 //! a batch builds it once and renders many declarations with it.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
-use typst::foundations::{Bytes, Smart};
+use typst::foundations::{Bytes, Label, Selector, Smart, Value};
+use typst::introspection::{Introspector, MetadataElem};
+use typst::utils::PicoStr;
 use typst::WorldExt;
 use typst_layout::PagedDocument;
 use typst_pdf::PdfOptions;
@@ -35,6 +38,45 @@ pub struct Laid {
     pub warnings: Vec<Diagnostic>,
 }
 
+impl Laid {
+    /// Number of pages.
+    pub fn pages(&self) -> usize {
+        self.document.pages().len()
+    }
+
+    /// For templates that mark their table rows as the default one does (a
+    /// `metadata(id)` labelled `<jx-row-start>` at the start of each body cell and one
+    /// labelled `<jx-row-end>` at its end): each row id with the first and last page
+    /// (1-based) the row reaches. Used to test pagination and to debug templates.
+    pub fn row_pages(&self) -> BTreeMap<String, (usize, usize)> {
+        let introspector = self.document.introspector();
+        let mut rows: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+        for (name, is_start) in [("jx-row-start", true), ("jx-row-end", false)] {
+            let label = Label::new(PicoStr::intern(name))
+                .unwrap_or_else(|| unreachable!("non-empty label"));
+            for content in introspector.query(&Selector::Label(label)) {
+                let Some(meta) = content.to_packed::<MetadataElem>() else {
+                    continue;
+                };
+                let Value::Str(id) = &meta.value else {
+                    continue;
+                };
+                let Some(page) = content.location().and_then(|l| introspector.position(l)) else {
+                    continue;
+                };
+                let page = page.page.get();
+                let entry = rows.entry(id.to_string()).or_insert((page, page));
+                if is_start {
+                    entry.0 = entry.0.min(page);
+                } else {
+                    entry.1 = entry.1.max(page);
+                }
+            }
+        }
+        rows
+    }
+}
+
 /// A rendered form.
 pub struct Rendered {
     /// The PDF file's bytes.
@@ -60,7 +102,9 @@ impl RenderError {
     /// The problems as diagnostics.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         match self {
-            RenderError::MissingGlyphs(missing) => missing.iter().map(MissingGlyph::to_diagnostic).collect(),
+            RenderError::MissingGlyphs(missing) => {
+                missing.iter().map(MissingGlyph::to_diagnostic).collect()
+            }
             RenderError::Template(diags) => diags.clone(),
         }
     }
@@ -131,7 +175,11 @@ impl Renderer {
             let world = self.workspace.document(data, None);
             RenderError::Template(self.convert(&world, &errors))
         })?;
-        Ok(Rendered { pdf, pages: laid.document.pages().len(), warnings: laid.warnings })
+        Ok(Rendered {
+            pdf,
+            pages: laid.document.pages().len(),
+            warnings: laid.warnings,
+        })
     }
 
     /// Turns Typst's diagnostics into ours, with the template file, line and source.

@@ -17,7 +17,10 @@ pub const DATA_PATH: &str = "/data.json";
 
 /// The default template's files, compiled in.
 const DEFAULT_FILES: [(&str, &[u8]); 3] = [
-    ("form.toml", include_bytes!("../templates/default/form.toml")),
+    (
+        "form.toml",
+        include_bytes!("../templates/default/form.toml"),
+    ),
     ("main.typ", include_bytes!("../templates/default/main.typ")),
     ("form.typ", include_bytes!("../templates/default/form.typ")),
 ];
@@ -96,7 +99,11 @@ impl Template {
             .collect();
         let manifest = parse_manifest(DEFAULT_FILES[0].1)
             .unwrap_or_else(|e| panic!("the built-in form.toml is invalid: {e}"));
-        Template { manifest, files, dir: None }
+        Template {
+            manifest,
+            files,
+            dir: None,
+        }
     }
 
     /// The built-in template's files, for `jixiao template export`-style copying and
@@ -143,7 +150,11 @@ impl Template {
         if !files.contains_key(&format!("/{}", manifest.main.trim_start_matches('/'))) {
             return Err(TemplateError::NoMain(manifest.main));
         }
-        Ok(Template { manifest, files, dir: Some(root) })
+        Ok(Template {
+            manifest,
+            files,
+            dir: Some(root),
+        })
     }
 
     /// The virtual path of the main Typst file.
@@ -154,7 +165,10 @@ impl Template {
     /// The real path of a template file, for error messages.
     pub fn display_path(&self, vpath: &str) -> String {
         match &self.dir {
-            Some(dir) => dir.join(vpath.trim_start_matches('/')).display().to_string(),
+            Some(dir) => dir
+                .join(vpath.trim_start_matches('/'))
+                .display()
+                .to_string(),
             None => format!("templates/default{vpath}"),
         }
     }
@@ -174,8 +188,12 @@ mod tests {
     fn builtin_template_has_the_standard_skeleton() {
         let t = Template::builtin();
         assert_eq!(t.manifest.title, "部门整体预算绩效目标申报表");
-        let level2: Vec<_> =
-            t.manifest.indicator_skeleton.iter().flat_map(|l| l.level2.iter()).collect();
+        let level2: Vec<_> = t
+            .manifest
+            .indicator_skeleton
+            .iter()
+            .flat_map(|l| l.level2.iter())
+            .collect();
         assert_eq!(level2.len(), 10);
         assert!(t.files.contains_key(&t.main_path()));
     }
@@ -192,7 +210,10 @@ mod tests {
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink("/etc/hostname", dir.path().join("leak.txt")).expect("link");
-            assert!(matches!(Template::load(dir.path()), Err(TemplateError::Escapes(_))));
+            assert!(matches!(
+                Template::load(dir.path()),
+                Err(TemplateError::Escapes(_))
+            ));
         }
     }
 
@@ -200,6 +221,9 @@ mod tests {
     fn a_directory_without_form_toml_is_refused() {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("main.typ"), "hi").expect("write");
-        assert!(matches!(Template::load(dir.path()), Err(TemplateError::NoManifest(_))));
+        assert!(matches!(
+            Template::load(dir.path()),
+            Err(TemplateError::NoManifest(_))
+        ));
     }
 }

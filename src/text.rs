@@ -53,7 +53,10 @@ fn join_line(current: &mut String, line: &str) {
 fn collapse_spaces(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut pending_space = false;
-    for c in line.trim_matches(|c: char| c == ' ' || c == '\t' || c == '\r').chars() {
+    for c in line
+        .trim_matches(|c: char| c == ' ' || c == '\t' || c == '\r')
+        .chars()
+    {
         if c == ' ' || c == '\t' {
             pending_space = true;
             continue;
@@ -91,7 +94,10 @@ mod tests {
 
     #[test]
     fn joins_chinese_lines_without_a_space() {
-        assert_eq!(paragraphs("坚持以习近平\n新时代中国特色"), vec!["坚持以习近平新时代中国特色"]);
+        assert_eq!(
+            paragraphs("坚持以习近平\n新时代中国特色"),
+            vec!["坚持以习近平新时代中国特色"]
+        );
     }
 
     #[test]

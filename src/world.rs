@@ -85,7 +85,11 @@ impl Workspace {
     /// A world for one document whose data is `data` (the JSON of
     /// [`crate::form_data::FormData`]) and whose `today()` is `today`.
     pub fn document(&self, data: Bytes, today: Option<Datetime>) -> DocumentWorld<'_> {
-        DocumentWorld { workspace: self, data, today }
+        DocumentWorld {
+            workspace: self,
+            data,
+            today,
+        }
     }
 
     /// The path of a file id, as a user would recognise it (for diagnostics).
@@ -149,7 +153,11 @@ impl World for DocumentWorld<'_> {
         if id == self.workspace.data {
             return Ok(self.data.clone());
         }
-        self.workspace.files.get(&id).cloned().ok_or_else(|| Self::not_found(id))
+        self.workspace
+            .files
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| Self::not_found(id))
     }
 
     fn font(&self, index: usize) -> Option<Font> {

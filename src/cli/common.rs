@@ -43,7 +43,9 @@ pub struct Loaded {
 pub fn load_declaration(path: &Path) -> Result<Loaded, Failure> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(format!("无法读取申报文件 {shown} / cannot read the declaration: {e}"))
+        Diagnostic::error(format!(
+            "无法读取申报文件 {shown} / cannot read the declaration: {e}"
+        ))
     })?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
@@ -56,8 +58,11 @@ pub fn load_declaration(path: &Path) -> Result<Loaded, Failure> {
     })?;
     let source: Arc<str> = Arc::from(text);
     let declaration = Declaration::from_toml(&source).map_err(|e| {
-        Diagnostic::error(format!("申报文件有误 / invalid declaration: {}", e.message.trim_end()))
-            .at(shown.clone(), source.clone(), e.span.clone())
+        Diagnostic::error(format!(
+            "申报文件有误 / invalid declaration: {}",
+            e.message.trim_end()
+        ))
+        .at(shown.clone(), source.clone(), e.span.clone())
     })?;
     Ok(Loaded { declaration })
 }
@@ -66,7 +71,9 @@ pub fn load_declaration(path: &Path) -> Result<Loaded, Failure> {
 pub fn load_template(dir: Option<&Path>) -> Result<Template, Failure> {
     match dir {
         None => Ok(Template::builtin()),
-        Some(dir) => Template::load(dir).map_err(|e| Failure::from(Diagnostic::error(e.to_string()))),
+        Some(dir) => {
+            Template::load(dir).map_err(|e| Failure::from(Diagnostic::error(e.to_string())))
+        }
     }
 }
 

@@ -19,7 +19,10 @@ pub fn run(args: RenderArgs) -> Result<(), Failure> {
     print_warnings(&rendered.warnings);
     let output = args.output.unwrap_or_else(|| default_output(&args.input));
     write_atomic(&output, &rendered.pdf).map_err(|e| {
-        Diagnostic::error(format!("无法写入 {} / cannot write the PDF: {e}", output.display()))
+        Diagnostic::error(format!(
+            "无法写入 {} / cannot write the PDF: {e}",
+            output.display()
+        ))
     })?;
     eprintln!(
         "已生成 / wrote {} （{} 页 / pages, {} 字节 / bytes）",

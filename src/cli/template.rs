@@ -7,7 +7,9 @@ use jixiao::{Diagnostic, Template};
 /// Writes the built-in template's files into `args.dir`, refusing to overwrite.
 pub fn run(args: TemplateArgs) -> Result<(), Failure> {
     let dir = &args.dir;
-    let occupied = std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
+    let occupied = std::fs::read_dir(dir)
+        .map(|mut d| d.next().is_some())
+        .unwrap_or(false);
     if occupied {
         return Err(Diagnostic::error(format!(
             "目录 {} 不是空的，未写入 / the directory is not empty; nothing written",
@@ -15,7 +17,9 @@ pub fn run(args: TemplateArgs) -> Result<(), Failure> {
         ))
         .into());
     }
-    let fail = |e: std::io::Error| Diagnostic::error(format!("无法写入 {} / cannot write: {e}", dir.display()));
+    let fail = |e: std::io::Error| {
+        Diagnostic::error(format!("无法写入 {} / cannot write: {e}", dir.display()))
+    };
     std::fs::create_dir_all(dir).map_err(fail)?;
     for (name, bytes) in Template::builtin_files() {
         std::fs::write(dir.join(name), bytes).map_err(fail)?;

@@ -1,0 +1,73 @@
+//! Helpers shared by the integration tests: rendering samples and reading PDFs back.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use jixiao::{Declaration, Renderer};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Reads and parses a sample declaration.
+pub fn sample(name: &str) -> (String, Declaration) {
+    let path = root().join("samples").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let decl = Declaration::from_toml(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    (text, decl)
+}
+
+/// Renders a declaration with the built-in template.
+pub fn render(decl: &Declaration) -> Vec<u8> {
+    match Renderer::builtin().render(decl) {
+        Ok(r) => r.pdf,
+        Err(e) => panic!("render failed:\n{e}"),
+    }
+}
+
+/// Text of a PDF (or of one page of it, 1-based) in content-stream order
+/// (`pdftotext -raw`, from poppler-utils; `scripts/test.sh` installs it).
+pub fn pdftotext(pdf: &[u8], page: Option<usize>) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).expect("write pdf");
+    let mut cmd = Command::new("pdftotext");
+    cmd.arg("-raw").arg("-enc").arg("UTF-8");
+    if let Some(p) = page {
+        cmd.args(["-f", &p.to_string(), "-l", &p.to_string()]);
+    }
+    cmd.arg(&path).arg("-");
+    let out = cmd
+        .output()
+        .expect("pdftotext not found: install poppler-utils (bash scripts/test.sh does)");
+    assert!(
+        out.status.success(),
+        "pdftotext failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 text")
+}
+
+/// Removes all whitespace, so text wrapped across lines in a cell compares equal.
+pub fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Number of pages, via lopdf.
+pub fn page_count(pdf: &[u8]) -> usize {
+    lopdf::Document::load_mem(pdf)
+        .expect("valid PDF")
+        .get_pages()
+        .len()
+}
+
+/// Runs the jixiao binary.
+pub fn jixiao(args: &[&str], cwd: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run jixiao")
+}

@@ -1,0 +1,309 @@
+//! End to end: the reference declaration (广州市科学技术协会) rendered and read back.
+
+mod common;
+
+use common::*;
+use jixiao::Declaration;
+
+/// Every text value of the declaration that sits in its own (non-merged) cell, in the
+/// order the form prints it.
+fn body_values(decl: &Declaration) -> Vec<String> {
+    let renderer = jixiao::Renderer::builtin();
+    let data = renderer.form_data(decl);
+    let mut v = vec![data.department.clone()];
+    let b = &data.budget;
+    v.extend(
+        [
+            &b.basic,
+            &b.appropriation,
+            &b.project,
+            &b.other_funds,
+            &b.special_fund,
+            &b.city_level,
+            &b.other_development,
+            &b.transfer,
+        ]
+        .map(|s| s.to_string()),
+    );
+    v.extend(data.goal.iter().cloned());
+    for g in &data.tasks {
+        for r in &g.rows {
+            v.extend(r.content.iter().cloned());
+            v.push(r.amount.clone());
+            v.extend(r.target.iter().cloned());
+        }
+    }
+    v.extend(data.other_tasks.iter().cloned());
+    for l1 in &data.indicators {
+        for l2 in &l1.groups {
+            for i in &l2.items {
+                v.extend([
+                    i.name.clone(),
+                    i.period_value.clone(),
+                    i.annual_value.clone(),
+                ]);
+            }
+        }
+    }
+    v.retain(|s| !s.is_empty());
+    v
+}
+
+/// Labels that are printed in merged cells and may be repeated on every page, plus the
+/// page footers: removed before checking the reading order of the body values.
+fn strip_labels(text: &str, decl: &Declaration) -> String {
+    let mut labels: Vec<String> = [
+        "年度重点工作任务",
+        "总体绩效目标",
+        "绩效指标",
+        "其他需完成的任务（可选填）",
+    ]
+    .map(String::from)
+    .to_vec();
+    labels.extend(decl.tasks.iter().map(|g| squeeze(&g.name)));
+    for i in &decl.indicators {
+        labels.push(squeeze(&i.level1));
+        labels.push(squeeze(&i.level2));
+    }
+    labels.sort_by_key(|l| std::cmp::Reverse(l.chars().count()));
+    let mut s = squeeze(text);
+    let footer = regex_lite_footer();
+    s = footer(&s);
+    for l in labels.iter().filter(|l| !l.is_empty()) {
+        s = s.replace(l.as_str(), "");
+    }
+    s
+}
+
+/// Removes `第N页共M页` footers.
+fn regex_lite_footer() -> impl Fn(&str) -> String {
+    |s: &str| {
+        let mut out = String::new();
+        let mut rest = s;
+        while let Some(i) = rest.find('第') {
+            out.push_str(&rest[..i]);
+            let tail = &rest[i + '第'.len_utf8()..];
+            let digits: String = tail.chars().take_while(|c| c.is_ascii_digit()).collect();
+            let after = &tail[digits.len()..];
+            if !digits.is_empty() && after.starts_with("页共") {
+                let after = &after["页共".len()..];
+                let d2: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
+                if !d2.is_empty() && after[d2.len()..].starts_with('页') {
+                    rest = &after[d2.len() + '页'.len_utf8()..];
+                    continue;
+                }
+            }
+            out.push('第');
+            rest = tail;
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+/// Finds `want` on page `q` at or after `cursors[q]`, whole or split across consecutive
+/// pages (a table row broken by a page break continues at the top of the next page).
+/// Returns the (page, end) of each fragment.
+fn find_on_pages(
+    pages: &[String],
+    cursors: &[usize],
+    q: usize,
+    want: &str,
+) -> Option<Vec<(usize, usize)>> {
+    let page = pages.get(q)?;
+    let from = cursors[q];
+    if let Some(i) = page[from..].find(want) {
+        return Some(vec![(q, from + i + want.len())]);
+    }
+    let bounds: Vec<usize> = want.char_indices().map(|(i, _)| i).skip(1).collect();
+    for &k in bounds.iter().rev() {
+        let (head, tail) = want.split_at(k);
+        if let Some(i) = page[from..].find(head) {
+            if let Some(mut rest) = find_on_pages(pages, cursors, q + 1, tail) {
+                rest.insert(0, (q, from + i + head.len()));
+                return Some(rest);
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn every_value_is_printed_in_reading_order() {
+    let (_, decl) = sample("guangzhou-kexie.toml");
+    let pdf = render(&decl);
+    let pages: Vec<String> = (1..=page_count(&pdf))
+        .map(|p| strip_labels(&pdftotext(&pdf, Some(p)), &decl))
+        .collect();
+    let mut cursors = vec![0; pages.len() + 1];
+    let mut current = 0;
+    for value in body_values(&decl) {
+        let want = strip_labels(&value, &decl);
+        if want.is_empty() {
+            continue;
+        }
+        let found = (current..pages.len()).find_map(|q| find_on_pages(&pages, &cursors, q, &want));
+        let Some(fragments) = found else {
+            panic!(
+                "value missing or out of order (searching from page {}): {value}",
+                current + 1
+            );
+        };
+        current = fragments[0].0;
+        for (q, end) in fragments {
+            cursors[q] = end;
+        }
+    }
+}
+
+#[test]
+fn amounts_print_with_separators_and_two_decimals() {
+    let (_, decl) = sample("guangzhou-kexie.toml");
+    let text = squeeze(&pdftotext(&render(&decl), None));
+    for amount in [
+        "6,686.98",
+        "13,078.68",
+        "26,141.61",
+        "19,765.66",
+        "6,375.95",
+        "0.00",
+        "16,475.95",
+        "400.00",
+        "685.00",
+    ] {
+        assert!(text.contains(amount), "{amount} missing");
+    }
+    assert!(
+        !text.contains("6686.98"),
+        "an amount printed without its separator"
+    );
+}
+
+#[test]
+fn all_labels_of_the_form_are_printed() {
+    let (_, decl) = sample("guangzhou-kexie.toml");
+    let text = squeeze(&pdftotext(&render(&decl), None));
+    let labels = [
+        "部门整体预算绩效目标申报表",
+        "部门名称",
+        "预算整体情况",
+        "部门预算支出",
+        "预算金额（万元）",
+        "收入来源",
+        "基本支出",
+        "财政拨款",
+        "项目支出",
+        "其他资金",
+        "事业发展性支出",
+        "按预算级次划分",
+        "财政专项资金",
+        "市本级使用资金",
+        "其他事业发展性支出",
+        "拟用于对下转移支付资金",
+        "总体绩效目标",
+        "年度重点工作任务",
+        "名称",
+        "主要实施内容",
+        "拟投入的资金（万元）",
+        "期望达到的目标（概述）",
+        "其他需完成的任务（可选填）",
+        "绩效指标",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "实施周期指标值",
+        "年度指标值",
+        "产出指标",
+        "效益指标",
+        "满意度指标",
+        "成本指标",
+        // the ten 二级 labels, including the empty ones
+        "数量指标",
+        "质量指标",
+        "时效指标",
+        "经济效益指标",
+        "社会效益指标",
+        "生态效益指标",
+        "服务对象满意度指标",
+        "经济成本指标",
+        "社会成本指标",
+        "生态环境成本指标",
+    ];
+    for label in labels {
+        assert!(text.contains(label), "label {label} missing");
+    }
+}
+
+#[test]
+fn pages_are_a4_and_every_font_is_embedded() {
+    let (_, decl) = sample("guangzhou-kexie.toml");
+    let pdf = render(&decl);
+    let doc = lopdf::Document::load_mem(&pdf).expect("valid PDF");
+    let pages = doc.get_pages();
+    assert!(
+        pages.len() >= 3,
+        "the reference form spans several pages, got {}",
+        pages.len()
+    );
+    for (n, id) in &pages {
+        let page = doc.get_dictionary(*id).expect("page dict");
+        let media = page
+            .get(b"MediaBox")
+            .and_then(|m| m.as_array())
+            .expect("MediaBox");
+        let nums: Vec<f32> = media
+            .iter()
+            .map(|o| o.as_float().expect("number"))
+            .collect();
+        assert!(
+            (nums[2] - nums[0] - 595.28).abs() < 0.5,
+            "page {n} width {nums:?}"
+        );
+        assert!(
+            (nums[3] - nums[1] - 841.89).abs() < 0.5,
+            "page {n} height {nums:?}"
+        );
+    }
+    let mut fonts = 0;
+    for (_, obj) in doc.objects.iter() {
+        let Ok(dict) = obj.as_dict() else { continue };
+        if dict.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"FontDescriptor") {
+            fonts += 1;
+            let embedded = [b"FontFile".as_slice(), b"FontFile2", b"FontFile3"]
+                .iter()
+                .any(|k| dict.has(k));
+            let name = dict
+                .get(b"FontName")
+                .and_then(|n| n.as_name())
+                .map(|n| String::from_utf8_lossy(n).to_string());
+            assert!(embedded, "font {name:?} is not embedded");
+        }
+    }
+    assert!(
+        fonts >= 2,
+        "expected the serif body and the sans title fonts, found {fonts} descriptors"
+    );
+}
+
+#[test]
+fn title_is_sans_bold_and_body_is_serif() {
+    let (_, decl) = sample("guangzhou-kexie.toml");
+    let pdf = render(&decl);
+    let doc = lopdf::Document::load_mem(&pdf).expect("valid PDF");
+    let names: Vec<String> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"FontDescriptor"))
+        .filter_map(|d| d.get(b"FontName").and_then(|n| n.as_name()).ok())
+        .map(|n| String::from_utf8_lossy(n).to_string())
+        .collect();
+    assert!(
+        names.iter().any(|n| n.contains("NotoSansCJKsc-Bold")),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n.contains("NotoSerifCJKsc-Regular")),
+        "{names:?}"
+    );
+}
