@@ -3,6 +3,7 @@
 //! Every key is short English snake_case; `samples/` shows the Chinese form label beside
 //! each. Unknown keys are errors, so a typo never silently drops a field.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 
@@ -35,6 +36,10 @@ pub struct Declaration {
     /// 绩效指标 — one entry per 三级指标, naming its 一级 and 二级.
     #[serde(default)]
     pub indicators: Vec<Indicator>,
+    /// 基本信息 — extra fields for form variants that print them (e.g. 主管部门), keyed
+    /// as the template's `form.toml` declares. The default form has none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub info: BTreeMap<String, String>,
 }
 
 /// 预算整体情况: the eight amounts of the budget block, in 万元. An amount left out
@@ -233,6 +238,9 @@ impl Declaration {
             out.push(TextField { path, label, text });
         }
         push(&mut out, "department".into(), "部门名称", &self.department);
+        for (key, value) in &self.info {
+            push(&mut out, format!("info.{key}"), "基本信息", value);
+        }
         for (i, p) in self.goal.0.iter().enumerate() {
             push(
                 &mut out,

@@ -8,7 +8,8 @@ use serde::Serialize;
 
 use crate::amount::Amount;
 use crate::declaration::{Declaration, Indicator, Paragraphs};
-use crate::template::Manifest;
+use crate::diag::Diagnostic;
+use crate::template::{IndicatorValue, Manifest};
 use crate::text::single_line;
 
 /// The whole form, as `/data.json`.
@@ -30,6 +31,22 @@ pub struct FormData {
     pub other_tasks: Vec<String>,
     /// 绩效指标, as a tree.
     pub indicators: Vec<Level1View>,
+    /// Extra 基本信息 rows, in the template's order (only those the template declares).
+    pub info: Vec<InfoView>,
+    /// The indicator value columns to print, from `form.toml`: `"period_value"`,
+    /// `"annual_value"`, or both.
+    pub indicator_values: Vec<&'static str>,
+}
+
+/// One extra 基本信息 row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InfoView {
+    /// The key, as in the declaration's `[info]` table.
+    pub key: String,
+    /// The label printed on the form.
+    pub label: String,
+    /// The value; `""` when the declaration leaves it out.
+    pub value: String,
 }
 
 /// The eight budget amounts as the form prints them; `""` where left out.
@@ -102,6 +119,61 @@ pub struct IndicatorView {
     pub annual_value: String,
 }
 
+/// What the declaration fills in that the template would not print: `[info]` keys the
+/// template does not declare, and indicator values in a column the template does not
+/// have. Refusing these keeps the promise that nothing the user wrote is dropped.
+pub fn unprinted(decl: &Declaration, manifest: &Manifest) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for key in decl.info.keys() {
+        if !manifest.info_fields.iter().any(|f| &f.key == key) {
+            let known: Vec<&str> = manifest
+                .info_fields
+                .iter()
+                .map(|f| f.key.as_str())
+                .collect();
+            out.push(
+                Diagnostic::error(format!(
+                    "基本信息 info.{key}：所用表样没有这一栏，填写的内容不会被打印 / the template has no field `{key}`"
+                ))
+                .with_help(if known.is_empty() {
+                    "此表样不打印任何基本信息，请删去 [info] / this template prints no [info] fields".to_owned()
+                } else {
+                    format!("此表样的基本信息栏目 / fields of this template: {}", known.join(", "))
+                }),
+            );
+        }
+    }
+    let columns = [
+        (
+            IndicatorValue::PeriodValue,
+            "period_value",
+            "实施周期指标值",
+        ),
+        (IndicatorValue::AnnualValue, "annual_value", "年度指标值"),
+    ];
+    for (column, key, label) in columns {
+        if manifest.indicator_values.contains(&column) {
+            continue;
+        }
+        for (i, ind) in decl.indicators.iter().enumerate() {
+            let value = if key == "period_value" {
+                &ind.period_value
+            } else {
+                &ind.annual_value
+            };
+            if !value.trim().is_empty() {
+                out.push(
+                    Diagnostic::error(format!(
+                        "indicators[{i}].{key}：所用表样没有“{label}”栏，填写的内容不会被打印 / the template has no {key} column"
+                    ))
+                    .with_help("删去该值，或换用打印此栏的表样 / remove the value or use a template that prints it"),
+                );
+            }
+        }
+    }
+    out
+}
+
 fn money(amount: Option<Amount>) -> String {
     amount.map(Amount::to_form_string).unwrap_or_default()
 }
@@ -150,6 +222,27 @@ impl FormData {
                 .collect(),
             other_tasks: paras(&decl.other_tasks),
             indicators: indicator_tree(&decl.indicators, manifest),
+            info: manifest
+                .info_fields
+                .iter()
+                .map(|f| InfoView {
+                    key: f.key.clone(),
+                    label: f.label.clone(),
+                    value: decl
+                        .info
+                        .get(&f.key)
+                        .map(|v| single_line(v))
+                        .unwrap_or_default(),
+                })
+                .collect(),
+            indicator_values: manifest
+                .indicator_values
+                .iter()
+                .map(|v| match v {
+                    IndicatorValue::PeriodValue => "period_value",
+                    IndicatorValue::AnnualValue => "annual_value",
+                })
+                .collect(),
         }
     }
 
@@ -263,6 +356,36 @@ mod tests {
                 "自定一级/自定二级:1",
             ]
         );
+    }
+
+    #[test]
+    fn data_the_template_does_not_print_is_refused() {
+        let decl = Declaration::from_toml(
+            "department = \"部门\"\nyear = 2024\n[info]\ncontact = \"张三\"\n[[indicators]]\nlevel1 = \"产出指标\"\nlevel2 = \"数量指标\"\nname = \"甲\"\nperiod_value = \"1\"\nannual_value = \"2\"\n",
+        )
+        .expect("valid");
+        let mut manifest = Template::builtin().manifest;
+        let problems: Vec<String> = unprinted(&decl, &manifest)
+            .iter()
+            .map(|d| d.message.clone())
+            .collect();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("info.contact"));
+
+        manifest.info_fields.push(crate::template::InfoField {
+            key: "contact".into(),
+            label: "联系人".into(),
+        });
+        manifest.indicator_values = vec![IndicatorValue::AnnualValue];
+        let problems: Vec<String> = unprinted(&decl, &manifest)
+            .iter()
+            .map(|d| d.message.clone())
+            .collect();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("indicators[0].period_value"));
+        let data = FormData::new(&decl, &manifest);
+        assert_eq!(data.info[0].label, "联系人");
+        assert_eq!(data.info[0].value, "张三");
     }
 
     #[test]

@@ -90,6 +90,9 @@ pub struct Rendered {
 /// Why a form could not be rendered.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
+    /// The declaration fills in fields the template does not print.
+    #[error("{}", crate::diag::render_all(.0, false))]
+    Unprinted(Vec<Diagnostic>),
     /// Characters no available font can print.
     #[error("{}", render_missing(.0))]
     MissingGlyphs(Vec<MissingGlyph>),
@@ -105,7 +108,7 @@ impl RenderError {
             RenderError::MissingGlyphs(missing) => {
                 missing.iter().map(MissingGlyph::to_diagnostic).collect()
             }
-            RenderError::Template(diags) => diags.clone(),
+            RenderError::Template(diags) | RenderError::Unprinted(diags) => diags.clone(),
         }
     }
 }
@@ -145,6 +148,10 @@ impl Renderer {
 
     /// Lays out `decl` without exporting it: for tests and previews.
     pub fn layout(&self, decl: &Declaration) -> Result<Laid, RenderError> {
+        let unprinted = crate::form_data::unprinted(decl, &self.workspace.template().manifest);
+        if !unprinted.is_empty() {
+            return Err(RenderError::Unprinted(unprinted));
+        }
         let missing = missing_glyphs(decl, self.workspace.fonts());
         if !missing.is_empty() {
             return Err(RenderError::MissingGlyphs(missing));

@@ -38,6 +38,39 @@ pub struct Manifest {
     /// The standard indicator tree, printed in this order even where a department has
     /// no indicator in a branch.
     pub indicator_skeleton: Vec<SkeletonLevel1>,
+    /// The indicator value columns the template prints: `period_value` (实施周期指标值)
+    /// and/or `annual_value` (年度指标值). A declaration that fills a column the template
+    /// does not print is refused, so nothing is dropped silently.
+    #[serde(default = "default_indicator_values")]
+    pub indicator_values: Vec<IndicatorValue>,
+    /// Extra 基本信息 rows the template prints (e.g. 主管部门, 联系人), filled from the
+    /// declaration's `[info]` table. A key the template does not declare is refused.
+    #[serde(default)]
+    pub info_fields: Vec<InfoField>,
+}
+
+/// An indicator value column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndicatorValue {
+    /// 实施周期指标值
+    PeriodValue,
+    /// 年度指标值
+    AnnualValue,
+}
+
+fn default_indicator_values() -> Vec<IndicatorValue> {
+    vec![IndicatorValue::PeriodValue, IndicatorValue::AnnualValue]
+}
+
+/// An extra 基本信息 field a template prints.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InfoField {
+    /// The key in the declaration's `[info]` table, e.g. `contact`.
+    pub key: String,
+    /// The label printed on the form, e.g. 联系人.
+    pub label: String,
 }
 
 fn default_main() -> String {
