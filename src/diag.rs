@@ -118,11 +118,15 @@ impl Diagnostic {
                 group.push(level.primary_title(self.message.as_str()).element(snippet));
             }
             (Some(path), _, _) => group.push(Group::with_title(
-                level.primary_title(format!("{}\n  --> {path}", self.message)),
+                level.primary_title(format!("{path}: {}", self.message)),
             )),
-            _ => group.push(Group::with_title(
-                level.primary_title(self.message.as_str()),
-            )),
+            _ => {
+                let title = match &self.label {
+                    Some(label) => format!("{label}: {}", self.message),
+                    None => self.message.clone(),
+                };
+                group.push(Group::with_title(level.primary_title(title)))
+            }
         }
         let mut report: Vec<Group<'_>> = group;
         for help in &self.help {

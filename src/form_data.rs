@@ -7,8 +7,8 @@
 use serde::Serialize;
 
 use crate::amount::Amount;
+use crate::check::finding::{Finding, Text};
 use crate::declaration::{Declaration, Indicator, Paragraphs};
-use crate::diag::Diagnostic;
 use crate::template::{IndicatorValue, Manifest};
 use crate::text::single_line;
 
@@ -122,7 +122,7 @@ pub struct IndicatorView {
 /// What the declaration fills in that the template would not print: `[info]` keys the
 /// template does not declare, and indicator values in a column the template does not
 /// have. Refusing these keeps the promise that nothing the user wrote is dropped.
-pub fn unprinted(decl: &Declaration, manifest: &Manifest) -> Vec<Diagnostic> {
+pub fn unprinted(decl: &Declaration, manifest: &Manifest) -> Vec<Finding> {
     let mut out = Vec::new();
     for key in decl.info.keys() {
         if !manifest.info_fields.iter().any(|f| &f.key == key) {
@@ -132,13 +132,25 @@ pub fn unprinted(decl: &Declaration, manifest: &Manifest) -> Vec<Diagnostic> {
                 .map(|f| f.key.as_str())
                 .collect();
             out.push(
-                Diagnostic::error(format!(
-                    "基本信息 info.{key}：所用表样没有这一栏，填写的内容不会被打印 / the template has no field `{key}`"
-                ))
-                .with_help(if known.is_empty() {
-                    "此表样不打印任何基本信息，请删去 [info] / this template prints no [info] fields".to_owned()
+                Finding::error(
+                    "not-printed",
+                    format!("info.{key}"),
+                    Text::new(
+                        format!("所用表样没有基本信息栏目 `{key}`，填写的内容不会被打印"),
+                        format!("the template has no field `{key}`: it would not be printed"),
+                    ),
+                )
+                .label("基本信息")
+                .help(if known.is_empty() {
+                    Text::new(
+                        "此表样不打印任何基本信息，请删去 [info]",
+                        "this template prints no [info] fields: remove [info]",
+                    )
                 } else {
-                    format!("此表样的基本信息栏目 / fields of this template: {}", known.join(", "))
+                    Text::new(
+                        format!("此表样的基本信息栏目：{}", known.join(", ")),
+                        format!("fields of this template: {}", known.join(", ")),
+                    )
                 }),
             );
         }
@@ -163,10 +175,19 @@ pub fn unprinted(decl: &Declaration, manifest: &Manifest) -> Vec<Diagnostic> {
             };
             if !value.trim().is_empty() {
                 out.push(
-                    Diagnostic::error(format!(
-                        "indicators[{i}].{key}：所用表样没有“{label}”栏，填写的内容不会被打印 / the template has no {key} column"
-                    ))
-                    .with_help("删去该值，或换用打印此栏的表样 / remove the value or use a template that prints it"),
+                    Finding::error(
+                        "not-printed",
+                        format!("indicators[{i}].{key}"),
+                        Text::new(
+                            format!("所用表样没有“{label}”栏，填写的内容不会被打印"),
+                            format!("the template has no {key} column: it would not be printed"),
+                        ),
+                    )
+                    .label(format!("绩效指标 · {label}"))
+                    .help(Text::new(
+                        "删去该值，或换用打印此栏的表样",
+                        "remove the value or use a template that prints it",
+                    )),
                 );
             }
         }
@@ -367,7 +388,7 @@ mod tests {
         let mut manifest = Template::builtin().manifest;
         let problems: Vec<String> = unprinted(&decl, &manifest)
             .iter()
-            .map(|d| d.message.clone())
+            .map(|f| f.path.clone())
             .collect();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].contains("info.contact"));
@@ -379,7 +400,7 @@ mod tests {
         manifest.indicator_values = vec![IndicatorValue::AnnualValue];
         let problems: Vec<String> = unprinted(&decl, &manifest)
             .iter()
-            .map(|d| d.message.clone())
+            .map(|f| f.path.clone())
             .collect();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].contains("indicators[0].period_value"));

@@ -136,6 +136,11 @@ impl Renderer {
         Renderer { workspace }
     }
 
+    /// The fonts documents can use.
+    pub fn fonts(&self) -> &FontSet {
+        self.workspace.fonts()
+    }
+
     /// The template this renderer uses.
     pub fn template(&self) -> &Template {
         self.workspace.template()
@@ -150,7 +155,9 @@ impl Renderer {
     pub fn layout(&self, decl: &Declaration) -> Result<Laid, RenderError> {
         let unprinted = crate::form_data::unprinted(decl, &self.workspace.template().manifest);
         if !unprinted.is_empty() {
-            return Err(RenderError::Unprinted(unprinted));
+            return Err(RenderError::Unprinted(
+                unprinted.iter().map(|f| f.to_diagnostic(None)).collect(),
+            ));
         }
         let missing = missing_glyphs(decl, self.workspace.fonts());
         if !missing.is_empty() {

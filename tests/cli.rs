@@ -85,7 +85,7 @@ fn assert_fails_cleanly(toml: &[u8], expect: &[&str]) {
 fn a_typo_in_a_key_is_an_error_at_its_line() {
     assert_fails_cleanly(
         "department = \"部门\"\nyear = 2025\n\n[budget]\nbasik = 1\n".as_bytes(),
-        &["bad.toml:5:1", "basik", "unknown field"],
+        &["bad.toml:5:1", "basik", "`basic`"],
     );
 }
 

@@ -25,6 +25,12 @@ pub enum Command {
     /// It is written to a temporary file first and renamed when complete: on any error
     /// no PDF is left behind. Exit code 0 on success, 1 on error.
     Render(RenderArgs),
+    /// 检查申报文件 / check declarations the way a finance reviewer would.
+    ///
+    /// Reports every problem at once, each with file:line:column, the line with the
+    /// problem underlined, the key, the form label and what to do. Exit code 0 when no
+    /// file has an error (or, with --deny-warnings, a warning), 1 otherwise.
+    Check(CheckArgs),
     /// 输出模板所用的数据（JSON）/ print the data a template receives, as JSON.
     ///
     /// Useful when writing a custom template: save it as data.json in the template
@@ -63,6 +69,51 @@ pub struct RenderArgs {
     /// Template and fonts.
     #[command(flatten)]
     pub layout: LayoutArgs,
+
+    /// How diagnostics are reported.
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// How diagnostics are reported.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// 提示语言 / language of the diagnostics.
+    #[arg(long, value_enum, default_value = "zh")]
+    pub lang: jixiao::check::Lang,
+
+    /// 把警告当作错误 / treat warnings as errors (no PDF is written).
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+/// Output format of `jixiao check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// 适合阅读的文字 / readable text, like rustc.
+    Text,
+    /// JSON，供其他程序使用 / JSON for other tools.
+    Json,
+}
+
+/// `jixiao check`
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// 申报文件（可多个） / the declarations to check.
+    #[arg(value_name = "DECL.toml", required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// 输出格式 / output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+
+    /// Template and fonts (the checks use the template's indicator tree and fields).
+    #[command(flatten)]
+    pub layout: LayoutArgs,
+
+    /// How diagnostics are reported.
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 /// `jixiao data`

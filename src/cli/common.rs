@@ -7,7 +7,9 @@ use std::sync::Arc;
 use jixiao::diag::render_all;
 use jixiao::{Declaration, Diagnostic, FontSet, Renderer, Template};
 
-use super::args::LayoutArgs;
+use jixiao::check::{check, DeclarationSource};
+
+use super::args::{LayoutArgs, ReportArgs};
 
 /// A command that failed: the diagnostics to print.
 pub struct Failure(pub Vec<Diagnostic>);
@@ -15,7 +17,9 @@ pub struct Failure(pub Vec<Diagnostic>);
 impl Failure {
     /// Prints the diagnostics to stderr.
     pub fn print(&self) {
-        eprintln!("{}", render_all(&self.0, std::io::stderr().is_terminal()));
+        if !self.0.is_empty() {
+            eprintln!("{}", render_all(&self.0, std::io::stderr().is_terminal()));
+        }
     }
 }
 
@@ -65,6 +69,30 @@ pub fn load_declaration(path: &Path) -> Result<Loaded, Failure> {
         .at(shown.clone(), source.clone(), e.span.clone())
     })?;
     Ok(Loaded { declaration })
+}
+
+/// Reads and checks the declaration at `path` for `renderer`'s template and fonts.
+/// Warnings are printed; errors (and, with `--deny-warnings`, warnings) are a failure.
+pub fn load_checked(
+    path: &Path,
+    renderer: &Renderer,
+    report: &ReportArgs,
+) -> Result<Declaration, Failure> {
+    let source = DeclarationSource::read(path).map_err(|e| {
+        Diagnostic::error(format!(
+            "无法读取申报文件 {} / cannot read the declaration: {e}",
+            path.display()
+        ))
+    })?;
+    let checked = check(source, &renderer.template().manifest, renderer.fonts());
+    let diagnostics = checked.diagnostics(report.lang, report.deny_warnings);
+    match checked.declaration {
+        Some(decl) if checked.passes(report.deny_warnings) => {
+            print_warnings(&diagnostics);
+            Ok(decl)
+        }
+        _ => Err(Failure(diagnostics)),
+    }
 }
 
 /// Loads the template named by `dir`, or the built-in one.

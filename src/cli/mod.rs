@@ -1,6 +1,7 @@
 //! The `jixiao` command line: argument parsing and one module per subcommand.
 
 pub mod args;
+mod check;
 mod common;
 mod data;
 mod render;
@@ -15,6 +16,7 @@ use args::Command;
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Render(args) => render::run(args),
+        Command::Check(args) => check::run(args),
         Command::Data(args) => data::run(args),
         Command::Template(args) => template::run(args),
     };

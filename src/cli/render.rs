@@ -6,13 +6,13 @@ use jixiao::output::write_atomic;
 use jixiao::Diagnostic;
 
 use super::args::RenderArgs;
-use super::common::{load_declaration, print_warnings, renderer, Failure};
+use super::common::{load_checked, print_warnings, renderer, Failure};
 
 /// Renders the declaration and writes the PDF atomically.
 pub fn run(args: RenderArgs) -> Result<(), Failure> {
-    let loaded = load_declaration(&args.input)?;
     let renderer = renderer(&args.layout)?;
-    let rendered = match renderer.render(&loaded.declaration) {
+    let declaration = load_checked(&args.input, &renderer, &args.report)?;
+    let rendered = match renderer.render(&declaration) {
         Ok(r) => r,
         Err(e) => return Err(Failure(e.diagnostics())),
     };

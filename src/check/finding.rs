@@ -1,0 +1,134 @@
+//! A finding of the checker: one problem, in Chinese and English, at a key path.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::diag::Severity;
+
+/// The language diagnostics are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Lang {
+    /// 中文（默认）
+    #[default]
+    Zh,
+    /// English
+    En,
+}
+
+/// A message in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Text {
+    /// Chinese.
+    pub zh: String,
+    /// English.
+    pub en: String,
+}
+
+impl Text {
+    /// A message in Chinese and English.
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Text {
+        Text {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    /// The message in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// One problem found in a declaration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Error (blocks the render) or warning.
+    pub severity: Severity,
+    /// A stable code for tools, e.g. `unknown-key`, `amount-identity`.
+    pub code: &'static str,
+    /// The key path in the declaration, e.g. `tasks[0].rows[1].amount`; empty for the
+    /// whole file.
+    pub path: String,
+    /// The form label of the field, e.g. `年度重点工作任务 · 拟投入的资金（万元）`.
+    pub label: Option<String>,
+    /// What is wrong.
+    pub message: Text,
+    /// What to do.
+    pub help: Option<Text>,
+    /// Where in the source, when the rule knows better than the key path (e.g. a key
+    /// rather than its value). Otherwise resolved from `path`.
+    pub span: Option<Range<usize>>,
+}
+
+impl Finding {
+    /// A finding at `path`.
+    pub fn new(
+        severity: Severity,
+        code: &'static str,
+        path: impl Into<String>,
+        message: Text,
+    ) -> Finding {
+        Finding {
+            severity,
+            code,
+            path: path.into(),
+            label: None,
+            message,
+            help: None,
+            span: None,
+        }
+    }
+
+    /// An error at `path`.
+    pub fn error(code: &'static str, path: impl Into<String>, message: Text) -> Finding {
+        Self::new(Severity::Error, code, path, message)
+    }
+
+    /// A warning at `path`.
+    pub fn warning(code: &'static str, path: impl Into<String>, message: Text) -> Finding {
+        Self::new(Severity::Warning, code, path, message)
+    }
+
+    /// Adds what to do.
+    pub fn help(mut self, help: Text) -> Finding {
+        self.help = Some(help);
+        self
+    }
+
+    /// Names the form label of the field.
+    pub fn label(mut self, label: impl Into<String>) -> Finding {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// The finding as a diagnostic in `lang` (both languages when `None`), not yet
+    /// pointing at the source.
+    pub fn to_diagnostic(&self, lang: Option<Lang>) -> crate::diag::Diagnostic {
+        let pick = |t: &Text| match lang {
+            Some(lang) => t.get(lang).to_owned(),
+            None => format!("{} / {}", t.zh, t.en),
+        };
+        let mut d = crate::diag::Diagnostic::new(self.severity, pick(&self.message));
+        let place = match (&self.label, self.path.is_empty(), lang) {
+            (Some(label), false, Some(Lang::En)) => Some(format!("{} ({label})", self.path)),
+            (Some(label), false, _) => Some(format!("{label}（{}）", self.path)),
+            (None, false, _) => Some(self.path.clone()),
+            _ => None,
+        };
+        d.label = place;
+        if let Some(help) = &self.help {
+            d = d.with_help(pick(help));
+        }
+        d
+    }
+
+    /// Points at an explicit span.
+    pub fn span(mut self, span: Range<usize>) -> Finding {
+        self.span = Some(span);
+        self
+    }
+}
