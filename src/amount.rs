@@ -178,6 +178,22 @@ impl std::iter::Sum for Amount {
     }
 }
 
+impl schemars::JsonSchema for Amount {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Amount".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "金额，单位万元：数字（如 6686.98）或字符串（如 \"6,686.98\"，千分位逗号每三位一个）",
+            "anyOf": [
+                { "type": "number" },
+                { "type": "string", "pattern": "^\\s*$|^\\s*[-+]?(\\d{1,3}(,\\d{3})+|\\d+)(\\.\\d+)?\\s*$" }
+            ]
+        })
+    }
+}
+
 /// Prints the exact declared value as a string (`"6686.98"`), so nothing is lost.
 impl Serialize for Amount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -218,6 +234,41 @@ impl<'de> Deserialize<'de> for Amount {
         }
         deserializer.deserialize_any(AmountVisitor)
     }
+}
+
+/// Deserialises an optional amount where an empty string means "left out" (prints
+/// blank), as clerks write `amount = ""`. Use with `#[serde(default, deserialize_with)]`.
+pub fn optional<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Amount>, D::Error> {
+    struct OptionalVisitor;
+    impl<'de> Visitor<'de> for OptionalVisitor {
+        type Value = Option<Amount>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an amount in 万元, e.g. 6686.98 or \"6,686.98\", or \"\" when left out")
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(Amount(Decimal::from(v))))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(Amount(Decimal::from(v))))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Amount::deserialize(de::value::F64Deserializer::<E>::new(v)).map(Some)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            if v.trim().is_empty() {
+                Ok(None)
+            } else {
+                Amount::parse(v).map(Some).map_err(E::custom)
+            }
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(OptionalVisitor)
+        }
+    }
+    deserializer.deserialize_any(OptionalVisitor)
 }
 
 #[cfg(test)]

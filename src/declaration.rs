@@ -14,99 +14,199 @@ use toml::Spanned;
 use crate::amount::Amount;
 
 /// One 部门整体预算绩效目标申报表.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "部门整体预算绩效目标申报表",
+    description = "jixiao 申报文件：一个部门一张表。键名为英文，注释写明对应的表格栏目。金额单位：万元。"
+)]
 pub struct Declaration {
     /// 部门名称 — the department's name.
+    #[schemars(
+        title = "部门名称",
+        description = "填报部门的全称，如“广州市科学技术协会”。必填。"
+    )]
     pub department: String,
     /// 预算年度 — the budget year the form declares.
+    #[schemars(title = "预算年度", description = "四位数年份，如 2025。必填。")]
     pub year: i32,
     /// 预算整体情况 — the eight budget amounts, in 万元.
     #[serde(default)]
+    #[schemars(
+        title = "预算整体情况",
+        description = "[budget] 表：八项金额，单位万元。"
+    )]
     pub budget: Budget,
     /// 总体绩效目标 — one or more paragraphs.
     #[serde(default)]
+    #[schemars(
+        title = "总体绩效目标",
+        description = "一段或多段文字；段与段之间空一行，或写成字符串数组（每段一项）。"
+    )]
     pub goal: Paragraphs,
     /// 年度重点工作任务 — key tasks, grouped under their 名称.
     #[serde(default)]
+    #[schemars(
+        title = "年度重点工作任务",
+        description = "每个“名称”写一个 [[tasks]]，其下每行写一个 [[tasks.rows]]。"
+    )]
     pub tasks: Vec<TaskGroup>,
     /// 其他需完成的任务（可选填） — other tasks, optional free text.
     #[serde(default)]
+    #[schemars(
+        title = "其他需完成的任务（可选填）",
+        description = "可选；一段或多段文字。"
+    )]
     pub other_tasks: Paragraphs,
     /// 绩效指标 — one entry per 三级指标, naming its 一级 and 二级.
     #[serde(default)]
+    #[schemars(
+        title = "绩效指标",
+        description = "每个三级指标写一个 [[indicators]]。"
+    )]
     pub indicators: Vec<Indicator>,
     /// 基本信息 — extra fields for form variants that print them (e.g. 主管部门), keyed
     /// as the template's `form.toml` declares. The default form has none.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(
+        title = "基本信息",
+        description = "仅用于带“基本信息”栏目的表样：键由表样的 form.toml 规定；默认表样没有。"
+    )]
     pub info: BTreeMap<String, String>,
 }
 
 /// 预算整体情况: the eight amounts of the budget block, in 万元. An amount left out
 /// prints blank (not `0.00`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "预算整体情况",
+    description = "部门预算的八项金额，单位万元；不填的金额在表中留空。支出合计 = 收入来源合计 = 按预算级次合计。"
+)]
 pub struct Budget {
     /// 部门预算支出 · 基本支出
+    #[serde(default, deserialize_with = "crate::amount::optional")]
+    #[schemars(title = "基本支出", description = "部门预算支出 · 基本支出（万元）")]
     pub basic: Option<Amount>,
     /// 部门预算支出 · 项目支出
+    #[serde(default, deserialize_with = "crate::amount::optional")]
+    #[schemars(title = "项目支出", description = "部门预算支出 · 项目支出（万元）")]
     pub project: Option<Amount>,
     /// 事业发展性支出 · 财政专项资金
+    #[serde(default, deserialize_with = "crate::amount::optional")]
+    #[schemars(
+        title = "财政专项资金",
+        description = "事业发展性支出 · 财政专项资金（万元）"
+    )]
     pub special_fund: Option<Amount>,
     /// 事业发展性支出 · 其他事业发展性支出
+    #[serde(default, deserialize_with = "crate::amount::optional")]
+    #[schemars(
+        title = "其他事业发展性支出",
+        description = "事业发展性支出 · 其他事业发展性支出（万元）"
+    )]
     pub other_development: Option<Amount>,
     /// 收入来源 · 财政拨款
+    #[serde(default, deserialize_with = "crate::amount::optional")]
+    #[schemars(title = "财政拨款", description = "收入来源 · 财政拨款（万元）")]
     pub appropriation: Option<Amount>,
     /// 收入来源 · 其他资金
+    #[serde(default, deserialize_with = "crate::amount::optional")]
+    #[schemars(title = "其他资金", description = "收入来源 · 其他资金（万元）")]
     pub other_funds: Option<Amount>,
     /// 按预算级次划分 · 市本级使用资金
+    #[serde(default, deserialize_with = "crate::amount::optional")]
+    #[schemars(
+        title = "市本级使用资金",
+        description = "按预算级次划分 · 市本级使用资金（万元）"
+    )]
     pub city_level: Option<Amount>,
     /// 按预算级次划分 · 拟用于对下转移支付资金
+    #[serde(default, deserialize_with = "crate::amount::optional")]
+    #[schemars(
+        title = "拟用于对下转移支付资金",
+        description = "按预算级次划分 · 拟用于对下转移支付资金（万元）"
+    )]
     pub transfer: Option<Amount>,
 }
 
 /// A 名称 group of 年度重点工作任务 and its rows.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "年度重点工作任务（一个名称一组）",
+    description = "一个“名称”及其下的任务行；名称在表中向下合并。"
+)]
 pub struct TaskGroup {
     /// 名称 — the group's name, printed merged down its rows (may be empty in form
     /// variants whose tasks have no group names).
     #[serde(default)]
+    #[schemars(
+        title = "名称",
+        description = "任务组的名称，在表中向下合并；无名称的表样可不填。"
+    )]
     pub name: String,
     /// The rows of the group.
     #[serde(default)]
+    #[schemars(title = "任务行", description = "该名称下的各行任务。")]
     pub rows: Vec<TaskRow>,
 }
 
 /// One row of 年度重点工作任务.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "年度重点工作任务（一行）",
+    description = "一行任务：主要实施内容、拟投入的资金、期望达到的目标。"
+)]
 pub struct TaskRow {
     /// 主要实施内容
     #[serde(default)]
+    #[schemars(title = "主要实施内容", description = "一段或多段文字。")]
     pub content: Paragraphs,
     /// 拟投入的资金（万元）
+    #[serde(default, deserialize_with = "crate::amount::optional")]
+    #[schemars(title = "拟投入的资金（万元）", description = "金额，单位万元。")]
     pub amount: Option<Amount>,
     /// 期望达到的目标（概述）
     #[serde(default)]
+    #[schemars(title = "期望达到的目标（概述）", description = "一段或多段文字。")]
     pub target: Paragraphs,
 }
 
 /// One 三级指标 with its place in the indicator tree.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "绩效指标（一个三级指标）",
+    description = "一个三级指标，注明所属一级、二级指标及两个指标值。"
+)]
 pub struct Indicator {
     /// 一级指标, e.g. 产出指标
+    #[schemars(
+        title = "一级指标",
+        description = "如 产出指标、效益指标、满意度指标、成本指标。"
+    )]
     pub level1: String,
     /// 二级指标, e.g. 数量指标
+    #[schemars(
+        title = "二级指标",
+        description = "如 数量指标、质量指标、时效指标、社会效益指标、服务对象满意度指标。"
+    )]
     pub level2: String,
     /// 三级指标 — the indicator itself.
+    #[schemars(title = "三级指标", description = "指标名称，如“举办活动场次”。")]
     pub name: String,
     /// 实施周期指标值
     #[serde(default)]
+    #[schemars(
+        title = "实施周期指标值",
+        description = "如 ≥4场、100%、不少于10万人次。"
+    )]
     pub period_value: String,
     /// 年度指标值
     #[serde(default)]
+    #[schemars(title = "年度指标值", description = "如 ≥4场、100%、不少于10万人次。")]
     pub annual_value: String,
 }
 
@@ -129,6 +229,22 @@ impl Paragraphs {
     /// Whether there is no visible text at all.
     pub fn is_blank(&self) -> bool {
         self.0.iter().all(|p| p.trim().is_empty())
+    }
+}
+
+impl schemars::JsonSchema for Paragraphs {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Paragraphs".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "文字：一个字符串（空一行分段），或字符串数组（每段一项）",
+            "anyOf": [
+                { "type": "string" },
+                { "type": "array", "items": { "type": "string" } }
+            ]
+        })
     }
 }
 

@@ -24,6 +24,7 @@ pub mod diag;
 pub mod fonts;
 pub mod form_data;
 pub mod glyphs;
+pub mod init;
 pub mod output;
 pub mod render;
 pub mod template;

@@ -31,6 +31,17 @@ pub enum Command {
     /// problem underlined, the key, the form label and what to do. Exit code 0 when no
     /// file has an error (or, with --deny-warnings, a warning), 1 otherwise.
     Check(CheckArgs),
+    /// 新建空白申报文件 / write a blank declaration to fill in.
+    ///
+    /// Every key with its form label, the standard indicator skeleton, and a
+    /// `#:schema` line; the JSON Schema is written beside it (jixiao.schema.json) so
+    /// editors with taplo / Even Better TOML offer completion and hover.
+    Init(InitArgs),
+    /// 输出申报文件的 JSON Schema / print the JSON Schema of declarations.
+    ///
+    /// Every key has a Chinese title and description. Editors that use taplo (Even Better
+    /// TOML in VS Code) read it from a `#:schema ./jixiao.schema.json` first line.
+    Schema,
     /// 输出模板所用的数据（JSON）/ print the data a template receives, as JSON.
     ///
     /// Useful when writing a custom template: save it as data.json in the template
@@ -114,6 +125,23 @@ pub struct CheckArgs {
     /// How diagnostics are reported.
     #[command(flatten)]
     pub report: ReportArgs,
+}
+
+/// `jixiao init`
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// 新文件路径（默认 申报.toml；已存在则不覆盖） / where to write (default 申报.toml;
+    /// an existing file is never overwritten).
+    #[arg(value_name = "PATH", default_value = "申报.toml")]
+    pub path: PathBuf,
+
+    /// 预算年度（默认为明年） / the budget year (default: next year).
+    #[arg(long)]
+    pub year: Option<i32>,
+
+    /// 使用自定义模板的指标框架 / take the indicator skeleton from the template in DIR.
+    #[arg(long, value_name = "DIR")]
+    pub template: Option<PathBuf>,
 }
 
 /// `jixiao data`

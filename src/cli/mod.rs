@@ -4,6 +4,7 @@ pub mod args;
 mod check;
 mod common;
 mod data;
+mod init;
 mod render;
 mod template;
 
@@ -18,6 +19,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Render(args) => render::run(args),
         Command::Check(args) => check::run(args),
         Command::Data(args) => data::run(args),
+        Command::Init(args) => init::run(args),
+        Command::Schema => init::schema(),
         Command::Template(args) => template::run(args),
     };
     match result {
