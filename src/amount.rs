@@ -36,6 +36,28 @@ pub enum AmountError {
     Invalid,
 }
 
+impl AmountError {
+    /// The explanation in Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            AmountError::Empty => "金额为空".into(),
+            AmountError::UnexpectedChar(c) => format!("金额中有无法识别的字符“{c}”"),
+            AmountError::Grouping => "千分位逗号位置不对，应每三位一个，如 6,686.98".into(),
+            AmountError::Invalid => "不是有效的金额数字".into(),
+        }
+    }
+
+    /// The explanation in English.
+    pub fn en(&self) -> String {
+        match self {
+            AmountError::Empty => "the amount is empty".into(),
+            AmountError::UnexpectedChar(c) => format!("unexpected character `{c}` in an amount"),
+            AmountError::Grouping => "misplaced thousands separator (write 6,686.98)".into(),
+            AmountError::Invalid => "not a valid amount".into(),
+        }
+    }
+}
+
 impl Amount {
     /// Zero 万元.
     pub const ZERO: Amount = Amount(Decimal::ZERO);

@@ -304,8 +304,8 @@ fn check_amount(text: &str, path: &str, field: &Field, out: &mut Vec<Finding>) {
                 "amount",
                 path,
                 Text::new(
-                    format!("“{}”不是有效金额：{e}", field.label),
-                    format!("{} is not a valid amount: {e}", field.label),
+                    format!("“{}”不是有效金额：{}", field.label, e.zh()),
+                    format!("{} is not a valid amount: {}", field.label, e.en()),
                 ),
             )
             .label(field.label)
