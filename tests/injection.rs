@@ -62,10 +62,7 @@ fn nothing_is_read_from_the_file_system() {
 }
 
 fn template_with_main(main: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (name, data) in Template::builtin_files() {
-        std::fs::write(dir.path().join(name), data).expect("copy template");
-    }
+    let dir = builtin_template_copy();
     std::fs::write(dir.path().join("main.typ"), main).expect("main.typ");
     dir
 }

@@ -7,10 +7,7 @@ use common::*;
 use jixiao::{FontSet, Renderer, Template};
 
 fn variant_template() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (name, data) in Template::builtin_files() {
-        std::fs::write(dir.path().join(name), data).expect("copy");
-    }
+    let dir = builtin_template_copy();
     let manifest = dir.path().join("form.toml");
     let text = std::fs::read_to_string(&manifest)
         .expect("form.toml")

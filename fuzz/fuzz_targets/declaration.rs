@@ -18,7 +18,11 @@ fuzz_target!(|data: &[u8]| {
     let source = DeclarationSource::from_bytes("fuzz.toml".into(), data.to_vec());
     let report = check(source, &renderer.template().manifest, renderer.fonts());
     // Rendering every diagnostic exercises the span and snippet code too.
-    let _ = report.diagnostics(jixiao::check::Lang::Zh, false).iter().map(|d| d.render(false)).count();
+    let _ = report
+        .diagnostics(jixiao::check::Lang::Zh, false)
+        .iter()
+        .map(|d| d.render(false))
+        .count();
     if let Some(decl) = report.declaration.as_ref().filter(|_| report.passes(false)) {
         if let Err(e) = renderer.render(decl) {
             panic!("a declaration that passes the checks failed to render:\n{e}");

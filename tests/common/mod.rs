@@ -71,3 +71,12 @@ pub fn jixiao(args: &[&str], cwd: &Path) -> std::process::Output {
         .output()
         .expect("run jixiao")
 }
+
+/// A copy of the built-in template in a temporary directory, to edit in a test.
+pub fn builtin_template_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, data) in jixiao::Template::builtin_files() {
+        std::fs::write(dir.path().join(name), data).expect("copy template");
+    }
+    dir
+}
