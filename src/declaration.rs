@@ -12,6 +12,7 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use crate::amount::Amount;
+use crate::date::Date;
 
 /// One 部门整体预算绩效目标申报表.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
@@ -73,6 +74,75 @@ pub struct Declaration {
         description = "仅用于带“基本信息”栏目的表样：键由表样的 form.toml 规定；默认表样没有。"
     )]
     pub info: BTreeMap<String, String>,
+    /// 文档日期 — the date written into the PDF's metadata (and required for an
+    /// archival PDF). Not printed; falls back to `signoff.date`.
+    #[serde(
+        default,
+        deserialize_with = "crate::date::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(
+        title = "文档日期",
+        description = "写入 PDF 元数据的日期（不打印），如 2025-01-20；归档（PDF/A）时必填，未填时取 [signoff] 的填报日期。"
+    )]
+    pub date: Option<Date>,
+    /// 归档 — render as an archival PDF/A-3b with this file attached (like
+    /// `jixiao render --archive`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[schemars(
+        title = "归档",
+        description = "true：生成归档用的 PDF/A-3b，并把本申报文件附在 PDF 中（同 --archive）。"
+    )]
+    pub archive: bool,
+    /// 签署栏 — 填报人, 联系电话, 单位负责人, 填报日期, 单位（盖章）: printed under
+    /// the table only when filled in (the published form has none).
+    #[serde(default, skip_serializing_if = "SignOff::is_empty")]
+    #[schemars(
+        title = "签署栏",
+        description = "可选；填写后在表格下方打印 填报人、联系电话、单位负责人、填报日期、单位（盖章）。"
+    )]
+    pub signoff: SignOff,
+}
+
+/// 签署栏: the sign-off block under the table. Printed only when at least one field is
+/// filled in.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "签署栏", description = "表格下方的签署栏；全部留空则不打印。")]
+pub struct SignOff {
+    /// 填报人
+    #[serde(default)]
+    #[schemars(title = "填报人", description = "填报人姓名。")]
+    pub preparer: String,
+    /// 联系电话
+    #[serde(default)]
+    #[schemars(title = "联系电话", description = "填报人的联系电话。")]
+    pub phone: String,
+    /// 单位负责人
+    #[serde(default)]
+    #[schemars(title = "单位负责人", description = "单位负责人姓名。")]
+    pub head: String,
+    /// 填报日期
+    #[serde(default, deserialize_with = "crate::date::optional")]
+    #[schemars(
+        title = "填报日期",
+        description = "如 2025-01-20，打印为 2025年1月20日。"
+    )]
+    pub date: Option<Date>,
+    /// 单位（盖章） — the unit's name printed beside the space for the seal.
+    #[serde(default)]
+    #[schemars(title = "单位（盖章）", description = "盖章单位名称，打印在盖章处旁。")]
+    pub seal: String,
+}
+
+impl SignOff {
+    /// Whether nothing is filled in (the block is then not printed).
+    pub fn is_empty(&self) -> bool {
+        self.date.is_none()
+            && [&self.preparer, &self.phone, &self.head, &self.seal]
+                .iter()
+                .all(|s| s.trim().is_empty())
+    }
 }
 
 /// 预算整体情况: the eight amounts of the budget block, in 万元. An amount left out
@@ -429,7 +499,21 @@ impl Declaration {
                 &ind.annual_value,
             );
         }
+        let s = &self.signoff;
+        for (key, label, text) in [
+            ("preparer", "签署栏 · 填报人", &s.preparer),
+            ("phone", "签署栏 · 联系电话", &s.phone),
+            ("head", "签署栏 · 单位负责人", &s.head),
+            ("seal", "签署栏 · 单位（盖章）", &s.seal),
+        ] {
+            push(&mut out, format!("signoff.{key}"), label, text);
+        }
         out
+    }
+
+    /// The document's date: `date`, else the sign-off block's 填报日期.
+    pub fn document_date(&self) -> Option<Date> {
+        self.date.or(self.signoff.date)
     }
 }
 

@@ -36,6 +36,24 @@ pub struct FormData {
     /// The indicator value columns to print, from `form.toml`: `"period_value"`,
     /// `"annual_value"`, or both.
     pub indicator_values: Vec<&'static str>,
+    /// 签署栏, or `None` (JSON `null`) when the declaration leaves it empty: the
+    /// block is then not printed.
+    pub signoff: Option<SignOffView>,
+}
+
+/// The sign-off block under the table; `""` for a field left out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SignOffView {
+    /// 填报人
+    pub preparer: String,
+    /// 联系电话
+    pub phone: String,
+    /// 单位负责人
+    pub head: String,
+    /// 填报日期, as `2025年1月20日`.
+    pub date: String,
+    /// 单位（盖章）
+    pub seal: String,
 }
 
 /// One extra 基本信息 row.
@@ -155,6 +173,7 @@ pub fn unprinted(decl: &Declaration, manifest: &Manifest) -> Vec<Finding> {
             );
         }
     }
+    out.extend(unprinted_signoff(decl, manifest));
     let columns = [
         (
             IndicatorValue::PeriodValue,
@@ -193,6 +212,28 @@ pub fn unprinted(decl: &Declaration, manifest: &Manifest) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// A filled-in sign-off block the template does not print.
+fn unprinted_signoff(decl: &Declaration, manifest: &Manifest) -> Option<Finding> {
+    if manifest.signoff || decl.signoff.is_empty() {
+        return None;
+    }
+    Some(
+        Finding::error(
+            "not-printed",
+            "signoff",
+            Text::new(
+                "所用表样没有签署栏，填写的内容不会被打印",
+                "the template has no sign-off block: it would not be printed",
+            ),
+        )
+        .label("签署栏")
+        .help(Text::new(
+            "删去 [signoff]，或换用打印签署栏的表样（form.toml 中 signoff = true）",
+            "remove [signoff], or use a template that prints it (signoff = true in form.toml)",
+        )),
+    )
 }
 
 fn money(amount: Option<Amount>) -> String {
@@ -264,6 +305,13 @@ impl FormData {
                     IndicatorValue::AnnualValue => "annual_value",
                 })
                 .collect(),
+            signoff: (!decl.signoff.is_empty()).then(|| SignOffView {
+                preparer: single_line(&decl.signoff.preparer),
+                phone: single_line(&decl.signoff.phone),
+                head: single_line(&decl.signoff.head),
+                date: decl.signoff.date.map(|d| d.chinese()).unwrap_or_default(),
+                seal: single_line(&decl.signoff.seal),
+            }),
         }
     }
 

@@ -2,7 +2,7 @@
 //! and the Chinese form label beside each key — ready to fill in. Generated from the
 //! declaration's shape ([`crate::check::shape`]), so it always matches the model.
 
-use crate::check::shape::{Field, Kind, BUDGET, INDICATOR, ROOT, TASK, TASK_ROW};
+use crate::check::shape::{Field, Kind, BUDGET, INDICATOR, ROOT, SIGNOFF, TASK, TASK_ROW};
 use crate::template::Manifest;
 
 /// The name of the JSON Schema file `init` writes beside the declaration.
@@ -28,16 +28,18 @@ fn value_line(out: &mut String, field: &Field, value: &str) {
 
 fn blank_value(field: &Field) -> &'static str {
     match field.kind {
-        Kind::Amount | Kind::Text | Kind::Paragraphs => "\"\"",
+        Kind::Amount | Kind::Text | Kind::Paragraphs | Kind::Date => "\"\"",
         _ => "",
     }
 }
 
 fn fields(out: &mut String, fields: &[Field]) {
-    for field in fields
-        .iter()
-        .filter(|f| matches!(f.kind, Kind::Text | Kind::Amount | Kind::Paragraphs))
-    {
+    for field in fields.iter().filter(|f| {
+        matches!(
+            f.kind,
+            Kind::Text | Kind::Amount | Kind::Paragraphs | Kind::Date
+        )
+    }) {
         value_line(out, field, blank_value(field));
     }
 }
@@ -66,6 +68,16 @@ pub fn blank_declaration(manifest: &Manifest, year: i32) -> String {
                     "# 总体绩效目标（可分多段，段与段之间空一行）\ngoal = \"\"\"\n\n\"\"\"\n",
                 );
             }
+            "date" => line(
+                &mut out,
+                "date = \"\"",
+                "文档日期（写入 PDF，不打印；归档时必填），如 2025-01-20",
+            ),
+            "archive" => line(
+                &mut out,
+                "archive = false",
+                "归档：true 则生成 PDF/A-3b 并附上本文件",
+            ),
             _ if matches!(field.kind, Kind::Text | Kind::Paragraphs) => {
                 value_line(&mut out, field, "\"\"")
             }
@@ -101,6 +113,9 @@ pub fn blank_declaration(manifest: &Manifest, year: i32) -> String {
             }
         }
     }
+    out.push_str("\n# 签署栏（可选）：填写后打印在表格下方；全部留空则不打印。\n");
+    line(&mut out, "[signoff]", "签署栏");
+    fields(&mut out, SIGNOFF);
     out
 }
 
@@ -121,12 +136,14 @@ mod tests {
             .chain(TASK)
             .chain(TASK_ROW)
             .chain(INDICATOR)
+            .chain(SIGNOFF)
         {
             if field.key != "info"
                 && field.key != "rows"
                 && field.key != "tasks"
                 && field.key != "indicators"
                 && field.key != "budget"
+                && field.key != "signoff"
             {
                 assert!(
                     text.contains(&format!("\n{} = ", field.key)),

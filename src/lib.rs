@@ -18,7 +18,9 @@
 //! ```
 
 pub mod amount;
+pub mod archive;
 pub mod check;
+pub mod date;
 pub mod declaration;
 pub mod diag;
 pub mod fonts;

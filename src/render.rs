@@ -6,24 +6,37 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use sha2::{Digest, Sha256};
 use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
 use typst::foundations::{Bytes, Label, Selector, Smart, Value};
 use typst::introspection::{Introspector, MetadataElem};
 use typst::utils::PicoStr;
 use typst::WorldExt;
 use typst_layout::PagedDocument;
-use typst_pdf::PdfOptions;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
+use crate::archive::ArchiveMeta;
+use crate::date::Date;
 use crate::declaration::Declaration;
 use crate::diag::{Diagnostic, Severity};
 use crate::fonts::FontSet;
 use crate::form_data::FormData;
 use crate::glyphs::{missing_glyphs, MissingGlyph};
 use crate::template::Template;
-use crate::world::{DocumentWorld, Workspace};
+use crate::world::{ArchiveFiles, DocumentWorld, Workspace};
 
 /// The `creator` written into every PDF: pinned to jixiao's version.
 pub const CREATOR: &str = concat!("jixiao ", env!("CARGO_PKG_VERSION"));
+
+/// The identifier an archival PDF's `/ID` is derived from: a hash of its content (the
+/// declaration's bytes and the date), so it is stable across renders and machines.
+fn document_ident(source: &[u8], date: Date) -> String {
+    let mut hash = Sha256::new();
+    hash.update(source);
+    hash.update(date.iso().as_bytes());
+    hash.update(CREATOR.as_bytes());
+    format!("{:x}", hash.finalize())
+}
 
 /// Renders declarations with one template and one set of fonts.
 pub struct Renderer {
@@ -151,8 +164,8 @@ impl Renderer {
         FormData::new(decl, &self.workspace.template().manifest)
     }
 
-    /// Lays out `decl` without exporting it: for tests and previews.
-    pub fn layout(&self, decl: &Declaration) -> Result<Laid, RenderError> {
+    /// Refuses what the template would not print and characters no font has.
+    fn precheck(&self, decl: &Declaration) -> Result<(), RenderError> {
         let unprinted = crate::form_data::unprinted(decl, &self.workspace.template().manifest);
         if !unprinted.is_empty() {
             return Err(RenderError::Unprinted(
@@ -163,32 +176,86 @@ impl Renderer {
         if !missing.is_empty() {
             return Err(RenderError::MissingGlyphs(missing));
         }
-        let data = Bytes::new(self.form_data(decl).to_json());
-        let world = self.workspace.document(data, None);
-        let result = typst::compile::<PagedDocument>(&world);
-        let warnings = self.convert(&world, &result.warnings);
+        Ok(())
+    }
+
+    /// Compiles the document of `world`.
+    fn compile(&self, world: &DocumentWorld<'_>) -> Result<Laid, RenderError> {
+        let result = typst::compile::<PagedDocument>(world);
+        let warnings = self.convert(world, &result.warnings);
         match result.output {
             Ok(document) => Ok(Laid { document, warnings }),
             Err(errors) => {
-                let mut diags = self.convert(&world, &errors);
+                let mut diags = self.convert(world, &errors);
                 diags.extend(warnings);
                 Err(RenderError::Template(diags))
             }
         }
     }
 
+    /// Lays out `decl` without exporting it: for tests and previews.
+    pub fn layout(&self, decl: &Declaration) -> Result<Laid, RenderError> {
+        self.precheck(decl)?;
+        let data = Bytes::new(self.form_data(decl).to_json());
+        self.compile(&self.workspace.document(data, None))
+    }
+
     /// Renders `decl` to PDF bytes.
     pub fn render(&self, decl: &Declaration) -> Result<Rendered, RenderError> {
-        let laid = self.layout(decl)?;
+        self.precheck(decl)?;
+        let data = Bytes::new(self.form_data(decl).to_json());
+        let world = self.workspace.document(data, None);
         let options = PdfOptions {
             creator: Smart::Custom(Some(CREATOR.to_owned())),
             ..PdfOptions::default()
         };
-        let pdf = typst_pdf::pdf(&laid.document, &options).map_err(|errors| {
-            let data = Bytes::new(self.form_data(decl).to_json());
-            let world = self.workspace.document(data, None);
-            RenderError::Template(self.convert(&world, &errors))
+        self.export(&world, &options)
+    }
+
+    /// Renders `decl` as an archival PDF/A-3b: `source` (the declaration file, byte for
+    /// byte) attached as the document's source, metadata from the declaration, dated
+    /// `date`. The bytes depend only on `source`, `date`, the template, the fonts and
+    /// jixiao's version: never on the clock, the time zone or the machine.
+    pub fn render_archival(
+        &self,
+        decl: &Declaration,
+        source: &[u8],
+        date: Date,
+    ) -> Result<Rendered, RenderError> {
+        self.precheck(decl)?;
+        let data = self.form_data(decl);
+        let meta = ArchiveMeta::new(decl, &data.title, &self.workspace.main_path(), date);
+        let files = ArchiveFiles {
+            meta: Bytes::new(meta.to_json()),
+            source: Bytes::new(source.to_vec()),
+        };
+        let world = self
+            .workspace
+            .archival_document(Bytes::new(data.to_json()), files);
+        let standards = PdfStandards::new(&[PdfStandard::A_3b]).map_err(|e| {
+            RenderError::Template(vec![Diagnostic::error(format!(
+                "PDF/A-3b: {}",
+                e.message()
+            ))])
         })?;
+        let options = PdfOptions {
+            ident: Smart::Custom(document_ident(source, date)),
+            creator: Smart::Custom(Some(CREATOR.to_owned())),
+            standards,
+            ..PdfOptions::default()
+        };
+        self.export(&world, &options)
+    }
+
+    /// Lays out and exports the document of `world`.
+    fn export(
+        &self,
+        world: &DocumentWorld<'_>,
+        options: &PdfOptions,
+    ) -> Result<Rendered, RenderError> {
+        let laid = self.compile(world)?;
+        let pdf = typst_pdf::pdf(&laid.document, options)
+            .map_err(|errors| RenderError::Template(self.convert(world, &errors)))?;
         Ok(Rendered {
             pdf,
             pages: laid.document.pages().len(),

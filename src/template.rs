@@ -47,6 +47,11 @@ pub struct Manifest {
     /// declaration's `[info]` table. A key the template does not declare is refused.
     #[serde(default)]
     pub info_fields: Vec<InfoField>,
+    /// Whether the template prints the sign-off block (签署栏: 填报人, 联系电话, 单位负责人,
+    /// 填报日期, 单位（盖章）) when a declaration fills it in. A template without it
+    /// refuses a filled-in `[signoff]`.
+    #[serde(default)]
+    pub signoff: bool,
 }
 
 /// An indicator value column.

@@ -33,6 +33,52 @@ pub struct Workspace {
     main: FileId,
     /// The id `/data.json` is served under.
     data: FileId,
+    /// The files an archival render adds (see [`crate::archive`]).
+    archive: ArchiveIds,
+}
+
+/// Where an archival render's extra files live: a wrapper main that sets the archival
+/// metadata, includes the template's main file and attaches the declaration, plus the
+/// two data files it reads. Fixed paths, so the global pool of file ids never grows.
+struct ArchiveIds {
+    main: FileId,
+    wrapper: Source,
+    meta: FileId,
+    source: FileId,
+}
+
+/// The wrapper main of an archival render. Everything that varies (metadata, the
+/// declaration's bytes, the template's main path) is read as data, never spliced in.
+const ARCHIVE_WRAPPER: &str = r#"// jixiao: archival render (PDF/A-3b) — metadata, the template, the attached source.
+#let meta = json("/.jixiao/archive.json")
+#set text(lang: "zh", region: "cn")
+#include meta.main
+#set document(
+  title: meta.title,
+  author: meta.author,
+  description: meta.subject,
+  keywords: meta.keywords,
+  date: datetime(year: meta.date.year, month: meta.date.month, day: meta.date.day),
+)
+#pdf.attach(
+  meta.attachment,
+  read("/.jixiao/source.toml", encoding: none),
+  relationship: "source",
+  mime-type: "application/toml",
+  description: meta.description,
+)
+"#;
+
+/// The directory of the archival files; a template may not use it.
+pub const RESERVED_DIR: &str = "/.jixiao/";
+
+/// The data of one archival render: `/.jixiao/archive.json` and the declaration's bytes.
+#[derive(Clone)]
+pub struct ArchiveFiles {
+    /// JSON of [`crate::archive::ArchiveMeta`].
+    pub meta: Bytes,
+    /// The declaration file, byte for byte.
+    pub source: Bytes,
 }
 
 /// Interns a project path. Template paths are few and fixed for the whole process, so
@@ -60,6 +106,19 @@ impl Workspace {
         let main = project_file(&template.main_path())
             .ok_or_else(|| format!("invalid main path {}", template.main_path()))?;
         let data = project_file(DATA_PATH).ok_or("invalid data path")?;
+        if let Some(vpath) = template.files.keys().find(|p| p.starts_with(RESERVED_DIR)) {
+            return Err(format!(
+                "模板文件 {vpath} 位于 jixiao 保留的目录 {RESERVED_DIR} 中 / template files may not live in {RESERVED_DIR}"
+            ));
+        }
+        let archive_main =
+            project_file("/.jixiao/archive.typ").ok_or("invalid archive wrapper path")?;
+        let archive = ArchiveIds {
+            main: archive_main,
+            wrapper: Source::new(archive_main, ARCHIVE_WRAPPER.to_owned()),
+            meta: project_file("/.jixiao/archive.json").ok_or("invalid archive meta path")?,
+            source: project_file("/.jixiao/source.toml").ok_or("invalid archive source path")?,
+        };
         Ok(Workspace {
             library: LazyHash::new(Library::builder().build()),
             book: LazyHash::new(fonts.book()),
@@ -69,6 +128,7 @@ impl Workspace {
             files,
             main,
             data,
+            archive,
         })
     }
 
@@ -89,7 +149,25 @@ impl Workspace {
             workspace: self,
             data,
             today,
+            archive: None,
         }
+    }
+
+    /// A world for an archival render of one document: like [`Workspace::document`],
+    /// but its main file is the archival wrapper, which sets the metadata, includes the
+    /// template's main file and attaches the declaration.
+    pub fn archival_document(&self, data: Bytes, archive: ArchiveFiles) -> DocumentWorld<'_> {
+        DocumentWorld {
+            workspace: self,
+            data,
+            today: None,
+            archive: Some(archive),
+        }
+    }
+
+    /// The template's main file as the archival wrapper includes it (`/main.typ`).
+    pub fn main_path(&self) -> String {
+        self.template.main_path()
     }
 
     /// The path of a file id, as a user would recognise it (for diagnostics).
@@ -97,6 +175,9 @@ impl Workspace {
         let vpath = id.get().vpath().get_with_slash().to_string();
         if id == self.data {
             return "data.json (申报数据 / declaration data)".to_owned();
+        }
+        if vpath.starts_with(RESERVED_DIR) {
+            return format!("<jixiao>{vpath}");
         }
         self.template.display_path(&vpath)
     }
@@ -107,6 +188,7 @@ pub struct DocumentWorld<'a> {
     workspace: &'a Workspace,
     data: Bytes,
     today: Option<Datetime>,
+    archive: Option<ArchiveFiles>,
 }
 
 impl DocumentWorld<'_> {
@@ -135,11 +217,17 @@ impl World for DocumentWorld<'_> {
     }
 
     fn main(&self) -> FileId {
-        self.workspace.main
+        match self.archive {
+            Some(_) => self.workspace.archive.main,
+            None => self.workspace.main,
+        }
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
         Self::check_root(id)?;
+        if self.archive.is_some() && id == self.workspace.archive.main {
+            return Ok(self.workspace.archive.wrapper.clone());
+        }
         if let Some(source) = self.workspace.sources.get(&id) {
             return Ok(source.clone());
         }
@@ -152,6 +240,14 @@ impl World for DocumentWorld<'_> {
         Self::check_root(id)?;
         if id == self.workspace.data {
             return Ok(self.data.clone());
+        }
+        if let Some(archive) = &self.archive {
+            if id == self.workspace.archive.meta {
+                return Ok(archive.meta.clone());
+            }
+            if id == self.workspace.archive.source {
+                return Ok(archive.source.clone());
+            }
         }
         self.workspace
             .files

@@ -69,6 +69,7 @@ fn every_key_has_a_chinese_title_matching_the_form_label() {
             shape::TASK,
             shape::TASK_ROW,
             shape::INDICATOR,
+            shape::SIGNOFF,
         ]
         .into_iter()
         .flatten()
@@ -90,6 +91,10 @@ fn every_key_has_a_chinese_title_matching_the_form_label() {
         "target",
         "level1",
         "annual_value",
+        "date",
+        "archive",
+        "preparer",
+        "seal",
     ] {
         assert!(
             seen.iter().any(|k| k == key),

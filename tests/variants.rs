@@ -88,3 +88,29 @@ fn values_a_variant_does_not_print_are_refused_not_dropped() {
         .expect("the default form has no 基本信息 fields");
     assert!(err.to_string().contains("info.supervisor"), "{err}");
 }
+
+#[test]
+fn a_signoff_block_a_template_does_not_print_is_refused() {
+    let dir = builtin_template_copy();
+    let manifest = dir.path().join("form.toml");
+    let text = std::fs::read_to_string(&manifest).expect("form.toml");
+    assert!(
+        text.contains("signoff = true"),
+        "the default template prints it"
+    );
+    std::fs::write(&manifest, text.replace("signoff = true", "signoff = false")).expect("edit");
+    let renderer = Renderer::new(
+        Template::load(dir.path()).expect("load"),
+        FontSet::bundled(),
+    )
+    .expect("renderer");
+    let (_, mut decl) = sample("guangzhou-kexie.toml");
+    renderer.render(&decl).expect("no sign-off: renders");
+    decl.signoff.preparer = "李明".into();
+    let err = renderer
+        .render(&decl)
+        .err()
+        .expect("a filled-in sign-off block with nowhere to print it");
+    assert!(err.to_string().contains("signoff"), "{err}");
+    assert!(Renderer::builtin().render(&decl).is_ok());
+}

@@ -8,6 +8,7 @@ use toml::de::{DeTable, DeValue};
 use super::finding::{Finding, Text};
 use super::spans::{join, SpanIndex};
 use crate::amount::Amount;
+use crate::date::Date;
 
 /// What a key holds.
 #[derive(Debug, Clone, Copy)]
@@ -26,6 +27,10 @@ pub enum Kind {
     Tables(&'static [Field]),
     /// A table of strings with free keys (`[info]`; the template decides which).
     StringMap,
+    /// A date: `2025-01-20` or a string such as `"2025年1月20日"`.
+    Date,
+    /// `true` or `false`.
+    Boolean,
 }
 
 /// One key of the declaration.
@@ -129,6 +134,15 @@ pub const INDICATOR: &[Field] = &[
     f("annual_value", "绩效指标 · 年度指标值", Kind::Text, false),
 ];
 
+/// `[signoff]`
+pub const SIGNOFF: &[Field] = &[
+    f("preparer", "签署栏 · 填报人", Kind::Text, false),
+    f("phone", "签署栏 · 联系电话", Kind::Text, false),
+    f("head", "签署栏 · 单位负责人", Kind::Text, false),
+    f("date", "签署栏 · 填报日期", Kind::Date, false),
+    f("seal", "签署栏 · 单位（盖章）", Kind::Text, false),
+];
+
 /// The top level of a declaration.
 pub const ROOT: &[Field] = &[
     f("department", "部门名称", Kind::Text, true),
@@ -144,6 +158,9 @@ pub const ROOT: &[Field] = &[
     f("tasks", "年度重点工作任务", Kind::Tables(TASK), false),
     f("indicators", "绩效指标", Kind::Tables(INDICATOR), false),
     f("info", "基本信息", Kind::StringMap, false),
+    f("date", "文档日期", Kind::Date, false),
+    f("archive", "归档", Kind::Boolean, false),
+    f("signoff", "签署栏", Kind::Table(SIGNOFF), false),
 ];
 
 /// The form label of the key at `path` (`tasks[0].rows[1].amount` →
@@ -192,6 +209,14 @@ fn expected(kind: Kind) -> Text {
         Kind::Table(_) => ("表，如 [budget]", "a table"),
         Kind::Tables(_) => ("表数组，如 [[tasks]]", "an array of tables, e.g. [[tasks]]"),
         Kind::StringMap => ("键值均为文字的表", "a table of strings"),
+        Kind::Date => (
+            "日期，如 2025-01-20 或 \"2025年1月20日\"",
+            "a date, e.g. 2025-01-20",
+        ),
+        Kind::Boolean => (
+            "是非值（true 或 false，不加引号）",
+            "true or false (without quotes)",
+        ),
     };
     Text::new(zh, en)
 }
@@ -263,6 +288,13 @@ fn check_value(
             if items
                 .iter()
                 .all(|i| matches!(i.get_ref(), DeValue::String(_))) => {}
+        (Kind::Boolean, DeValue::Boolean(_)) => {}
+        (Kind::Date, DeValue::String(s)) => check_date(s, path, field, out),
+        (Kind::Date, DeValue::Datetime(dt))
+            if dt.date.is_some() && dt.time.is_none() && dt.offset.is_none() =>
+        {
+            check_date(&dt.to_string(), path, field, out)
+        }
         (Kind::Amount, DeValue::String(s)) => check_amount(s, path, field, out),
         (Kind::Amount, DeValue::Float(f)) => check_amount(f.as_str(), path, field, out),
         (Kind::Amount, DeValue::Integer(i)) => check_amount(i.as_str(), path, field, out),
@@ -317,9 +349,32 @@ fn check_amount(text: &str, path: &str, field: &Field, out: &mut Vec<Finding>) {
     }
 }
 
+fn check_date(text: &str, path: &str, field: &Field, out: &mut Vec<Finding>) {
+    if text.trim().is_empty() {
+        return; // an empty string is the same as leaving the date out
+    }
+    if Date::parse(text).is_err() {
+        out.push(
+            Finding::error(
+                "date",
+                path,
+                Text::new(
+                    format!("“{}”不是有效日期：{text}", field.label),
+                    format!("{} is not a valid date: {text}", field.label),
+                ),
+            )
+            .label(field.label)
+            .help(Text::new(
+                "写成 2025-01-20（不加引号）或 \"2025年1月20日\"",
+                "write 2025-01-20 (without quotes) or \"2025年1月20日\"",
+            )),
+        );
+    }
+}
+
 /// The key whose form label is `label` (a clerk may write the Chinese label as a key).
 pub fn key_for_label(label: &str) -> Option<&'static Field> {
-    [ROOT, BUDGET, TASK, TASK_ROW, INDICATOR]
+    [ROOT, BUDGET, TASK, TASK_ROW, INDICATOR, SIGNOFF]
         .into_iter()
         .flatten()
         .find(|f| f.label == label || f.label.rsplit(" · ").next() == Some(label))

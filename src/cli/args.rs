@@ -49,6 +49,19 @@ pub enum Command {
     Data(DataArgs),
     /// 导出内置模板以便修改 / copy the built-in template into a directory to customise it.
     Template(TemplateArgs),
+    /// 核验归档 PDF / verify an archival PDF against its attached declaration.
+    ///
+    /// Takes out the attached declaration, renders it again and compares: the PDF must
+    /// be byte-identical to what its source renders to; otherwise the pages that differ
+    /// (text, or what a reader sees) are named. Also reports the PDF/A claim and
+    /// jixiao's own PDF/A checks. Exit code 0: reproduced exactly; 1: differs; 2: cannot
+    /// verify (not a PDF, no attached declaration, declaration does not render).
+    Verify(VerifyArgs),
+    /// 取出归档 PDF 中的申报文件 / write the declaration attached to an archival PDF.
+    ///
+    /// The bytes are exactly the file that was rendered. An existing file is not
+    /// overwritten unless --force is given; `-o -` writes to standard output.
+    Extract(ExtractArgs),
 }
 
 /// Options shared by every command that lays out a form.
@@ -81,9 +94,69 @@ pub struct RenderArgs {
     #[command(flatten)]
     pub layout: LayoutArgs,
 
+    /// Archival output.
+    #[command(flatten)]
+    pub archive: ArchiveArgs,
+
     /// How diagnostics are reported.
     #[command(flatten)]
     pub report: ReportArgs,
+}
+
+/// Archival output of `jixiao render`.
+#[derive(Debug, clap::Args)]
+pub struct ArchiveArgs {
+    /// 生成归档 PDF（PDF/A-3b，附申报源文件，逐字节可重现）/ write an archival PDF/A-3b
+    /// with the declaration attached, byte-for-byte reproducible. Also turned on by
+    /// `archive = true` in the declaration. The document date comes from the
+    /// declaration's `date` (or signoff.date), else SOURCE_DATE_EPOCH — never the clock.
+    #[arg(long)]
+    pub archive: bool,
+
+    /// 归档目录：另存为 DIR/{年度}/{部门}/v{N}-{sha8}.pdf 并记入 DIR/index.jsonl（隐含
+    /// --archive）/ also file the archival PDF in the store DIR as
+    /// DIR/{year}/{department}/v{N}-{sha8}.pdf, indexed in DIR/index.jsonl (implies
+    /// --archive). A stored version is never overwritten; an identical one is not
+    /// stored twice.
+    #[arg(long, value_name = "DIR")]
+    pub archive_dir: Option<PathBuf>,
+}
+
+/// `jixiao verify`
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// 归档 PDF / the archival PDF.
+    #[arg(value_name = "FILE.pdf")]
+    pub input: PathBuf,
+
+    /// 输出格式 / output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+
+    /// Template and fonts the PDF was rendered with (default: the built-in ones).
+    #[command(flatten)]
+    pub layout: LayoutArgs,
+
+    /// 提示语言 / language of the diagnostics.
+    #[arg(long, value_enum, default_value = "zh")]
+    pub lang: jixiao::check::Lang,
+}
+
+/// `jixiao extract`
+#[derive(Debug, clap::Args)]
+pub struct ExtractArgs {
+    /// 归档 PDF / the archival PDF.
+    #[arg(value_name = "FILE.pdf")]
+    pub input: PathBuf,
+
+    /// 输出路径（默认：与 PDF 同目录同名 .toml；- 为标准输出） / where to write (default:
+    /// next to the PDF, same name, .toml; `-` for standard output).
+    #[arg(short, long, value_name = "DECL.toml")]
+    pub output: Option<PathBuf>,
+
+    /// 覆盖已有文件 / overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// How diagnostics are reported.

@@ -71,13 +71,21 @@ pub fn load_declaration(path: &Path) -> Result<Loaded, Failure> {
     Ok(Loaded { declaration })
 }
 
+/// A declaration that passed the checks, with the file's bytes as read.
+pub struct Checked {
+    /// The declaration.
+    pub declaration: Declaration,
+    /// The file, byte for byte (attached to archival PDFs).
+    pub bytes: Vec<u8>,
+}
+
 /// Reads and checks the declaration at `path` for `renderer`'s template and fonts.
 /// Warnings are printed; errors (and, with `--deny-warnings`, warnings) are a failure.
 pub fn load_checked(
     path: &Path,
     renderer: &Renderer,
     report: &ReportArgs,
-) -> Result<Declaration, Failure> {
+) -> Result<Checked, Failure> {
     let source = DeclarationSource::read(path).map_err(|e| {
         Diagnostic::error(format!(
             "无法读取申报文件 {} / cannot read the declaration: {e}",
@@ -86,10 +94,14 @@ pub fn load_checked(
     })?;
     let checked = check(source, &renderer.template().manifest, renderer.fonts());
     let diagnostics = checked.diagnostics(report.lang, report.deny_warnings);
+    let passes = checked.passes(report.deny_warnings);
     match checked.declaration {
-        Some(decl) if checked.passes(report.deny_warnings) => {
+        Some(declaration) if passes => {
             print_warnings(&diagnostics);
-            Ok(decl)
+            Ok(Checked {
+                declaration,
+                bytes: checked.source.bytes,
+            })
         }
         _ => Err(Failure(diagnostics)),
     }

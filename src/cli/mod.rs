@@ -7,6 +7,7 @@ mod data;
 mod init;
 mod render;
 mod template;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -22,6 +23,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Init(args) => init::run(args),
         Command::Schema => init::schema(),
         Command::Template(args) => template::run(args),
+        Command::Extract(args) => verify::extract(args),
+        Command::Verify(args) => return verify::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,24 +1,47 @@
-//! `jixiao render`: one declaration to one PDF.
+//! `jixiao render`: one declaration to one PDF — a plain one, or an archival PDF/A-3b
+//! (optionally filed in an archive store).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use jixiao::archive::document_date;
+use jixiao::archive::store::{ArchiveStore, Filed};
 use jixiao::output::write_atomic;
-use jixiao::Diagnostic;
+use jixiao::{Diagnostic, Rendered};
 
 use super::args::RenderArgs;
-use super::common::{load_checked, print_warnings, renderer, Failure};
+use super::common::{load_checked, print_warnings, renderer, Checked, Failure};
 
 /// Renders the declaration and writes the PDF atomically.
 pub fn run(args: RenderArgs) -> Result<(), Failure> {
     let renderer = renderer(&args.layout)?;
-    let declaration = load_checked(&args.input, &renderer, &args.report)?;
-    let rendered = match renderer.render(&declaration) {
-        Ok(r) => r,
-        Err(e) => return Err(Failure(e.diagnostics())),
+    let Checked { declaration, bytes } = load_checked(&args.input, &renderer, &args.report)?;
+    let archive = args.archive.archive || args.archive.archive_dir.is_some() || declaration.archive;
+    let rendered = if archive {
+        let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+        let date = document_date(&declaration, epoch.as_deref())
+            .map_err(|e| Diagnostic::error(e.to_string()))?;
+        renderer.render_archival(&declaration, &bytes, date)
+    } else {
+        renderer.render(&declaration)
     };
+    let rendered = rendered.map_err(|e| Failure(e.diagnostics()))?;
     print_warnings(&rendered.warnings);
     let output = args.output.unwrap_or_else(|| default_output(&args.input));
-    write_atomic(&output, &rendered.pdf).map_err(|e| {
+    write_pdf(&output, &rendered)?;
+    if let Some(dir) = &args.archive.archive_dir {
+        file_in_store(
+            dir,
+            declaration.year,
+            &declaration.department,
+            &bytes,
+            &rendered.pdf,
+        )?;
+    }
+    Ok(())
+}
+
+fn write_pdf(output: &Path, rendered: &Rendered) -> Result<(), Failure> {
+    write_atomic(output, &rendered.pdf).map_err(|e| {
         Diagnostic::error(format!(
             "无法写入 {} / cannot write the PDF: {e}",
             output.display()
@@ -33,7 +56,35 @@ pub fn run(args: RenderArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Files the PDF in the archive store at `dir`.
+fn file_in_store(
+    dir: &Path,
+    year: i32,
+    department: &str,
+    input: &[u8],
+    pdf: &[u8],
+) -> Result<(), Failure> {
+    let store = ArchiveStore::new(dir);
+    let filed = store.file(year, department, input, pdf).map_err(|e| {
+        Diagnostic::error(format!(
+            "无法存入归档目录 {} / cannot file in the archive store: {e}",
+            dir.display()
+        ))
+    })?;
+    match filed {
+        Filed::Stored { path, version } => eprintln!(
+            "已归档 / filed as v{version}: {}",
+            path.display()
+        ),
+        Filed::AlreadyStored { path, version } => eprintln!(
+            "归档中已有相同版本 v{version}，未重复存放 / identical to stored v{version}, not stored again: {}",
+            path.display()
+        ),
+    }
+    Ok(())
+}
+
 /// `decl.toml` → `decl.pdf`, in the same directory.
-fn default_output(input: &std::path::Path) -> PathBuf {
+fn default_output(input: &Path) -> PathBuf {
     input.with_extension("pdf")
 }

@@ -1,0 +1,201 @@
+//! `jixiao verify`: is this PDF exactly what its attached declaration renders to?
+//!
+//! The attached declaration is taken out, checked and rendered again as an archival
+//! PDF (same template, fonts and version); the result must be byte-identical to the
+//! rendered revision of the file. Where it is not, the pages are compared — text and
+//! what a reader sees — to name the pages that differ.
+
+use sha2::{Digest, Sha256};
+
+use super::inspect::{PdfFile, PdfaClaim};
+use super::pages::{compare, PageDiff};
+use crate::check::{check, DeclarationSource, Lang};
+use crate::date::Date;
+use crate::diag::Diagnostic;
+use crate::render::{Renderer, CREATOR};
+
+/// The verdict of `jixiao verify`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The file is exactly what its source renders to.
+    Reproduced,
+    /// The file differs from what its source renders to.
+    Differs,
+    /// The file cannot be verified: not a PDF, no attached declaration, or a
+    /// declaration that does not render.
+    CannotVerify,
+}
+
+impl Verdict {
+    /// The process exit code for this verdict: 0, 1 or 2.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Verdict::Reproduced => 0,
+            Verdict::Differs => 1,
+            Verdict::CannotVerify => 2,
+        }
+    }
+}
+
+/// What `verify` found.
+#[derive(Debug, Clone)]
+pub struct VerifyReport {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The PDF/A claim in the file's metadata.
+    pub pdfa: Option<PdfaClaim>,
+    /// Problems jixiao's own PDF/A checks found.
+    pub pdfa_problems: Vec<String>,
+    /// `/Creator` of the file (jixiao and its version).
+    pub creator: Option<String>,
+    /// Name and SHA-256 of the attached declaration.
+    pub source: Option<(String, String)>,
+    /// The document date the file was rendered with.
+    pub date: Option<Date>,
+    /// Pages of the file and of the reproduction.
+    pub pages: (usize, usize),
+    /// Bytes of the rendered revision of the file and of the reproduction.
+    pub bytes: (usize, usize),
+    /// Incremental updates after the rendered revision (e.g. signatures).
+    pub later_revisions: usize,
+    /// The pages that differ.
+    pub page_diffs: Vec<PageDiff>,
+    /// Why the file cannot be verified, or notes on the comparison.
+    pub notes: Vec<Diagnostic>,
+}
+
+/// The end of the first revision of `pdf`: just past its first `%%EOF` marker and line
+/// end. Later revisions are incremental updates (e.g. a signature).
+pub fn first_revision(pdf: &[u8]) -> &[u8] {
+    const EOF: &[u8] = b"%%EOF";
+    let Some(at) = pdf.windows(EOF.len()).position(|w| w == EOF) else {
+        return pdf;
+    };
+    let mut end = at + EOF.len();
+    while end < pdf.len() && (pdf[end] == b'\r' || pdf[end] == b'\n') && end < at + EOF.len() + 2 {
+        end += 1;
+    }
+    &pdf[..end]
+}
+
+/// How many `%%EOF` markers follow the first: the incremental updates of the file.
+fn later_revisions(pdf: &[u8]) -> usize {
+    const EOF: &[u8] = b"%%EOF";
+    pdf.windows(EOF.len())
+        .filter(|w| *w == EOF)
+        .count()
+        .saturating_sub(1)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+impl VerifyReport {
+    fn cannot(notes: Vec<Diagnostic>) -> VerifyReport {
+        VerifyReport {
+            verdict: Verdict::CannotVerify,
+            pdfa: None,
+            pdfa_problems: Vec::new(),
+            creator: None,
+            source: None,
+            date: None,
+            pages: (0, 0),
+            bytes: (0, 0),
+            later_revisions: 0,
+            page_diffs: Vec::new(),
+            notes,
+        }
+    }
+}
+
+/// Verifies `pdf` by rendering its attached declaration again with `renderer`.
+pub fn verify(pdf: &[u8], renderer: &Renderer, lang: Lang) -> VerifyReport {
+    let file = match PdfFile::parse(pdf) {
+        Ok(f) => f,
+        Err(e) => return VerifyReport::cannot(vec![Diagnostic::error(e.to_string())]),
+    };
+    let mut report = VerifyReport::cannot(Vec::new());
+    report.pdfa = file.pdfa_claim();
+    report.pdfa_problems = file.pdfa_problems();
+    report.creator = file.info("Creator");
+    report.later_revisions = later_revisions(pdf);
+    let Some(source) = file.source_attachment() else {
+        report.notes.push(
+            Diagnostic::error(
+                "PDF 中没有附带申报源文件（AFRelationship /Source） / the PDF carries no attached source declaration",
+            )
+            .with_help("只有用 jixiao render --archive 生成的归档 PDF 可以核验 / only archival PDFs (jixiao render --archive) can be verified"),
+        );
+        return report;
+    };
+    report.source = Some((source.name.clone(), sha256_hex(&source.bytes)));
+    let checked = check(
+        DeclarationSource::from_bytes(
+            format!("{} (附件 / attachment)", source.name),
+            source.bytes.clone(),
+        ),
+        &renderer.template().manifest,
+        renderer.fonts(),
+    );
+    // Reproduction does not need a valid declaration, only one that parses: a source
+    // altered after filing must still render, so that the pages it changes are named.
+    let Some(decl) = checked.declaration.clone() else {
+        report.notes.push(Diagnostic::error(
+            "附带的申报文件无法解析，不能重新生成 / the attached declaration cannot be parsed: it cannot be rendered again",
+        ));
+        report.notes.extend(checked.diagnostics(lang, false));
+        return report;
+    };
+    if !checked.passes(false) {
+        report.notes.push(Diagnostic::warning(
+            "附带的申报文件未通过检查（见下），仍按其内容重新生成并比较 / the attached declaration does not pass the checks (below); it is rendered and compared all the same",
+        ));
+        report.notes.extend(checked.diagnostics(lang, false));
+    }
+    let Some(date) = decl.document_date().or_else(|| file.creation_date()) else {
+        report.notes.push(Diagnostic::error(
+            "申报文件和 PDF 都没有文档日期 / neither the declaration nor the PDF has a document date",
+        ));
+        return report;
+    };
+    report.date = Some(date);
+    let reproduced = match renderer.render_archival(&decl, &source.bytes, date) {
+        Ok(r) => r.pdf,
+        Err(e) => {
+            report.notes.push(Diagnostic::error(
+                "附带的申报文件无法重新生成 PDF / the attached declaration cannot be rendered again",
+            ));
+            report.notes.extend(e.diagnostics());
+            return report;
+        }
+    };
+    let filed = first_revision(pdf);
+    report.bytes = (filed.len(), reproduced.len());
+    report.pages = (
+        file.page_count(),
+        PdfFile::parse(&reproduced).map_or(0, |r| r.page_count()),
+    );
+    if report.creator.as_deref() != Some(CREATOR) {
+        report.notes.push(Diagnostic::warning(format!(
+            "此文件由 {} 生成，当前为 {CREATOR}：逐字节一致需用同一版本 / made by {}, this is {CREATOR}: byte-identical reproduction needs the same version",
+            report.creator.as_deref().unwrap_or("?"),
+            report.creator.as_deref().unwrap_or("?"),
+        )));
+    }
+    // What a reader sees is the whole file, later revisions included.
+    report.page_diffs = compare(pdf, &reproduced);
+    let identical = filed == reproduced.as_slice();
+    report.verdict = if identical && report.page_diffs.is_empty() {
+        Verdict::Reproduced
+    } else {
+        if report.page_diffs.is_empty() {
+            report.notes.push(Diagnostic::error(
+                "各页内容与重新生成的一致，但文件的其他字节（元数据、结构或附件）不同 / every page matches, but other bytes of the file (metadata, structure or attachment) differ",
+            ));
+        }
+        Verdict::Differs
+    };
+    report
+}
