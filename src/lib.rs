@@ -27,6 +27,7 @@ pub mod glyphs;
 pub mod init;
 pub mod output;
 pub mod render;
+pub mod sign;
 pub mod template;
 pub mod text;
 pub mod world;

@@ -6,6 +6,7 @@ mod common;
 mod data;
 mod init;
 mod render;
+mod sign;
 mod template;
 
 use std::process::ExitCode;
@@ -22,6 +23,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Init(args) => init::run(args),
         Command::Schema => init::schema(),
         Command::Template(args) => template::run(args),
+        Command::Sign(args) => sign::run(args),
+        Command::VerifySignatures(args) => sign::verify(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
