@@ -91,8 +91,7 @@ pub fn signer_from_key_bytes(
         .find(|(label, _)| label.ends_with("PRIVATE KEY"))
     else {
         return Err(SignError::Key(
-            "文件中没有 PEM 私钥（应有 -----BEGIN PRIVATE KEY-----） / no PEM private key in the file"
-                .into(),
+            "文件中没有 PEM 格式的私钥 / no PEM private key in the file".into(),
         ));
     };
     match label.as_str() {
@@ -199,8 +198,7 @@ pub fn certificates_from_bytes(bytes: &[u8]) -> Result<Vec<Certificate>, SignErr
     }
     if certs.is_empty() {
         return Err(SignError::Certificate(
-            "文件中没有证书（应有 -----BEGIN CERTIFICATE-----） / no certificate in the file"
-                .into(),
+            "文件中没有 PEM 格式的证书 / no certificate in the file".into(),
         ));
     }
     Ok(certs)
