@@ -233,7 +233,7 @@ pub(crate) fn prepare(
     write_name(&mut out, b"ByteRange");
     out.extend_from_slice(b" [");
     let range_at = out.len();
-    out.extend_from_slice(&vec![b' '; 3 * (RANGE_DIGITS + 1) + 1]);
+    out.extend_from_slice(&[b' '; 3 * (RANGE_DIGITS + 1) + 1]);
     out.extend_from_slice(b"]");
     write_name(&mut out, b"Contents");
     out.push(b' ');
