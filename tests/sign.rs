@@ -925,6 +925,74 @@ fn a_key_readable_by_others_gets_a_warning_and_no_key_is_ever_printed() {
     );
 }
 
+#[test]
+fn keys_are_read_as_pem_or_der_in_pkcs8_pkcs1_and_sec1() {
+    for kind in [Kind::Rsa(2048), Kind::P256] {
+        let pki = Pki::new(kind);
+        let d = pki.path();
+        let k = s(&pki.signer.key);
+        openssl(d, &["pkey", "-in", &k, "-traditional", "-out", "trad.pem"]);
+        openssl(
+            d,
+            &["pkey", "-in", &k, "-outform", "DER", "-out", "pkcs8.der"],
+        );
+        openssl(
+            d,
+            &[
+                "pkey",
+                "-in",
+                &k,
+                "-traditional",
+                "-outform",
+                "DER",
+                "-out",
+                "trad.der",
+            ],
+        );
+        let trad = std::fs::read_to_string(d.join("trad.pem")).expect("trad");
+        let label = if kind == Kind::P256 {
+            "EC PRIVATE KEY"
+        } else {
+            "RSA PRIVATE KEY"
+        };
+        assert!(trad.contains(label), "{trad}");
+        let mut files = vec!["trad.pem", "pkcs8.der", "trad.der"];
+        if kind == Kind::P256 {
+            // As `openssl ecparam -genkey` writes it: parameters first, then the key.
+            openssl(d, &["ecparam", "-name", "prime256v1", "-out", "params.pem"]);
+            let params = std::fs::read_to_string(d.join("params.pem")).expect("params");
+            std::fs::write(d.join("with-params.pem"), format!("{params}{trad}")).expect("write");
+            files.push("with-params.pem");
+        }
+        let chain: Vec<PathBuf> = pki.intermediate.iter().map(|i| i.cert.clone()).collect();
+        for file in files {
+            let signer = load::signer_from_files(&d.join(file), &pki.signer.cert, &chain)
+                .unwrap_or_else(|e| panic!("{file}: {e}"));
+            let signed =
+                sign::sign_pdf(rendered(), signer.as_ref(), &SignOptions::default()).expect("sign");
+            assert_all_valid(&pki, &signed, 1);
+        }
+    }
+    // Other curves are refused by name.
+    let pki = Pki::new(Kind::P256);
+    openssl(
+        pki.path(),
+        &[
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-384",
+            "-out",
+            "p384.key",
+        ],
+    );
+    let err = load::signer_from_files(&pki.path().join("p384.key"), &pki.signer.cert, &[])
+        .err()
+        .expect("P-384 refused");
+    assert!(err.to_string().contains("P-256"), "{err}");
+}
+
 // ---------------------------------------------------------------------------------------
 // The library API.
 
