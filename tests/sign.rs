@@ -739,6 +739,18 @@ fn signing_time_comes_from_time_or_source_date_epoch() {
         Some("2026-11-25T12:15:00+00:00".to_string())
     );
     assert!(String::from_utf8_lossy(&a).contains("/M (D:20261125121500+00'00')"));
+    // With the time fixed the signed file is reproducible (ECDSA nonces are RFC 6979).
+    let again = cli_sign(
+        &pki,
+        "form.pdf",
+        "a2.pdf",
+        &["--time", "2026-11-25T12:15:00Z"],
+    );
+    assert!(again.status.success(), "{}", text(&again));
+    assert!(
+        std::fs::read(pki.path().join("a2.pdf")).expect("a2") == a,
+        "not reproducible"
+    );
 
     let mut args = vec![
         "sign".to_string(),
