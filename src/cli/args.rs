@@ -182,6 +182,7 @@ pub struct TemplateArgs {
 
 /// `jixiao sign`
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("credentials").required(true).args(["key", "p12"])))]
 pub struct SignArgs {
     /// 要签名的 PDF / the PDF to sign.
     #[arg(value_name = "IN.pdf")]
@@ -206,7 +207,7 @@ pub struct SignArgs {
     /// PKCS#12 文件（口令取自环境变量 JIXIAO_P12_PASSWORD，否则提示输入） / a PKCS#12
     /// file with key and certificates; the passphrase comes from JIXIAO_P12_PASSWORD or a
     /// prompt.
-    #[arg(long, value_name = "FILE", required_unless_present = "key")]
+    #[arg(long, value_name = "FILE")]
     pub p12: Option<PathBuf>,
 
     /// 签名时间（RFC 3339 或 Unix 秒；默认取 SOURCE_DATE_EPOCH，否则当前时间） / the
