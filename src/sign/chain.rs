@@ -14,6 +14,7 @@ use super::signer::subject_of;
 
 /// Whether a signature's certificate chains to a trust anchor.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Trust {
     /// The chain ends at this trust anchor (its subject).
     Trusted {

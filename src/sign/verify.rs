@@ -25,6 +25,7 @@ use super::signer::subject_of;
 
 /// What verification found out about one signature of a PDF.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct SignatureReport {
     /// The signature field's name (`/T`), if the signature belongs to a field.
     pub field_name: Option<String>,
@@ -37,7 +38,8 @@ pub struct SignatureReport {
     pub problems: Vec<String>,
     /// Remarks that do not make the signature invalid (e.g. departures from PAdES B-B).
     pub notes: Vec<String>,
-    /// The `/ByteRange` as found.
+    /// The `/ByteRange` as found. Its end (`[2] + [3]`) is the length of the document as
+    /// signed: the signed revision is `&pdf[..end]`.
     pub byte_range: Vec<i64>,
     /// The signed bytes reach the end of the file: nothing was added after signing.
     pub covers_whole_document: bool,
