@@ -1,14 +1,40 @@
 #!/usr/bin/env bash
-# Runs jixiao's whole test suite. Installs what the tests need first:
-# poppler-utils (pdftotext reads the rendered PDFs back).
+# Runs jixiao's whole test suite. Installs what the tests need first (only what is
+# missing, so it is cheap when everything is there):
+# - poppler-utils: pdftotext reads the rendered PDFs back; pdfsig validates signatures;
+# - libnss3-tools: certutil makes the NSS database pdfsig trusts the test CA from;
+# - qpdf: rewrites a PDF with object streams and checks signed files' structure;
+# - openssl: makes the test keys and certificates;
+# - pyHanko (pip): a second, independent PAdES validator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v pdftotext >/dev/null 2>&1; then
-  echo "installing poppler-utils (pdftotext) for the PDF read-back tests…" >&2
-  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+apt_packages=()
+command -v pdftotext >/dev/null 2>&1 || apt_packages+=(poppler-utils)
+command -v pdfsig >/dev/null 2>&1 || apt_packages+=(poppler-utils)
+command -v certutil >/dev/null 2>&1 || apt_packages+=(libnss3-tools)
+command -v qpdf >/dev/null 2>&1 || apt_packages+=(qpdf)
+command -v openssl >/dev/null 2>&1 || apt_packages+=(openssl)
+if [ "${#apt_packages[@]}" -gt 0 ]; then
+  echo "installing ${apt_packages[*]} for the PDF and signature tests…" >&2
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq poppler-utils >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_packages[@]}" >/dev/null
+fi
+
+if ! command -v pyhanko >/dev/null 2>&1; then
+  echo "installing pyHanko (pip) for the signature tests…" >&2
+  if command -v pip3 >/dev/null 2>&1 || command -v pip >/dev/null 2>&1; then
+    PIP="$(command -v pip3 || command -v pip)"
+  else
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-pip >/dev/null
+    PIP="$(command -v pip3)"
+  fi
+  # Debian's system Python refuses global pip installs unless told otherwise.
+  "$PIP" install -q pyhanko pyhanko-cli 2>/dev/null \
+    || "$PIP" install -q --break-system-packages pyhanko pyhanko-cli
+  hash -r
+  command -v pyhanko >/dev/null 2>&1 || export PATH="$HOME/.local/bin:$PATH"
 fi
 
 cargo test "$@"

@@ -7,7 +7,7 @@
 //! [`declaration`] (the model, parsed from TOML, with exact [`amount`]s) →
 //! [`form_data`] (arranged as the form prints it) → [`render`] (Typst, in a sealed
 //! [`world`] with the bundled [`fonts`] and a [`template`]) → PDF bytes, written by
-//! [`output`].
+//! [`output`], optionally signed by [`sign`] (PAdES baseline B-B, and verification).
 //!
 //! ```no_run
 //! let source = std::fs::read_to_string("samples/guangzhou-kexie.toml")?;
@@ -26,9 +26,11 @@ pub mod diag;
 pub mod fonts;
 pub mod form_data;
 pub mod glyphs;
+pub mod hash;
 pub mod init;
 pub mod output;
 pub mod render;
+pub mod sign;
 pub mod template;
 pub mod text;
 pub mod world;

@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use sha2::{Digest, Sha256};
 use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
 use typst::foundations::{Bytes, Label, Selector, Smart, Value};
 use typst::introspection::{Introspector, MetadataElem};
@@ -31,11 +30,7 @@ pub const CREATOR: &str = concat!("jixiao ", env!("CARGO_PKG_VERSION"));
 /// The identifier an archival PDF's `/ID` is derived from: a hash of its content (the
 /// declaration's bytes and the date), so it is stable across renders and machines.
 fn document_ident(source: &[u8], date: Date) -> String {
-    let mut hash = Sha256::new();
-    hash.update(source);
-    hash.update(date.iso().as_bytes());
-    hash.update(CREATOR.as_bytes());
-    format!("{:x}", hash.finalize())
+    crate::hash::sha256_hex_of(&[source, date.iso().as_bytes(), CREATOR.as_bytes()])
 }
 
 /// Renders declarations with one template and one set of fonts.

@@ -453,16 +453,19 @@ fn the_store_keeps_one_file_per_version_and_an_index() {
     assert_eq!(lines.len(), 2, "{index}");
     assert_eq!(lines[1]["version"], 2);
     assert_eq!(lines[1]["department"], "测试部门");
-    use sha2::Digest;
-    let input_sha = format!(
-        "{:x}",
-        sha2::Sha256::digest(std::fs::read(&decl).expect("decl"))
-    );
+    // Hashes computed independently of jixiao, with coreutils' sha256sum.
+    let sha256sum = |path: &Path| {
+        tool("sha256sum", &[path.to_str().expect("utf-8")])
+            .split_whitespace()
+            .next()
+            .expect("digest")
+            .to_owned()
+    };
+    let input_sha = sha256sum(&decl);
     assert_eq!(lines[1]["input_sha256"], input_sha.as_str());
-    let stored_v2 = std::fs::read(folder.join(&second[1])).expect("v2");
     assert_eq!(
         lines[1]["output_sha256"],
-        format!("{:x}", sha2::Sha256::digest(&stored_v2)).as_str()
+        sha256sum(&folder.join(&second[1])).as_str()
     );
     assert_eq!(
         lines[1]["jixiao"],
@@ -497,4 +500,21 @@ fn the_signoff_block_is_printed_only_when_filled_in() {
             "{label} printed without a sign-off block"
         );
     }
+}
+
+#[test]
+fn bytes_appended_to_an_archive_without_a_signature_fail_verify() {
+    let (dir, decl) = copy_into_tempdir(&signed_off());
+    let mut pdf = render_archive(&decl, &[]);
+    drop(dir);
+    pdf.extend_from_slice(b"\n% appended later\n");
+    let out = verify(&pdf);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("appended"), "{}", stderr(&out));
 }

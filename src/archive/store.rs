@@ -12,8 +12,8 @@ use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::hash::sha256_hex;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::meta::safe_file_name;
 use crate::render::CREATOR;
@@ -61,10 +61,6 @@ pub enum Filed {
 /// An archive directory.
 pub struct ArchiveStore {
     root: PathBuf,
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(bytes))
 }
 
 /// `v12-0123abcd.pdf` → (12, "0123abcd").

@@ -5,7 +5,7 @@
 //! rendered revision of the file. Where it is not, the pages are compared — text and
 //! what a reader sees — to name the pages that differ.
 
-use sha2::{Digest, Sha256};
+use crate::hash::sha256_hex;
 
 use super::inspect::{PdfFile, PdfaClaim};
 use super::pages::{compare, PageDiff};
@@ -13,6 +13,7 @@ use crate::check::{check, DeclarationSource, Lang};
 use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::render::{Renderer, CREATOR};
+use crate::sign::{verify_signatures, Certificate, SignatureReport};
 
 /// The verdict of `jixiao verify`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -61,6 +62,8 @@ pub struct VerifyReport {
     pub later_revisions: usize,
     /// The pages that differ.
     pub page_diffs: Vec<PageDiff>,
+    /// Each digital signature: intact or not, what it covers, signer, time, trust.
+    pub signatures: Vec<SignatureReport>,
     /// Why the file cannot be verified, or notes on the comparison.
     pub notes: Vec<Diagnostic>,
 }
@@ -88,10 +91,6 @@ fn later_revisions(pdf: &[u8]) -> usize {
         .saturating_sub(1)
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(bytes))
-}
-
 impl VerifyReport {
     fn cannot(notes: Vec<Diagnostic>) -> VerifyReport {
         VerifyReport {
@@ -105,13 +104,15 @@ impl VerifyReport {
             bytes: (0, 0),
             later_revisions: 0,
             page_diffs: Vec::new(),
+            signatures: Vec::new(),
             notes,
         }
     }
 }
 
-/// Verifies `pdf` by rendering its attached declaration again with `renderer`.
-pub fn verify(pdf: &[u8], renderer: &Renderer, lang: Lang) -> VerifyReport {
+/// Verifies `pdf` by rendering its attached declaration again with `renderer`, and
+/// checks its digital signatures against `trust` (see [`signature_problems`]).
+pub fn verify(pdf: &[u8], renderer: &Renderer, trust: &[Certificate], lang: Lang) -> VerifyReport {
     let file = match PdfFile::parse(pdf) {
         Ok(f) => f,
         Err(e) => return VerifyReport::cannot(vec![Diagnostic::error(e.to_string())]),
@@ -121,6 +122,7 @@ pub fn verify(pdf: &[u8], renderer: &Renderer, lang: Lang) -> VerifyReport {
     report.pdfa_problems = file.pdfa_problems();
     report.creator = file.info("Creator");
     report.later_revisions = later_revisions(pdf);
+    report.signatures = verify_signatures(pdf, trust).unwrap_or_default();
     let Some(source) = file.source_attachment() else {
         report.notes.push(
             Diagnostic::error(
@@ -171,7 +173,14 @@ pub fn verify(pdf: &[u8], renderer: &Renderer, lang: Lang) -> VerifyReport {
             return report;
         }
     };
-    let filed = first_revision(pdf);
+    // The rendered revision: exactly the reproduction's length when the file starts
+    // with it (later revisions are incremental updates appended to it), else up to the
+    // first end-of-file marker.
+    let filed = if pdf.starts_with(&reproduced) {
+        &pdf[..reproduced.len()]
+    } else {
+        first_revision(pdf)
+    };
     report.bytes = (filed.len(), reproduced.len());
     report.pages = (
         file.page_count(),
@@ -187,10 +196,34 @@ pub fn verify(pdf: &[u8], renderer: &Renderer, lang: Lang) -> VerifyReport {
     // What a reader sees is the whole file, later revisions included.
     report.page_diffs = compare(pdf, &reproduced);
     let identical = filed == reproduced.as_slice();
-    report.verdict = if identical && report.page_diffs.is_empty() {
+    let signature_problems = signature_problems(&report.signatures, !trust.is_empty());
+    let signed_ok = signature_problems.is_empty();
+    report.notes.extend(signature_problems);
+    let appended = pdf.len() - filed.len();
+    let covered = report
+        .signatures
+        .last()
+        .is_some_and(|s| s.intact && s.covers_whole_document);
+    let unsigned_appendix = appended > 0 && !covered;
+    if unsigned_appendix {
+        report.notes.push(Diagnostic::error(format!(
+            "生成的版本之后追加了 {appended} 字节，且没有签名覆盖 / {appended} bytes were appended after the rendered revision and no signature covers them"
+        )));
+    }
+    if report.later_revisions > report.signatures.len() {
+        report.notes.push(Diagnostic::warning(format!(
+            "生成后有 {} 次增量更新，其中只有 {} 次是签名 / {} incremental updates after rendering, only {} of them signatures",
+            report.later_revisions,
+            report.signatures.len(),
+            report.later_revisions,
+            report.signatures.len()
+        )));
+    }
+    report.verdict = if identical && report.page_diffs.is_empty() && signed_ok && !unsigned_appendix
+    {
         Verdict::Reproduced
     } else {
-        if report.page_diffs.is_empty() {
+        if report.page_diffs.is_empty() && !identical {
             report.notes.push(Diagnostic::error(
                 "各页内容与重新生成的一致，但文件的其他字节（元数据、结构或附件）不同 / every page matches, but other bytes of the file (metadata, structure or attachment) differ",
             ));
@@ -198,4 +231,36 @@ pub fn verify(pdf: &[u8], renderer: &Renderer, lang: Lang) -> VerifyReport {
         Verdict::Differs
     };
     report
+}
+
+/// What is wrong with a file's signatures: one not intact; the last one not covering the
+/// whole file (something was added after signing); and, when trust anchors are given,
+/// one that does not chain to them.
+pub fn signature_problems(signatures: &[SignatureReport], trust_given: bool) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, s) in signatures.iter().enumerate() {
+        let name = s
+            .field_name
+            .clone()
+            .unwrap_or_else(|| format!("#{}", i + 1));
+        if !s.intact {
+            out.push(Diagnostic::error(format!(
+                "签名 {name} 已损坏：签名后文件被改动 / signature {name} is broken: the file was changed after signing ({})",
+                s.problems.join("; ")
+            )));
+        }
+        if trust_given && !s.trust.is_trusted() {
+            out.push(Diagnostic::error(format!(
+                "签名 {name} 的证书不能链到所信任的 CA / signature {name} does not chain to a trusted CA"
+            )));
+        }
+    }
+    if let Some(last) = signatures.last() {
+        if !last.covers_whole_document {
+            out.push(Diagnostic::error(
+                "最后一个签名之后文件又被追加了内容 / the file was extended after its last signature",
+            ));
+        }
+    }
+    out
 }

@@ -62,6 +62,14 @@ pub enum Command {
     /// The bytes are exactly the file that was rendered. An existing file is not
     /// overwritten unless --force is given; `-o -` writes to standard output.
     Extract(ExtractArgs),
+    /// 给 PDF 加数字签名（PAdES B-B） / digitally sign a PDF (PAdES baseline B-B).
+    ///
+    /// Appends an invisible signature as an incremental update: the input bytes are kept
+    /// unchanged at the start of the output. RSA (2048 bits or more) and ECDSA P-256 keys,
+    /// from PEM/DER files (--key, --cert, --chain) or a PKCS#12 file (--p12, passphrase
+    /// from JIXIAO_P12_PASSWORD or a prompt, never from the command line). The output is
+    /// written atomically: on any error there is no output file.
+    Sign(SignArgs),
 }
 
 /// Options shared by every command that lays out a form.
@@ -97,6 +105,16 @@ pub struct RenderArgs {
     /// Archival output.
     #[command(flatten)]
     pub archive: ArchiveArgs,
+
+    /// 生成后随即签名（PAdES B-B），需 --key 与 --cert 或 --p12 / sign the PDF right
+    /// after rendering (PAdES B-B) with --key and --cert, or --p12; with --archive-dir
+    /// the store keeps the signed file.
+    #[arg(long)]
+    pub sign: bool,
+
+    /// The signer, for --sign.
+    #[command(flatten)]
+    pub signer: SignerArgs,
 
     /// How diagnostics are reported.
     #[command(flatten)]
@@ -136,6 +154,12 @@ pub struct VerifyArgs {
     /// Template and fonts the PDF was rendered with (default: the built-in ones).
     #[command(flatten)]
     pub layout: LayoutArgs,
+
+    /// 信任的 CA 证书（PEM，可多次给出）：签名者证书须链到其中之一 / trusted CA
+    /// certificates (PEM, repeatable): with anchors given, every signature must chain to
+    /// one of them.
+    #[arg(long, value_name = "CA.pem")]
+    pub trust: Vec<PathBuf>,
 
     /// 提示语言 / language of the diagnostics.
     #[arg(long, value_enum, default_value = "zh")]
@@ -236,4 +260,61 @@ pub struct TemplateArgs {
     /// exist or be empty).
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
+}
+
+/// `jixiao sign`
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("credentials").required(true).args(["key", "p12"])))]
+pub struct SignArgs {
+    /// 要签名的 PDF / the PDF to sign.
+    #[arg(value_name = "IN.pdf")]
+    pub input: PathBuf,
+
+    /// 签名后的 PDF / where to write the signed PDF.
+    #[arg(short, long, value_name = "OUT.pdf")]
+    pub output: PathBuf,
+
+    /// Who signs, and how.
+    #[command(flatten)]
+    pub signer: SignerArgs,
+}
+
+/// The signer and the signature's details, for `jixiao sign` and `jixiao render --sign`.
+#[derive(Debug, clap::Args)]
+pub struct SignerArgs {
+    /// 私钥文件（PEM 或 DER；PKCS#8、PKCS#1 或 SEC1） / the private key (PEM or DER).
+    #[arg(long, value_name = "KEY", requires = "cert", conflicts_with = "p12")]
+    pub key: Option<PathBuf>,
+
+    /// 签名者证书（PEM 或 DER） / the signer's certificate (PEM or DER).
+    #[arg(long, value_name = "CERT", requires = "key", conflicts_with = "p12")]
+    pub cert: Option<PathBuf>,
+
+    /// 中间 CA 证书（可多次给出） / intermediate CA certificates to embed (repeatable).
+    #[arg(long, value_name = "CA.pem")]
+    pub chain: Vec<PathBuf>,
+
+    /// PKCS#12 文件（口令取自环境变量 JIXIAO_P12_PASSWORD，否则提示输入） / a PKCS#12
+    /// file with key and certificates; the passphrase comes from JIXIAO_P12_PASSWORD or a
+    /// prompt.
+    #[arg(long, value_name = "FILE")]
+    pub p12: Option<PathBuf>,
+
+    /// 签名时间（RFC 3339 或 Unix 秒；默认取 SOURCE_DATE_EPOCH，否则当前时间） / the
+    /// signing time written to /M (RFC 3339 or Unix seconds; default SOURCE_DATE_EPOCH,
+    /// else now).
+    #[arg(long, value_name = "TIME")]
+    pub time: Option<String>,
+
+    /// 签名原因 / the reason for signing (/Reason).
+    #[arg(long)]
+    pub reason: Option<String>,
+
+    /// 签名地点 / where it was signed (/Location).
+    #[arg(long)]
+    pub location: Option<String>,
+
+    /// 签名域名称（默认 Signature1、Signature2…） / the signature field's name.
+    #[arg(long, value_name = "NAME")]
+    pub field: Option<String>,
 }

@@ -6,6 +6,7 @@ mod common;
 mod data;
 mod init;
 mod render;
+mod sign;
 mod template;
 mod verify;
 
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Template(args) => template::run(args),
         Command::Extract(args) => verify::extract(args),
         Command::Verify(args) => return verify::run(args),
+        Command::Sign(args) => sign::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -10,9 +10,26 @@ use jixiao::{Diagnostic, Rendered};
 
 use super::args::RenderArgs;
 use super::common::{load_checked, print_warnings, renderer, Checked, Failure};
+use super::sign::{load_signer, sign_options, signer_given};
 
 /// Renders the declaration and writes the PDF atomically.
 pub fn run(args: RenderArgs) -> Result<(), Failure> {
+    // The signer is loaded first: a bad key fails before any work, and leaves no PDF.
+    let signing =
+        match (args.sign, signer_given(&args.signer)) {
+            (true, true) => Some((load_signer(&args.signer)?, sign_options(&args.signer)?)),
+            (true, false) => return Err(Diagnostic::error(
+                "--sign 需要 --key 与 --cert，或 --p12 / --sign needs --key and --cert, or --p12",
+            )
+            .into()),
+            (false, true) => {
+                return Err(Diagnostic::error(
+                    "给出了签名密钥但没有 --sign / a signing key was given without --sign",
+                )
+                .into())
+            }
+            (false, false) => None,
+        };
     let renderer = renderer(&args.layout)?;
     let Checked { declaration, bytes } = load_checked(&args.input, &renderer, &args.report)?;
     let archive = args.archive.archive || args.archive.archive_dir.is_some() || declaration.archive;
@@ -24,8 +41,12 @@ pub fn run(args: RenderArgs) -> Result<(), Failure> {
     } else {
         renderer.render(&declaration)
     };
-    let rendered = rendered.map_err(|e| Failure(e.diagnostics()))?;
+    let mut rendered = rendered.map_err(|e| Failure(e.diagnostics()))?;
     print_warnings(&rendered.warnings);
+    if let Some((signer, options)) = &signing {
+        rendered.pdf = jixiao::sign::sign_pdf(&rendered.pdf, signer.as_ref(), options)
+            .map_err(|e| Diagnostic::error(e.to_string()))?;
+    }
     let output = args.output.unwrap_or_else(|| default_output(&args.input));
     write_pdf(&output, &rendered)?;
     if let Some(dir) = &args.archive.archive_dir {

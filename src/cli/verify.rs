@@ -8,6 +8,7 @@ use jixiao::archive::inspect::PdfFile;
 use jixiao::archive::{verify, Verdict, VerifyReport};
 use jixiao::diag::render_all;
 use jixiao::output::write_atomic;
+use jixiao::sign::Trust;
 use jixiao::Diagnostic;
 
 use super::args::{ExtractArgs, Format, VerifyArgs};
@@ -27,7 +28,14 @@ pub fn run(args: VerifyArgs) -> ExitCode {
     let outcome = (|| {
         let pdf = read_pdf(&args.input)?;
         let renderer = renderer(&args.layout)?;
-        Ok::<_, Failure>(verify(&pdf, &renderer, args.lang))
+        let mut anchors = Vec::new();
+        for path in &args.trust {
+            anchors.extend(
+                jixiao::sign::load::certificates_from_file(path)
+                    .map_err(|e| Failure::from(Diagnostic::error(e.to_string())))?,
+            );
+        }
+        Ok::<_, Failure>(verify(&pdf, &renderer, &anchors, args.lang))
     })();
     let report = match outcome {
         Ok(r) => r,
@@ -86,6 +94,15 @@ fn print_text(path: &str, r: &VerifyReport) {
             r.later_revisions
         ));
     }
+    if r.signatures.is_empty() {
+        out.push_str("  数字签名 / signatures: 无 / none\n");
+    }
+    for signature in &r.signatures {
+        out.push_str(&format!(
+            "  {}\n",
+            signature.to_string().trim_end().replace('\n', "\n  ")
+        ));
+    }
     let verdict = match r.verdict {
         Verdict::Reproduced => "一致：与附带申报文件重新生成的 PDF 逐字节相同 / reproduced exactly: byte-identical to what its source renders to",
         Verdict::Differs => "不一致：与附带申报文件重新生成的 PDF 不同 / differs from what its source renders to",
@@ -140,6 +157,23 @@ fn print_json(path: &str, r: &VerifyReport) {
             "text_differs": d.text_differs,
             "pixels_differ": d.pixels_differ,
             "content_differs": d.content_differs,
+        })).collect::<Vec<_>>(),
+        "signatures": r.signatures.iter().map(|s| serde_json::json!({
+            "field": s.field_name,
+            "sub_filter": s.sub_filter,
+            "intact": s.intact,
+            "problems": s.problems,
+            "covers_whole_document": s.covers_whole_document,
+            "revision": s.revision,
+            "revisions": s.revisions,
+            "signer": s.signer_subject,
+            "signing_time": s.signing_time.map(|t| t.to_rfc3339()),
+            "trusted": s.trust.is_trusted(),
+            "trust": match &s.trust {
+                Trust::Trusted { anchor } => anchor.clone(),
+                Trust::Untrusted { reason } => reason.clone(),
+                _ => String::new(),
+            },
         })).collect::<Vec<_>>(),
         "notes": r.notes.iter().map(|n| n.render(false)).collect::<Vec<_>>(),
     });

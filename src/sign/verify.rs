@@ -1,0 +1,559 @@
+//! Verifying the signatures of a PDF: for each signature, is it intact (the digest of the
+//! signed bytes matches and the CMS signature verifies), what does it cover (the whole
+//! file, or an earlier revision), who signed and when, and does the signer's certificate
+//! chain to a trust anchor.
+
+use std::fmt;
+use std::time::SystemTime;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
+use cms::cert::CertificateChoices;
+use cms::signed_data::{SignedData, SignerIdentifier};
+use der::asn1::OctetString;
+use der::Encode;
+use lopdf::{Dictionary, Document, Object, ObjectId};
+use sha2::Digest as _;
+use x509_cert::ext::pkix::SubjectKeyIdentifier;
+use x509_cert::Certificate;
+
+use super::chain::{self, Trust};
+use super::cms::{self as cms_sig, SigningCertificateV2};
+use super::crypto::{self, DigestAlgorithm};
+use super::error::VerifyError;
+use super::oids;
+use super::signer::subject_of;
+
+/// What verification found out about one signature of a PDF.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct SignatureReport {
+    /// The signature field's name (`/T`), if the signature belongs to a field.
+    pub field_name: Option<String>,
+    /// The `/SubFilter` (`ETSI.CAdES.detached` for PAdES).
+    pub sub_filter: Option<String>,
+    /// The digest of the signed bytes matches the signed `messageDigest` and the CMS
+    /// signature verifies with the signer's certificate. `problems` says why not.
+    pub intact: bool,
+    /// Why the signature is not intact (empty when it is).
+    pub problems: Vec<String>,
+    /// Remarks that do not make the signature invalid (e.g. departures from PAdES B-B).
+    pub notes: Vec<String>,
+    /// The `/ByteRange` as found. Its end (`[2] + [3]`) is the length of the document as
+    /// signed: the signed revision is `&pdf[..end]`.
+    pub byte_range: Vec<i64>,
+    /// The signed bytes reach the end of the file: nothing was added after signing.
+    pub covers_whole_document: bool,
+    /// The revision (1-based, counted by `%%EOF` markers) the signature ends at.
+    pub revision: usize,
+    /// The number of revisions in the file.
+    pub revisions: usize,
+    /// The subject of the signer's certificate (RFC 4514), if it was found.
+    pub signer_subject: Option<String>,
+    /// The signing time claimed in `/M` (PAdES B-B: not attested by a timestamp).
+    pub signing_time: Option<DateTime<Utc>>,
+    /// Whether the signer's certificate chains to a trust anchor, and why not.
+    pub trust: Trust,
+}
+
+impl SignatureReport {
+    /// Intact, covering the whole document, and trusted.
+    pub fn is_valid(&self) -> bool {
+        self.intact && self.covers_whole_document && self.trust.is_trusted()
+    }
+}
+
+/// Verifies every signature of `pdf`, with certificates checked against `trust` (the
+/// anchors, e.g. the CA certificates a verifier trusts) at the current time.
+///
+/// An error only when the file cannot be read as a PDF at all; a PDF without signatures
+/// gives an empty list.
+pub fn verify_signatures(
+    pdf: &[u8],
+    trust: &[Certificate],
+) -> Result<Vec<SignatureReport>, VerifyError> {
+    verify_signatures_at(pdf, trust, SystemTime::now())
+}
+
+/// [`verify_signatures`] with certificate validity checked at `at` instead of now.
+pub fn verify_signatures_at(
+    pdf: &[u8],
+    trust: &[Certificate],
+    at: SystemTime,
+) -> Result<Vec<SignatureReport>, VerifyError> {
+    let doc = Document::load_mem(pdf).map_err(|e| VerifyError::Pdf(e.to_string()))?;
+    let mut found = signature_fields(&doc);
+    // Signature dictionaries outside the form (or in a damaged one) are verified too.
+    for (id, object) in &doc.objects {
+        if let Object::Dictionary(d) = object {
+            if is_signature_dictionary(d) && !found.iter().any(|f| f.1 == Some(*id)) {
+                found.push((None, Some(*id), d.clone()));
+            }
+        }
+    }
+    let revisions = count_eof(pdf).max(1);
+    let mut reports: Vec<SignatureReport> = found
+        .into_iter()
+        .map(|(name, _, dict)| report(pdf, name, &dict, revisions, trust, at))
+        .collect();
+    reports.sort_by_key(|r| r.byte_range.iter().copied().max().unwrap_or(0));
+    Ok(reports)
+}
+
+type Found = (Option<String>, Option<ObjectId>, Dictionary);
+
+/// The signature fields of the form (recursively through `/Kids`) with a value.
+fn signature_fields(doc: &Document) -> Vec<Found> {
+    let mut found = Vec::new();
+    let Ok(catalog) = doc.catalog() else {
+        return found;
+    };
+    let form = match catalog.get(b"AcroForm") {
+        Ok(Object::Reference(id)) => doc.get_dictionary(*id).ok(),
+        Ok(Object::Dictionary(d)) => Some(d),
+        _ => None,
+    };
+    let Some(form) = form else { return found };
+    let fields = match form.get(b"Fields").and_then(|f| doc.dereference(f)) {
+        Ok((_, Object::Array(a))) => a.clone(),
+        _ => Vec::new(),
+    };
+    let mut stack: Vec<(Object, Option<String>, usize)> =
+        fields.into_iter().map(|f| (f, None, 0)).collect();
+    while let Some((field, parent_name, depth)) = stack.pop() {
+        if depth > 32 {
+            continue;
+        }
+        let Ok((_, Object::Dictionary(dict))) = doc.dereference(&field) else {
+            continue;
+        };
+        let own = dict
+            .get(b"T")
+            .ok()
+            .and_then(|t| lopdf::decode_text_string(t).ok());
+        let name = match (&parent_name, own) {
+            (Some(p), Some(o)) => Some(format!("{p}.{o}")),
+            (p, o) => o.or(p.clone()),
+        };
+        if let Ok(value) = dict.get(b"V") {
+            if let Ok((id, Object::Dictionary(sig))) = doc.dereference(value) {
+                if is_signature_dictionary(sig) {
+                    found.push((name.clone(), id, sig.clone()));
+                }
+            }
+        }
+        if let Ok((_, Object::Array(kids))) = dict.get(b"Kids").and_then(|k| doc.dereference(k)) {
+            for kid in kids {
+                stack.push((kid.clone(), name.clone(), depth + 1));
+            }
+        }
+    }
+    found.reverse();
+    found
+}
+
+fn is_signature_dictionary(d: &Dictionary) -> bool {
+    d.has(b"ByteRange") && d.has(b"Contents")
+}
+
+fn count_eof(bytes: &[u8]) -> usize {
+    bytes.windows(5).filter(|w| w == b"%%EOF").count()
+}
+
+fn name_of(d: &Dictionary, key: &[u8]) -> Option<String> {
+    d.get(key)
+        .and_then(Object::as_name)
+        .ok()
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+}
+
+fn report(
+    pdf: &[u8],
+    field_name: Option<String>,
+    sig: &Dictionary,
+    revisions: usize,
+    anchors: &[Certificate],
+    at: SystemTime,
+) -> SignatureReport {
+    let mut r = SignatureReport {
+        field_name,
+        sub_filter: name_of(sig, b"SubFilter"),
+        intact: false,
+        problems: Vec::new(),
+        notes: Vec::new(),
+        byte_range: Vec::new(),
+        covers_whole_document: false,
+        revision: 0,
+        revisions,
+        signer_subject: None,
+        signing_time: sig
+            .get(b"M")
+            .ok()
+            .and_then(|m| lopdf::decode_text_string(m).ok())
+            .and_then(|m| parse_pdf_date(&m)),
+        trust: Trust::Untrusted {
+            reason: "签名无法检查 / the signature could not be checked".into(),
+        },
+    };
+    if let Err(problem) = check(pdf, sig, anchors, at, &mut r) {
+        r.problems.push(problem);
+    }
+    r.intact = r.problems.is_empty();
+    r
+}
+
+/// Fills `r`; an `Err` is a problem that stops the checks of this signature.
+fn check(
+    pdf: &[u8],
+    sig: &Dictionary,
+    anchors: &[Certificate],
+    at: SystemTime,
+    r: &mut SignatureReport,
+) -> Result<(), String> {
+    match r.sub_filter.as_deref() {
+        Some("ETSI.CAdES.detached") | Some("adbe.pkcs7.detached") => {}
+        other => {
+            return Err(format!(
+                "不支持的签名格式 /SubFilter {} / unsupported /SubFilter",
+                other.unwrap_or("(无 / none)")
+            ))
+        }
+    }
+    // The byte range: two ranges around the /Contents hex string.
+    let range: Vec<i64> = sig
+        .get(b"ByteRange")
+        .and_then(Object::as_array)
+        .map_err(|_| "/ByteRange 不是数组 / /ByteRange is not an array".to_string())?
+        .iter()
+        .map(|o| o.as_i64().unwrap_or(-1))
+        .collect();
+    r.byte_range = range.clone();
+    let bad_range = || format!("/ByteRange {range:?} 无效 / invalid /ByteRange");
+    let [start, len1, start2, len2] = range[..] else {
+        return Err(bad_range());
+    };
+    let as_usize = |v: i64| usize::try_from(v).map_err(|_| bad_range());
+    let (start, len1, start2, len2) = (
+        as_usize(start)?,
+        as_usize(len1)?,
+        as_usize(start2)?,
+        as_usize(len2)?,
+    );
+    let end = start2.checked_add(len2).ok_or_else(bad_range)?;
+    if start != 0 || len1 > start2 || end > pdf.len() {
+        return Err(bad_range());
+    }
+    r.covers_whole_document = end == pdf.len();
+    r.revision = count_eof(&pdf[..end]).max(1);
+    let contents = decode_hex_string(&pdf[len1..start2]).ok_or_else(|| {
+        "/ByteRange 之间的内容不是 /Contents 十六进制串 / the gap in /ByteRange is not the /Contents hex string"
+            .to_string()
+    })?;
+    let signed: [&[u8]; 2] = [&pdf[..len1], &pdf[start2..end]];
+
+    let signed_data = cms_sig::parse(&contents)
+        .map_err(|e| format!("签名数据无法解析 / cannot parse the CMS signature: {e}"))?;
+    let certs: Vec<Certificate> = signed_data
+        .certificates
+        .iter()
+        .flat_map(|set| set.0.iter())
+        .filter_map(|c| match c {
+            CertificateChoices::Certificate(c) => Some(c.clone()),
+            _ => None,
+        })
+        .collect();
+    verify_signer(&signed_data, &certs, signed, anchors, at, r)
+}
+
+fn verify_signer(
+    signed_data: &SignedData,
+    certs: &[Certificate],
+    signed: [&[u8]; 2],
+    anchors: &[Certificate],
+    at: SystemTime,
+    r: &mut SignatureReport,
+) -> Result<(), String> {
+    let signer_infos = &signed_data.signer_infos.0;
+    if signer_infos.len() != 1 {
+        r.notes.push(format!(
+            "签名含 {} 个签名者，只检查第一个 / {} signer infos, only the first is checked",
+            signer_infos.len(),
+            signer_infos.len()
+        ));
+    }
+    let info = signer_infos
+        .iter()
+        .next()
+        .ok_or_else(|| "签名中没有签名者 / no signer in the signature".to_string())?;
+    let signer = certs
+        .iter()
+        .find(|c| matches_sid(c, &info.sid))
+        .ok_or_else(|| {
+            "签名中找不到签名者证书 / the signer's certificate is not in the signature".to_string()
+        })?;
+    r.signer_subject = Some(subject_of(signer));
+    r.trust = chain::check(signer, certs, anchors, at);
+
+    let digest_algorithm = DigestAlgorithm::from_oid(info.digest_alg.oid).ok_or_else(|| {
+        format!(
+            "不支持的摘要算法 {} / unsupported digest algorithm",
+            info.digest_alg.oid
+        )
+    })?;
+    let digest = digest_algorithm.hash(&signed);
+    let spki = signer.tbs_certificate().subject_public_key_info();
+    let signature = info.signature.as_bytes();
+
+    let Some(attrs) = &info.signed_attrs else {
+        if r.sub_filter.as_deref() == Some("ETSI.CAdES.detached") {
+            r.notes
+                .push("没有签名属性，不符合 PAdES / no signed attributes: not PAdES".into());
+        }
+        let message: Vec<u8> = signed.concat();
+        return crypto::verify(
+            spki,
+            &info.signature_algorithm,
+            Some(digest_algorithm),
+            &message,
+            signature,
+        );
+    };
+
+    let attribute = |oid| attrs.iter().find(|a| a.oid == oid);
+    let content_type_ok = attribute(oids::ID_CONTENT_TYPE)
+        .and_then(|a| a.values.iter().next())
+        .and_then(|v| v.decode_as::<der::oid::ObjectIdentifier>().ok())
+        == Some(oids::ID_DATA);
+    if !content_type_ok {
+        r.problems.push(
+            "签名属性 contentType 不是 id-data / the contentType attribute is not id-data".into(),
+        );
+    }
+    let message_digest = attribute(oids::ID_MESSAGE_DIGEST)
+        .and_then(|a| a.values.iter().next())
+        .and_then(|v| v.decode_as::<OctetString>().ok());
+    match message_digest {
+        Some(d) if d.as_bytes() == digest.as_slice() => {}
+        Some(_) => r.problems.push(
+            "摘要不符：签名后文件内容被改动过 / digest mismatch: the signed bytes were changed after signing"
+                .into(),
+        ),
+        None => r.problems.push("缺少 messageDigest 签名属性 / no messageDigest attribute".into()),
+    }
+    match attribute(oids::ID_AA_SIGNING_CERTIFICATE_V2)
+        .and_then(|a| a.values.iter().next())
+        .map(|v| v.decode_as::<SigningCertificateV2>())
+    {
+        Some(Ok(sc)) => {
+            let cert_hash = sha2::Sha256::digest(signer.to_der().map_err(|e| e.to_string())?);
+            let matches = sc.certs.first().is_some_and(|id| {
+                let hash_ok = match &id.hash_algorithm {
+                    None => true,
+                    Some(a) => a.oid == oids::SHA_256,
+                };
+                hash_ok && id.cert_hash.as_bytes() == cert_hash.as_slice()
+            });
+            if !matches {
+                r.problems.push(
+                    "signingCertificateV2 与签名者证书不符 / signingCertificateV2 does not match the signer's certificate"
+                        .into(),
+                );
+            }
+        }
+        Some(Err(_)) => r.problems.push("signingCertificateV2 无法解析 / cannot parse signingCertificateV2".into()),
+        None => r.notes.push("没有 signingCertificateV2 属性，不符合 PAdES B-B / no signingCertificateV2: not PAdES B-B".into()),
+    }
+    if attribute(oids::ID_SIGNING_TIME).is_some()
+        && r.sub_filter.as_deref() == Some("ETSI.CAdES.detached")
+    {
+        r.notes.push("含 signingTime 属性（PAdES B-B 要求用 /M） / has a signingTime attribute (PAdES B-B uses /M)".into());
+    }
+    let message = attrs.to_der().map_err(|e| e.to_string())?;
+    crypto::verify(
+        spki,
+        &info.signature_algorithm,
+        Some(digest_algorithm),
+        &message,
+        signature,
+    )
+    .map_err(|e| format!("签名无效 / the signature does not verify: {e}"))
+}
+
+fn matches_sid(cert: &Certificate, sid: &SignerIdentifier) -> bool {
+    let tbs = cert.tbs_certificate();
+    match sid {
+        SignerIdentifier::IssuerAndSerialNumber(isn) => {
+            tbs.issuer() == &isn.issuer && tbs.serial_number() == &isn.serial_number
+        }
+        SignerIdentifier::SubjectKeyIdentifier(ski) => matches!(
+            tbs.get_extension::<SubjectKeyIdentifier>(),
+            Ok(Some((_, own))) if &own == ski
+        ),
+    }
+}
+
+/// Decodes `<hex…>` (whitespace allowed, odd length padded with 0).
+fn decode_hex_string(bytes: &[u8]) -> Option<Vec<u8>> {
+    let inner = bytes.strip_prefix(b"<")?.strip_suffix(b">")?;
+    let digits: Vec<u8> = inner
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .map(|b| (b as char).to_digit(16).map(|d| d as u8))
+        .collect::<Option<_>>()?;
+    Some(
+        digits
+            .chunks(2)
+            .map(|pair| (pair[0] << 4) | pair.get(1).copied().unwrap_or(0))
+            .collect(),
+    )
+}
+
+/// Parses a PDF date `D:YYYYMMDDHHmmSS+HH'mm'` (later parts optional; `Z` for UTC).
+pub(crate) fn parse_pdf_date(text: &str) -> Option<DateTime<Utc>> {
+    let s = text.strip_prefix("D:").unwrap_or(text);
+    let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
+    let part = |from: usize, len: usize, default: u32| -> Option<u32> {
+        match digits.get(from..from + len) {
+            Some(p) => p.parse().ok(),
+            None if digits.len() <= from => Some(default),
+            None => None,
+        }
+    };
+    let year = i32::try_from(part(0, 4, 0)?).ok()?;
+    let date = NaiveDate::from_ymd_opt(year, part(4, 2, 1)?, part(6, 2, 1)?)?;
+    let time = date.and_hms_opt(part(8, 2, 0)?, part(10, 2, 0)?, part(12, 2, 0)?)?;
+    let rest = &s[digits.len()..];
+    let offset_seconds = match rest.chars().next() {
+        None | Some('Z') => 0,
+        Some(sign @ ('+' | '-')) => {
+            let nums: Vec<i32> = rest[1..]
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|p| !p.is_empty())
+                .filter_map(|p| p.parse().ok())
+                .collect();
+            let secs =
+                nums.first().copied().unwrap_or(0) * 3600 + nums.get(1).copied().unwrap_or(0) * 60;
+            if sign == '-' {
+                -secs
+            } else {
+                secs
+            }
+        }
+        _ => return None,
+    };
+    let offset = FixedOffset::east_opt(offset_seconds)?;
+    Some(
+        offset
+            .from_local_datetime(&time)
+            .single()?
+            .with_timezone(&Utc),
+    )
+}
+
+/// The PDF date string of `time`, in UTC: `D:YYYYMMDDHHmmSS+00'00'`.
+pub(crate) fn pdf_date(time: DateTime<Utc>) -> String {
+    time.format("D:%Y%m%d%H%M%S+00'00'").to_string()
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "是 / yes"
+    } else {
+        "否 / no"
+    }
+}
+
+impl fmt::Display for SignatureReport {
+    /// A few lines, Chinese first: intact, coverage, signer, time, trust, problems.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let verdict = if self.is_valid() {
+            "有效 / valid"
+        } else {
+            "无效 / NOT valid"
+        };
+        writeln!(
+            f,
+            "签名 / signature {}: {verdict}",
+            self.field_name.as_deref().unwrap_or("(无名 / unnamed)")
+        )?;
+        writeln!(
+            f,
+            "  完好 / intact: {}{}",
+            yes_no(self.intact),
+            if self.intact {
+                "（摘要一致，签名有效 / digest matches, signature verifies）"
+            } else {
+                ""
+            }
+        )?;
+        let coverage = if self.covers_whole_document {
+            "整个文件 / the whole document".to_string()
+        } else {
+            "文件的一部分：签名后又有修改 / part of the document: it was changed after signing"
+                .to_string()
+        };
+        writeln!(
+            f,
+            "  覆盖 / covers: {coverage}（第 {} 版，共 {} 版 / revision {} of {}）",
+            self.revision, self.revisions, self.revision, self.revisions
+        )?;
+        writeln!(
+            f,
+            "  签名者 / signer: {}",
+            self.signer_subject.as_deref().unwrap_or("?")
+        )?;
+        if let Some(t) = self.signing_time {
+            writeln!(
+                f,
+                "  签名时间 / signing time: {} (/M，未经时间戳证明 / claimed, no timestamp)",
+                t.format("%Y-%m-%d %H:%M:%S UTC")
+            )?;
+        }
+        match &self.trust {
+            Trust::Trusted { anchor } => writeln!(
+                f,
+                "  信任 / trust: 可信，链到 / trusted, chains to {anchor}"
+            )?,
+            Trust::Untrusted { reason } => {
+                writeln!(f, "  信任 / trust: 不可信 / not trusted: {reason}")?
+            }
+        }
+        for p in &self.problems {
+            writeln!(f, "  问题 / problem: {p}")?;
+        }
+        for n in &self.notes {
+            writeln!(f, "  注意 / note: {n}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pdf_dates_round_trip_and_offsets_apply() {
+        let t = Utc
+            .with_ymd_and_hms(2026, 11, 25, 12, 15, 0)
+            .single()
+            .expect("date");
+        assert_eq!(pdf_date(t), "D:20261125121500+00'00'");
+        assert_eq!(parse_pdf_date(&pdf_date(t)), Some(t));
+        assert_eq!(parse_pdf_date("D:20261125201500+08'00'"), Some(t));
+        assert_eq!(parse_pdf_date("D:20261125121500Z"), Some(t));
+        assert_eq!(
+            parse_pdf_date("D:2026"),
+            Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single()
+        );
+        assert_eq!(parse_pdf_date("yesterday"), None);
+    }
+
+    #[test]
+    fn hex_strings_decode() {
+        assert_eq!(decode_hex_string(b"<30 8a\n00>"), Some(vec![0x30, 0x8a, 0]));
+        assert_eq!(decode_hex_string(b"<3>"), Some(vec![0x30]));
+        assert_eq!(decode_hex_string(b"(30)"), None);
+        assert_eq!(decode_hex_string(b"<zz>"), None);
+    }
+}

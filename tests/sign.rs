@@ -1,0 +1,1198 @@
+//! `jixiao sign` and `jixiao::sign`: PAdES B-B signatures on real jixiao output, checked by
+//! independent validators (poppler's pdfsig with an NSS database, pyHanko) and by our own
+//! `verify_signatures`; tampering, incremental updates, and the refusals (wrong key, small
+//! RSA key, unreadable key).
+//!
+//! Keys and certificates are made in each test with the `openssl` CLI; none is committed.
+//! `pdfsig` (poppler-utils), `certutil` (libnss3-tools) and `pyhanko` are installed by
+//! `scripts/test.sh`; a test that needs a missing tool fails saying so.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use common::*;
+use jixiao::sign::{self, load, SignOptions, Trust};
+
+// ---------------------------------------------------------------------------------------
+// Test PKI, made with the openssl CLI.
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Rsa(u32),
+    P256,
+}
+
+const OPENSSL_CONFIG: &str = "\
+[req]
+distinguished_name = dn
+prompt = no
+utf8 = yes
+string_mask = utf8only
+[dn]
+CN = unused
+[ca_ext]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+[leaf_ext]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,nonRepudiation
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+";
+
+fn run_tool(program: &str, args: &[&str], cwd: &Path, install: &str) -> Output {
+    let out = Command::new(program)
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("{program} not found ({e}): install {install} (bash scripts/test.sh does)")
+        });
+    out
+}
+
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = run_tool("openssl", args, dir, "openssl");
+    assert!(
+        out.status.success(),
+        "openssl {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A key and certificate in a directory.
+#[derive(Clone)]
+struct Credential {
+    key: PathBuf,
+    cert: PathBuf,
+}
+
+fn key(dir: &Path, name: &str, kind: Kind) -> PathBuf {
+    let file = format!("{name}.key");
+    match kind {
+        Kind::Rsa(bits) => openssl(
+            dir,
+            &[
+                "genpkey",
+                "-algorithm",
+                "RSA",
+                "-pkeyopt",
+                &format!("rsa_keygen_bits:{bits}"),
+                "-out",
+                &file,
+            ],
+        ),
+        Kind::P256 => openssl(
+            dir,
+            &[
+                "genpkey",
+                "-algorithm",
+                "EC",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-out",
+                &file,
+            ],
+        ),
+    }
+    let path = dir.join(file);
+    set_mode(&path, 0o600);
+    path
+}
+
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+fn config(dir: &Path) -> String {
+    let path = dir.join("openssl.cnf");
+    if !path.exists() {
+        std::fs::write(&path, OPENSSL_CONFIG).expect("write openssl.cnf");
+    }
+    "openssl.cnf".into()
+}
+
+/// A self-signed CA.
+fn root_ca(dir: &Path, name: &str, kind: Kind) -> Credential {
+    let key = key(dir, name, kind);
+    let cnf = config(dir);
+    let cert = format!("{name}.pem");
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-new",
+            "-utf8",
+            "-config",
+            &cnf,
+            "-extensions",
+            "ca_ext",
+            "-key",
+            &format!("{name}.key"),
+            "-subj",
+            &format!("/CN={name}/O=jixiao 测试"),
+            "-days",
+            "30",
+            "-sha256",
+            "-out",
+            &cert,
+        ],
+    );
+    Credential {
+        key,
+        cert: dir.join(cert),
+    }
+}
+
+/// A certificate issued by `issuer`: a CA (`ca`) or a signer.
+fn issued(
+    dir: &Path,
+    name: &str,
+    subject: &str,
+    kind: Kind,
+    issuer: &Credential,
+    ca: bool,
+) -> Credential {
+    let key = key(dir, name, kind);
+    let cnf = config(dir);
+    let csr = format!("{name}.csr");
+    let cert = format!("{name}.pem");
+    openssl(
+        dir,
+        &[
+            "req",
+            "-new",
+            "-utf8",
+            "-config",
+            &cnf,
+            "-key",
+            &format!("{name}.key"),
+            "-subj",
+            subject,
+            "-out",
+            &csr,
+        ],
+    );
+    let serial = format!(
+        "{}",
+        1000 + name.len() * 17 + name.bytes().map(usize::from).sum::<usize>()
+    );
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-CA",
+            issuer.cert.to_str().expect("utf8"),
+            "-CAkey",
+            issuer.key.to_str().expect("utf8"),
+            "-set_serial",
+            &serial,
+            "-days",
+            "30",
+            "-sha256",
+            "-extfile",
+            &cnf,
+            "-extensions",
+            if ca { "ca_ext" } else { "leaf_ext" },
+            "-out",
+            &cert,
+        ],
+    );
+    Credential {
+        key,
+        cert: dir.join(cert),
+    }
+}
+
+/// A test PKI: a root CA, a signer (for ECDSA through an intermediate CA).
+struct Pki {
+    dir: tempfile::TempDir,
+    root: Credential,
+    intermediate: Option<Credential>,
+    signer: Credential,
+}
+
+impl Pki {
+    fn new(kind: Kind) -> Pki {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        let root = root_ca(d, "jixiao-test-root", kind);
+        let (intermediate, issuer) = if kind == Kind::P256 {
+            let i = issued(
+                d,
+                "intermediate",
+                "/CN=jixiao Test Intermediate CA",
+                kind,
+                &root,
+                true,
+            );
+            (Some(i.clone()), i)
+        } else {
+            (None, root.clone())
+        };
+        let signer = issued(
+            d,
+            "signer",
+            "/CN=广州市科学技术协会/O=jixiao 测试/C=CN",
+            kind,
+            &issuer,
+            false,
+        );
+        Pki {
+            dir,
+            root,
+            intermediate,
+            signer,
+        }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `jixiao sign` arguments for this PKI's signer.
+    fn sign_args(&self) -> Vec<String> {
+        let mut args = vec![
+            "--key".to_string(),
+            s(&self.signer.key),
+            "--cert".into(),
+            s(&self.signer.cert),
+        ];
+        if let Some(i) = &self.intermediate {
+            args.extend(["--chain".into(), s(&i.cert)]);
+        }
+        args
+    }
+
+    fn anchors(&self) -> Vec<sign::Certificate> {
+        load::certificates_from_file(&self.root.cert).expect("root certificate")
+    }
+}
+
+fn s(p: &Path) -> String {
+    p.to_str().expect("utf-8 path").to_string()
+}
+
+// ---------------------------------------------------------------------------------------
+// Running things.
+
+/// The reference sample rendered once by jixiao as an archival PDF/A-3b (PDF 1.7 from
+/// Typst, the declaration attached), dated 2025-01-20.
+fn rendered() -> &'static [u8] {
+    static PDF: OnceLock<Vec<u8>> = OnceLock::new();
+    PDF.get_or_init(|| {
+        let path = root().join("samples/guangzhou-kexie.toml");
+        let bytes = std::fs::read(&path).expect("sample");
+        let decl = sample("guangzhou-kexie.toml").1;
+        let date = jixiao::date::Date::parse("2025-01-20").expect("date");
+        jixiao::Renderer::builtin()
+            .render_archival(&decl, &bytes, date)
+            .expect("archival render")
+            .pdf
+    })
+}
+
+fn jixiao_env(args: &[String], cwd: &Path, env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_jixiao"));
+    cmd.args(args)
+        .current_dir(cwd)
+        .env_remove("SOURCE_DATE_EPOCH");
+    cmd.env_remove("JIXIAO_P12_PASSWORD");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run jixiao")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Signs `input` (a file in the PKI directory) into `output` with the CLI.
+fn cli_sign(pki: &Pki, input: &str, output: &str, extra: &[&str]) -> Output {
+    let mut args = vec!["sign".to_string(), input.into(), "-o".into(), output.into()];
+    args.extend(pki.sign_args());
+    args.extend(extra.iter().map(|a| a.to_string()));
+    jixiao_env(&args, pki.path(), &[])
+}
+
+/// Writes `pdf` into the PKI directory and signs it; returns the signed bytes.
+fn sign_bytes(pki: &Pki, pdf: &[u8], name: &str) -> Vec<u8> {
+    std::fs::write(pki.path().join(format!("{name}.pdf")), pdf).expect("write input");
+    let out = cli_sign(
+        pki,
+        &format!("{name}.pdf"),
+        &format!("{name}-signed.pdf"),
+        &[],
+    );
+    assert!(out.status.success(), "jixiao sign failed:\n{}", text(&out));
+    std::fs::read(pki.path().join(format!("{name}-signed.pdf"))).expect("signed PDF")
+}
+
+/// What poppler's pdfsig says, with an NSS database that trusts the test root.
+fn pdfsig(pki: &Pki, pdf: &[u8]) -> String {
+    let dir = pki.path();
+    let nss = dir.join("nssdb");
+    if !nss.exists() {
+        std::fs::create_dir(&nss).expect("nssdb dir");
+        let db = format!("sql:{}", s(&nss));
+        let out = run_tool(
+            "certutil",
+            &["-N", "-d", &db, "--empty-password"],
+            dir,
+            "libnss3-tools",
+        );
+        assert!(out.status.success(), "certutil -N: {}", text(&out));
+        let out = run_tool(
+            "certutil",
+            &[
+                "-A",
+                "-d",
+                &db,
+                "-n",
+                "jixiao test root",
+                "-t",
+                "CT,C,C",
+                "-a",
+                "-i",
+                &s(&pki.root.cert),
+            ],
+            dir,
+            "libnss3-tools",
+        );
+        assert!(out.status.success(), "certutil -A: {}", text(&out));
+    }
+    let file = dir.join("pdfsig-input.pdf");
+    std::fs::write(&file, pdf).expect("write");
+    let out = run_tool(
+        "pdfsig",
+        &["-nssdir", &format!("sql:{}", s(&nss)), &s(&file)],
+        dir,
+        "poppler-utils",
+    );
+    text(&out)
+}
+
+/// pdfsig's verdict on every signature: valid, trusted, and the whole document signed
+/// by the last one. (pdfsig exits 0 even on a digest mismatch: its output is what counts.)
+fn assert_pdfsig_accepts(pki: &Pki, pdf: &[u8], signatures: usize) {
+    let report = pdfsig(pki, pdf);
+    assert_eq!(
+        report
+            .matches("Signature Validation: Signature is Valid.")
+            .count(),
+        signatures,
+        "pdfsig:\n{report}"
+    );
+    assert_eq!(
+        report
+            .matches("Certificate Validation: Certificate is Trusted.")
+            .count(),
+        signatures,
+        "pdfsig:\n{report}"
+    );
+    assert!(
+        report.contains("Total document signed"),
+        "pdfsig:\n{report}"
+    );
+    assert!(report.contains("ETSI.CAdES.detached"), "pdfsig:\n{report}");
+}
+
+fn pyhanko(pki: &Pki, pdf: &[u8]) -> Output {
+    let file = pki.path().join("pyhanko-input.pdf");
+    std::fs::write(&file, pdf).expect("write");
+    run_tool(
+        "pyhanko",
+        &[
+            "sign",
+            "validate",
+            "--trust",
+            &s(&pki.root.cert),
+            "--trust-replace",
+            "--no-revocation-check",
+            &s(&file),
+        ],
+        pki.path(),
+        "pyhanko (pip install pyhanko pyhanko-cli)",
+    )
+}
+
+fn assert_pyhanko_accepts(pki: &Pki, pdf: &[u8]) {
+    let out = pyhanko(pki, pdf);
+    assert!(
+        out.status.success(),
+        "pyhanko rejected the signature:\n{}",
+        text(&out)
+    );
+}
+
+fn assert_all_valid(pki: &Pki, pdf: &[u8], expected: usize) -> Vec<sign::SignatureReport> {
+    let reports = sign::verify_signatures(pdf, &pki.anchors()).expect("readable PDF");
+    assert_eq!(reports.len(), expected, "{reports:#?}");
+    let last = reports.last().expect("a signature");
+    assert!(last.is_valid(), "{last}");
+    for r in &reports {
+        assert!(r.intact, "{r}");
+        assert!(r.trust.is_trusted(), "{r}");
+        assert!(r.notes.is_empty(), "{r}");
+    }
+    reports
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+// ---------------------------------------------------------------------------------------
+// The signature is accepted by independent validators.
+
+fn accepted_by_everyone(kind: Kind) {
+    let pki = Pki::new(kind);
+    let original = rendered();
+    let signed = sign_bytes(&pki, original, "form");
+
+    // An incremental update: the original bytes are untouched.
+    assert!(signed.len() > original.len());
+    assert_eq!(&signed[..original.len()], original, "original is a prefix");
+
+    assert_pdfsig_accepts(&pki, &signed, 1);
+    assert_pyhanko_accepts(&pki, &signed);
+
+    let reports = assert_all_valid(&pki, &signed, 1);
+    let r = &reports[0];
+    assert!(r.covers_whole_document);
+    assert_eq!((r.revision, r.revisions), (2, 2));
+    assert_eq!(r.field_name.as_deref(), Some("Signature1"));
+    assert_eq!(r.sub_filter.as_deref(), Some("ETSI.CAdES.detached"));
+    let subject = r.signer_subject.as_deref().expect("signer");
+    assert!(subject.contains("广州市科学技术协会"), "{subject}");
+    assert!(matches!(&r.trust, Trust::Trusted { anchor } if anchor.contains("jixiao-test-root")));
+
+    // jixiao verify agrees, and the signed PDF/A-3b still passes jixiao's PDF/A checks
+    // and the reproducibility check on its unsigned revision.
+    let out = jixiao_env(
+        &[
+            "verify".into(),
+            "form-signed.pdf".into(),
+            "--trust".into(),
+            s(&pki.root.cert),
+        ],
+        pki.path(),
+        &[],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    for needle in [
+        "有效 / valid",
+        "PDF/A-3b",
+        "jixiao's PDF/A checks pass",
+        "reproduced exactly",
+    ] {
+        assert!(text(&out).contains(needle), "{needle}:\n{}", text(&out));
+    }
+}
+
+#[test]
+fn rsa_signature_is_accepted_by_pdfsig_pyhanko_and_verify() {
+    accepted_by_everyone(Kind::Rsa(2048));
+}
+
+#[test]
+fn ecdsa_p256_signature_through_an_intermediate_is_accepted_by_pdfsig_pyhanko_and_verify() {
+    accepted_by_everyone(Kind::P256);
+}
+
+// ---------------------------------------------------------------------------------------
+// Tampering.
+
+#[test]
+fn one_changed_byte_in_the_signed_range_fails_everywhere() {
+    let pki = Pki::new(Kind::Rsa(2048));
+    let signed = sign_bytes(&pki, rendered(), "form");
+    // A byte of the binary comment on line 2: the file still parses, the digest differs.
+    let at = signed.iter().position(|&b| b == b'\n').expect("line 1") + 2;
+    let mut tampered = signed.clone();
+    tampered[at] ^= 0x01;
+
+    let report = pdfsig(&pki, &tampered);
+    assert!(!report.contains("Signature is Valid."), "pdfsig:\n{report}");
+    assert!(
+        report.contains("Digest Mismatch") || report.contains("Signature is Invalid"),
+        "pdfsig:\n{report}"
+    );
+
+    let out = pyhanko(&pki, &tampered);
+    assert!(
+        !out.status.success(),
+        "pyhanko accepted a tampered file:\n{}",
+        text(&out)
+    );
+
+    let reports = sign::verify_signatures(&tampered, &pki.anchors()).expect("readable");
+    assert_eq!(reports.len(), 1);
+    assert!(!reports[0].intact, "{}", reports[0]);
+    assert!(!reports[0].is_valid());
+    assert!(
+        reports[0]
+            .problems
+            .iter()
+            .any(|p| p.contains("digest mismatch")),
+        "{}",
+        reports[0]
+    );
+
+    std::fs::write(pki.path().join("tampered.pdf"), &tampered).expect("write");
+    let out = jixiao_env(
+        &[
+            "verify".into(),
+            "tampered.pdf".into(),
+            "--trust".into(),
+            s(&pki.root.cert),
+        ],
+        pki.path(),
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+}
+
+#[test]
+fn bytes_appended_after_signing_are_reported_as_not_covered() {
+    let pki = Pki::new(Kind::P256);
+    let mut signed = sign_bytes(&pki, rendered(), "form");
+    signed.extend_from_slice(b"\n% appended later\n");
+    let reports = sign::verify_signatures(&signed, &pki.anchors()).expect("readable");
+    assert!(reports[0].intact, "{}", reports[0]);
+    assert!(!reports[0].covers_whole_document);
+    assert!(!reports[0].is_valid());
+}
+
+#[test]
+fn an_untrusted_root_is_reported_with_the_reason() {
+    let pki = Pki::new(Kind::Rsa(2048));
+    let other = Pki::new(Kind::P256);
+    let signed = sign_bytes(&pki, rendered(), "form");
+    let reports = sign::verify_signatures(&signed, &other.anchors()).expect("readable");
+    assert!(reports[0].intact);
+    match &reports[0].trust {
+        Trust::Untrusted { reason } => {
+            assert!(
+                reason.contains("not a trust anchor") || reason.contains("no trusted issuer"),
+                "{reason}"
+            )
+        }
+        t => panic!("trusted by the wrong root: {t:?}"),
+    }
+    let none = sign::verify_signatures(&signed, &[]).expect("readable");
+    assert!(!none[0].trust.is_trusted());
+}
+
+// ---------------------------------------------------------------------------------------
+// The incremental update on both kinds of cross-reference.
+
+fn uses_xref_stream(pdf: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&pdf[pdf.len().saturating_sub(64)..]).into_owned();
+    let offset: usize = text
+        .rsplit("startxref")
+        .next()
+        .and_then(|t| t.split_whitespace().next())
+        .and_then(|t| t.parse().ok())
+        .expect("startxref");
+    !pdf[offset..].starts_with(b"xref")
+}
+
+#[test]
+fn the_update_uses_the_same_kind_of_xref_as_the_original_and_points_back() {
+    let pki = Pki::new(Kind::Rsa(2048));
+    // Typst's own output (a cross-reference table), and the same document rewritten by
+    // qpdf with object streams and a cross-reference stream.
+    let typst = rendered().to_vec();
+    std::fs::write(pki.path().join("typst.pdf"), &typst).expect("write");
+    let out = run_tool(
+        "qpdf",
+        &["--object-streams=generate", "typst.pdf", "streams.pdf"],
+        pki.path(),
+        "qpdf",
+    );
+    assert!(out.status.success(), "qpdf: {}", text(&out));
+    let streams = std::fs::read(pki.path().join("streams.pdf")).expect("qpdf output");
+    assert!(!uses_xref_stream(&typst));
+    assert!(uses_xref_stream(&streams));
+
+    for (name, original) in [("typst", typst), ("streams", streams)] {
+        let signed = sign_bytes(&pki, &original, name);
+        assert_eq!(&signed[..original.len()], &original[..], "{name}: prefix");
+        assert_eq!(
+            uses_xref_stream(&original),
+            uses_xref_stream(&signed),
+            "{name}"
+        );
+        let update = String::from_utf8_lossy(&signed[original.len()..]).into_owned();
+        let prev = incremental_prev(&original);
+        assert!(
+            update.contains(&format!("/Prev {prev}")),
+            "{name}: {update}"
+        );
+        assert!(update.contains("/SigFlags 3"), "{name}");
+        assert!(
+            update.contains("/Rect [0 0 0 0]") && update.contains("/F 4"),
+            "{name}"
+        );
+        // qpdf finds the file structurally sound.
+        let out = run_tool(
+            "qpdf",
+            &["--check", &format!("{name}-signed.pdf")],
+            pki.path(),
+            "qpdf",
+        );
+        assert!(out.status.success(), "qpdf --check {name}: {}", text(&out));
+        // lopdf reads the whole chain of revisions: the page keeps its content and now
+        // has the widget.
+        let doc = lopdf::Document::load_mem(&signed).expect("signed file loads");
+        assert_eq!(doc.get_pages().len(), page_count(&original), "{name}");
+        assert_pdfsig_accepts(&pki, &signed, 1);
+        assert_pyhanko_accepts(&pki, &signed);
+        assert_all_valid(&pki, &signed, 1);
+    }
+}
+
+fn incremental_prev(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(&pdf[pdf.len().saturating_sub(64)..]).into_owned();
+    text.rsplit("startxref")
+        .next()
+        .and_then(|t| t.split_whitespace().next())
+        .and_then(|t| t.parse().ok())
+        .expect("startxref")
+}
+
+#[test]
+fn a_second_signature_leaves_the_first_covering_its_revision() {
+    let pki = Pki::new(Kind::P256);
+    let once = sign_bytes(&pki, rendered(), "once");
+    let twice = sign_bytes(&pki, &once, "twice");
+    assert_eq!(&twice[..once.len()], &once[..]);
+    let reports = assert_all_valid(&pki, &twice, 2);
+    assert_eq!(reports[0].field_name.as_deref(), Some("Signature1"));
+    assert_eq!(reports[1].field_name.as_deref(), Some("Signature2"));
+    assert!(!reports[0].covers_whole_document);
+    assert_eq!((reports[0].revision, reports[0].revisions), (2, 3));
+    assert!(reports[1].covers_whole_document);
+    assert_pdfsig_accepts(&pki, &twice, 2);
+    assert_pyhanko_accepts(&pki, &twice);
+}
+
+// ---------------------------------------------------------------------------------------
+// PKCS#12, signing time.
+
+#[test]
+fn pkcs12_with_the_passphrase_from_the_environment() {
+    let pki = Pki::new(Kind::Rsa(3072));
+    openssl(
+        pki.path(),
+        &[
+            "pkcs12",
+            "-export",
+            "-inkey",
+            &s(&pki.signer.key),
+            "-in",
+            &s(&pki.signer.cert),
+            "-certfile",
+            &s(&pki.root.cert),
+            "-passout",
+            "pass:秘密 secret",
+            "-out",
+            "signer.p12",
+        ],
+    );
+    set_mode(&pki.path().join("signer.p12"), 0o600);
+    std::fs::write(pki.path().join("form.pdf"), rendered()).expect("write");
+    let args: Vec<String> = ["sign", "form.pdf", "-o", "out.pdf", "--p12", "signer.p12"]
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+
+    let wrong = jixiao_env(&args, pki.path(), &[("JIXIAO_P12_PASSWORD", "wrong")]);
+    assert_eq!(wrong.status.code(), Some(1), "{}", text(&wrong));
+    assert!(text(&wrong).contains("PKCS#12"), "{}", text(&wrong));
+    assert!(!pki.path().join("out.pdf").exists());
+
+    let out = jixiao_env(&args, pki.path(), &[("JIXIAO_P12_PASSWORD", "秘密 secret")]);
+    assert!(out.status.success(), "{}", text(&out));
+    let signed = std::fs::read(pki.path().join("out.pdf")).expect("signed");
+    assert_all_valid(&pki, &signed, 1);
+    assert_pdfsig_accepts(&pki, &signed, 1);
+}
+
+#[test]
+fn signing_time_comes_from_time_or_source_date_epoch() {
+    let pki = Pki::new(Kind::P256);
+    std::fs::write(pki.path().join("form.pdf"), rendered()).expect("write");
+    let out = cli_sign(
+        &pki,
+        "form.pdf",
+        "a.pdf",
+        &["--time", "2026-11-25T20:15:00+08:00"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let a = std::fs::read(pki.path().join("a.pdf")).expect("a");
+    let r = sign::verify_signatures(&a, &pki.anchors()).expect("readable");
+    assert_eq!(
+        r[0].signing_time.map(|t| t.to_rfc3339()),
+        Some("2026-11-25T12:15:00+00:00".to_string())
+    );
+    assert!(String::from_utf8_lossy(&a).contains("/M (D:20261125121500+00'00')"));
+    // With the time fixed the signed file is reproducible (ECDSA nonces are RFC 6979).
+    let again = cli_sign(
+        &pki,
+        "form.pdf",
+        "a2.pdf",
+        &["--time", "2026-11-25T12:15:00Z"],
+    );
+    assert!(again.status.success(), "{}", text(&again));
+    assert!(
+        std::fs::read(pki.path().join("a2.pdf")).expect("a2") == a,
+        "not reproducible"
+    );
+
+    let mut args = vec![
+        "sign".to_string(),
+        "form.pdf".into(),
+        "-o".into(),
+        "b.pdf".into(),
+    ];
+    args.extend(pki.sign_args());
+    let out = jixiao_env(&args, pki.path(), &[("SOURCE_DATE_EPOCH", "1764072900")]);
+    assert!(out.status.success(), "{}", text(&out));
+    let b = std::fs::read(pki.path().join("b.pdf")).expect("b");
+    let r = sign::verify_signatures(&b, &pki.anchors()).expect("readable");
+    assert_eq!(
+        r[0].signing_time.map(|t| t.timestamp()),
+        Some(1_764_072_900)
+    );
+
+    let bad = cli_sign(&pki, "form.pdf", "c.pdf", &["--time", "yesterday"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(!pki.path().join("c.pdf").exists());
+}
+
+// ---------------------------------------------------------------------------------------
+// Refusals: clear errors, exit 1, no output file.
+
+/// Runs `jixiao sign form.pdf -o out.pdf ARGS` in `dir` and expects a clean failure whose
+/// message contains `expect`.
+fn assert_refused(dir: &Path, args: &[String], expect: &str) {
+    if !dir.join("form.pdf").exists() {
+        std::fs::write(dir.join("form.pdf"), rendered()).expect("write");
+    }
+    let before = files_in(dir);
+    let mut all = vec![
+        "sign".to_string(),
+        "form.pdf".into(),
+        "-o".into(),
+        "out.pdf".into(),
+    ];
+    all.extend(args.iter().cloned());
+    let out = jixiao_env(&all, dir, &[]);
+    let message = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains(expect),
+        "expected {expect:?} in:\n{message}"
+    );
+    assert!(!message.contains("panicked"), "{message}");
+    assert!(!message.contains("PRIVATE KEY"), "{message}");
+    assert_eq!(
+        files_in(dir),
+        before,
+        "no output or temporary file may be left"
+    );
+}
+
+#[test]
+fn a_key_that_does_not_match_the_certificate_is_refused() {
+    let pki = Pki::new(Kind::Rsa(2048));
+    let other = key(pki.path(), "other", Kind::Rsa(2048));
+    let ec = key(pki.path(), "ec", Kind::P256);
+    for k in [other, ec] {
+        assert_refused(
+            pki.path(),
+            &["--key".into(), s(&k), "--cert".into(), s(&pki.signer.cert)],
+            "does not match the certificate",
+        );
+    }
+}
+
+#[test]
+fn rsa_keys_under_2048_bits_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ca = root_ca(dir.path(), "small-root", Kind::Rsa(2048));
+    let small = issued(
+        dir.path(),
+        "small",
+        "/CN=small",
+        Kind::Rsa(1024),
+        &ca,
+        false,
+    );
+    assert_refused(
+        dir.path(),
+        &[
+            "--key".into(),
+            s(&small.key),
+            "--cert".into(),
+            s(&small.cert),
+        ],
+        "1024 bits, at least 2048",
+    );
+}
+
+#[test]
+fn unreadable_and_garbage_keys_are_refused() {
+    let pki = Pki::new(Kind::P256);
+    let cert = s(&pki.signer.cert);
+    assert_refused(
+        pki.path(),
+        &[
+            "--key".into(),
+            "no-such.key".into(),
+            "--cert".into(),
+            cert.clone(),
+        ],
+        "cannot read the private key",
+    );
+    std::fs::write(pki.path().join("garbage.key"), b"not a key at all\n").expect("write");
+    set_mode(&pki.path().join("garbage.key"), 0o600);
+    assert_refused(
+        pki.path(),
+        &[
+            "--key".into(),
+            "garbage.key".into(),
+            "--cert".into(),
+            cert.clone(),
+        ],
+        "not a PEM or DER private key",
+    );
+    // A certificate given as the key.
+    assert_refused(
+        pki.path(),
+        &["--key".into(), cert.clone(), "--cert".into(), cert.clone()],
+        "no PEM private key",
+    );
+    // A key given as the certificate.
+    assert_refused(
+        pki.path(),
+        &[
+            "--key".into(),
+            s(&pki.signer.key),
+            "--cert".into(),
+            s(&pki.signer.key),
+        ],
+        "no certificate in the file",
+    );
+    // Not a PDF.
+    std::fs::write(pki.path().join("form.pdf"), b"%PDF-1.7\nnot really\n").expect("write");
+    assert_refused(
+        pki.path(),
+        &["--key".into(), s(&pki.signer.key), "--cert".into(), cert],
+        "cannot read the PDF",
+    );
+}
+
+#[test]
+fn a_key_readable_by_others_gets_a_warning_and_no_key_is_ever_printed() {
+    let pki = Pki::new(Kind::P256);
+    std::fs::write(pki.path().join("form.pdf"), rendered()).expect("write");
+    let key_text = std::fs::read_to_string(&pki.signer.key).expect("key");
+    let key_line = key_text.lines().nth(1).expect("a base64 line").to_string();
+
+    let private = cli_sign(&pki, "form.pdf", "a.pdf", &[]);
+    assert!(private.status.success(), "{}", text(&private));
+    assert!(!text(&private).contains("chmod"), "{}", text(&private));
+
+    set_mode(&pki.signer.key, 0o644);
+    let open = cli_sign(&pki, "form.pdf", "b.pdf", &[]);
+    assert!(open.status.success(), "{}", text(&open));
+    let message = text(&open);
+    assert!(message.contains("warning"), "{message}");
+    assert!(message.contains("chmod 600"), "{message}");
+    for out in [&private, &open] {
+        assert!(!text(out).contains(&key_line), "key material printed");
+    }
+
+    // Nor by Debug.
+    let signer = load::signer_from_files(&pki.signer.key, &pki.signer.cert, &[]).expect("signer");
+    let _ = signer; // `dyn Signer` has no Debug; the concrete types print the subject only:
+    let pem = std::fs::read(&pki.signer.key).expect("key");
+    let cert = load::certificates_from_file(&pki.signer.cert)
+        .expect("cert")
+        .remove(0);
+    let der_key = {
+        use p256::pkcs8::DecodePrivateKey;
+        p256::SecretKey::from_pkcs8_pem(std::str::from_utf8(&pem).expect("pem")).expect("key")
+    };
+    let concrete = sign::EcdsaP256Signer::new(der_key, cert, vec![]).expect("signer");
+    let debug = format!("{concrete:?}");
+    assert!(debug.contains("广州市科学技术协会"), "{debug}");
+    assert!(
+        !debug.contains("SecretKey") && !debug.contains("key:"),
+        "{debug}"
+    );
+}
+
+#[test]
+fn keys_are_read_as_pem_or_der_in_pkcs8_pkcs1_and_sec1() {
+    for kind in [Kind::Rsa(2048), Kind::P256] {
+        let pki = Pki::new(kind);
+        let d = pki.path();
+        let k = s(&pki.signer.key);
+        openssl(d, &["pkey", "-in", &k, "-traditional", "-out", "trad.pem"]);
+        openssl(
+            d,
+            &["pkey", "-in", &k, "-outform", "DER", "-out", "pkcs8.der"],
+        );
+        openssl(
+            d,
+            &[
+                "pkey",
+                "-in",
+                &k,
+                "-traditional",
+                "-outform",
+                "DER",
+                "-out",
+                "trad.der",
+            ],
+        );
+        let trad = std::fs::read_to_string(d.join("trad.pem")).expect("trad");
+        let label = if kind == Kind::P256 {
+            "EC PRIVATE KEY"
+        } else {
+            "RSA PRIVATE KEY"
+        };
+        assert!(trad.contains(label), "{trad}");
+        let mut files = vec!["trad.pem", "pkcs8.der", "trad.der"];
+        if kind == Kind::P256 {
+            // As `openssl ecparam -genkey` writes it: parameters first, then the key.
+            openssl(d, &["ecparam", "-name", "prime256v1", "-out", "params.pem"]);
+            let params = std::fs::read_to_string(d.join("params.pem")).expect("params");
+            std::fs::write(d.join("with-params.pem"), format!("{params}{trad}")).expect("write");
+            files.push("with-params.pem");
+        }
+        let chain: Vec<PathBuf> = pki.intermediate.iter().map(|i| i.cert.clone()).collect();
+        for file in files {
+            let signer = load::signer_from_files(&d.join(file), &pki.signer.cert, &chain)
+                .unwrap_or_else(|e| panic!("{file}: {e}"));
+            let signed =
+                sign::sign_pdf(rendered(), signer.as_ref(), &SignOptions::default()).expect("sign");
+            assert_all_valid(&pki, &signed, 1);
+        }
+    }
+    // Other curves are refused by name.
+    let pki = Pki::new(Kind::P256);
+    openssl(
+        pki.path(),
+        &[
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-384",
+            "-out",
+            "p384.key",
+        ],
+    );
+    let err = load::signer_from_files(&pki.path().join("p384.key"), &pki.signer.cert, &[])
+        .err()
+        .expect("P-384 refused");
+    assert!(err.to_string().contains("P-256"), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------
+// The library API.
+
+/// A signer from outside the crate (as a hardware token would be): the trait is enough.
+struct Counting<'a> {
+    inner: &'a dyn sign::Signer,
+    calls: std::cell::Cell<usize>,
+    corrupt: bool,
+}
+
+impl sign::Signer for Counting<'_> {
+    fn certificate(&self) -> &sign::Certificate {
+        self.inner.certificate()
+    }
+    fn chain(&self) -> &[sign::Certificate] {
+        self.inner.chain()
+    }
+    fn algorithm(&self) -> sign::SignatureAlgorithm {
+        self.inner.algorithm()
+    }
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, sign::SignError> {
+        self.calls.set(self.calls.get() + 1);
+        let mut signature = self.inner.sign(message)?;
+        if self.corrupt {
+            let last = signature.len() - 1;
+            signature[last] ^= 1;
+        }
+        Ok(signature)
+    }
+}
+
+#[test]
+fn a_signer_implemented_outside_the_crate_signs_once_and_a_bad_signature_is_caught() {
+    let pki = Pki::new(Kind::Rsa(2048));
+    let file_signer =
+        load::signer_from_files(&pki.signer.key, &pki.signer.cert, &[]).expect("signer");
+    let options = SignOptions {
+        reason: Some("归档 / archived".into()),
+        location: Some("广州".into()),
+        field_name: Some("归档签名".into()),
+        ..SignOptions::default()
+    };
+
+    let good = Counting {
+        inner: file_signer.as_ref(),
+        calls: 0.into(),
+        corrupt: false,
+    };
+    let signed = sign::sign_pdf(rendered(), &good, &options).expect("sign");
+    assert_eq!(good.calls.get(), 1);
+    let reports = assert_all_valid(&pki, &signed, 1);
+    assert_eq!(reports[0].field_name.as_deref(), Some("归档签名"));
+    assert_pdfsig_accepts(&pki, &signed, 1);
+
+    let bad = Counting {
+        inner: file_signer.as_ref(),
+        calls: 0.into(),
+        corrupt: true,
+    };
+    let signed = sign::sign_pdf(rendered(), &bad, &options).expect("sign");
+    let reports = sign::verify_signatures(&signed, &pki.anchors()).expect("readable");
+    assert!(!reports[0].intact);
+    assert!(
+        reports[0]
+            .problems
+            .iter()
+            .any(|p| p.contains("does not verify")),
+        "{}",
+        reports[0]
+    );
+}
+
+#[test]
+fn a_pdf_without_signatures_has_no_reports() {
+    let reports = sign::verify_signatures(rendered(), &[]).expect("readable");
+    assert!(reports.is_empty());
+    assert!(sign::verify_signatures(b"not a pdf", &[]).is_err());
+}
+
+// ---------------------------------------------------------------------------------------
+// Render, sign and file in one step.
+
+#[test]
+fn render_archive_sign_files_the_signed_pdf_and_verify_accepts_it() {
+    let pki = Pki::new(Kind::P256);
+    let decl = pki.path().join("decl.toml");
+    std::fs::copy(root().join("tests/fixtures/signed-off.toml"), &decl).expect("copy");
+    let mut args: Vec<String> = [
+        "render",
+        "decl.toml",
+        "--archive",
+        "--archive-dir",
+        "store",
+        "--sign",
+        "--time",
+        "2025-01-22T10:00:00+08:00",
+    ]
+    .map(String::from)
+    .to_vec();
+    args.extend(pki.sign_args());
+    let out = jixiao_env(&args, pki.path(), &[]);
+    assert!(out.status.success(), "{}", text(&out));
+    let pdf = std::fs::read(pki.path().join("decl.pdf")).expect("pdf");
+
+    // The store keeps the signed file, byte for byte.
+    let folder = pki.path().join("store/2025/广州市科学技术协会");
+    let stored: Vec<_> = std::fs::read_dir(&folder)
+        .expect("store folder")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert!(std::fs::read(&stored[0]).expect("stored") == pdf);
+
+    // Independent validators and jixiao verify accept it; the unsigned revision is
+    // exactly what the attached declaration renders to.
+    assert_pdfsig_accepts(&pki, &pdf, 1);
+    assert_pyhanko_accepts(&pki, &pdf);
+    let out = jixiao_env(
+        &[
+            "verify".into(),
+            "decl.pdf".into(),
+            "--trust".into(),
+            s(&pki.root.cert),
+        ],
+        pki.path(),
+        &[],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("reproduced exactly"), "{}", text(&out));
+
+    // A key without --sign, or --sign without a key, is refused before any work.
+    let mut no_flag: Vec<String> = ["render", "decl.toml", "-o", "x.pdf"]
+        .map(String::from)
+        .to_vec();
+    no_flag.extend(pki.sign_args());
+    let out = jixiao_env(&no_flag, pki.path(), &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let out = jixiao_env(
+        &["render", "decl.toml", "--sign", "-o", "x.pdf"].map(String::from),
+        pki.path(),
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(!pki.path().join("x.pdf").exists());
+}
+
+#[test]
+fn verify_with_anchors_fails_an_untrusted_signature() {
+    let pki = Pki::new(Kind::Rsa(2048));
+    let other = Pki::new(Kind::Rsa(2048));
+    let signed = sign_bytes(&pki, rendered(), "form");
+    std::fs::write(other.path().join("form-signed.pdf"), &signed).expect("write");
+    let out = jixiao_env(
+        &[
+            "verify".into(),
+            "form-signed.pdf".into(),
+            "--trust".into(),
+            s(&other.root.cert),
+        ],
+        other.path(),
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("trusted CA"), "{}", text(&out));
+    // Without anchors the signature is reported (untrusted) but the verdict is about
+    // reproduction only.
+    let out = jixiao_env(
+        &["verify".into(), "form-signed.pdf".into()],
+        other.path(),
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
