@@ -18,6 +18,7 @@
 //! ```
 
 pub mod amount;
+pub mod batch;
 pub mod check;
 pub mod declaration;
 pub mod diag;
