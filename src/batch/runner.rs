@@ -15,6 +15,7 @@
 //! passes but its plan (paths, hashes, counts), so memory does not grow with the batch.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -30,6 +31,10 @@ use crate::declaration::Declaration;
 use crate::diag::{Diagnostic, Severity};
 use crate::output::write_atomic;
 use crate::render::Renderer;
+
+/// Stack size of the worker threads: 64 MiB of address space, touched only as deep
+/// as Typst recurses. (rayon's default of 2 MiB overflows on ordinary forms.)
+const WORKER_STACK: usize = 64 << 20;
 
 /// How a batch is run.
 #[derive(Debug, Clone)]
@@ -162,7 +167,9 @@ pub fn run(
     report: &(dyn Fn(Event<'_>) + Sync),
 ) -> Result<Outcome, PoolError> {
     let start = Instant::now();
-    let mut builder = rayon::ThreadPoolBuilder::new();
+    // Typst's layout recurses deeply; worker threads get the stack the main thread has
+    // been measured to need, with room to spare (it is only reserved, not used).
+    let mut builder = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK);
     if let Some(jobs) = options.jobs {
         builder = builder.num_threads(jobs);
     }
@@ -207,19 +214,30 @@ pub fn run(
         to_render: work.len(),
     });
 
+    // Not `par_iter`: Typst itself uses rayon inside a compile, and a worker waiting
+    // for those inner tasks would steal further *documents* and start them on top of
+    // the one it is in — every document of the batch in flight at once, memory growing
+    // with the batch and the stack overflowing. Instead each thread of the pool takes
+    // one document at a time from a shared counter; while it waits for Typst's inner
+    // tasks it can only help with other inner tasks.
+    let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    let rendered: Vec<(usize, Entry)> = pool.install(|| {
-        work.into_par_iter()
-            .map(|(slot, input, ready)| {
-                let entry = render_one(renderer, input, ready, options, report);
-                let count = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if count.is_multiple_of(options.evict_every.max(1)) {
-                    typst::comemo::evict(options.evict_max_age);
-                }
-                (slot, entry)
-            })
-            .collect()
+    let rendered: Vec<Vec<(usize, Entry)>> = pool.broadcast(|_| {
+        let mut mine = Vec::new();
+        while let Some((slot, input, ready)) = work.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let entry = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                render_one(renderer, input, ready, options, report)
+            }))
+            .unwrap_or_else(|_| crashed(input, ready, options.lang, report));
+            mine.push((*slot, entry));
+            let count = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if count.is_multiple_of(options.evict_every.max(1)) {
+                typst::comemo::evict(options.evict_max_age);
+            }
+        }
+        mine
     });
+    let rendered = rendered.into_iter().flatten();
     for (slot, entry) in rendered {
         entries[slot] = Some(entry);
     }
@@ -405,11 +423,41 @@ fn collisions(inputs: &[Input], plans: &mut [Plan], lang: Lang) -> BTreeSet<usiz
     refused
 }
 
+/// The entry of an input whose render panicked (a bug in Typst or jixiao): the batch
+/// goes on without it.
+fn crashed(input: &Input, ready: &Ready, lang: Lang, report: &(dyn Fn(Event<'_>) + Sync)) -> Entry {
+    let d = Diagnostic::error(match lang {
+        Lang::Zh => format!(
+            "生成 {} 时发生内部错误，未生成（请报告此问题）",
+            input.path.display()
+        ),
+        Lang::En => format!(
+            "internal error while rendering {}; not rendered (please report it)",
+            input.path.display()
+        ),
+    });
+    report(Event::Failed {
+        input: &input.path,
+        diagnostics: std::slice::from_ref(&d),
+        rendering: true,
+    });
+    let mut codes = ready.codes.clone();
+    codes.insert("internal");
+    Entry {
+        department: Some(ready.department.clone()),
+        year: Some(ready.year),
+        input_sha256: Some(ready.sha.clone()),
+        warnings: ready.warnings,
+        codes: join_codes(&codes),
+        ..Entry::failed(input.path.display().to_string(), d.message)
+    }
+}
+
 /// Pass 2 for one input: read again, render, write.
 fn render_one(
     renderer: &Renderer,
     input: &Input,
-    ready: Ready,
+    ready: &Ready,
     options: &Options,
     report: &(dyn Fn(Event<'_>) + Sync),
 ) -> Entry {
