@@ -161,7 +161,7 @@ impl Progress {
                 ProgressBar::with_draw_target(Some(inputs as u64), ProgressDrawTarget::stderr());
             bar.set_style(
                 ProgressStyle::with_template(
-                    "{spinner} {msg} [{elapsed}] {wide_bar} {pos}/{len} ({per_sec}, {eta})",
+                    "{spinner} {msg} [{elapsed}] {wide_bar} {pos}/{len} (ETA {eta})",
                 )
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
