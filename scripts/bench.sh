@@ -18,6 +18,7 @@ fi
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 cargo build --release --bin jixiao --example corpus
+cargo bench --bench render --no-run   # build it now, not in the middle of the measurements
 BIN="$CARGO_TARGET_DIR/release/jixiao"
 GEN="$CARGO_TARGET_DIR/release/examples/corpus"
 WORK="$CARGO_TARGET_DIR/bench"
