@@ -67,13 +67,14 @@ impl Default for Options {
             deny_warnings: false,
             shard: None,
             jobs: None,
-            // Measured on the 1,000-document mixed corpus at -j2 (BENCHMARKS.md): every
-            // 4 documents keeping 3 rounds peaked at 700 MiB and kept creeping up;
-            // after every document keeping 1 round, 290 MiB, at no measurable cost in
-            // throughput (what every document shares — the template's module, the
-            // labels' shaping — is used by each document, so it always survives).
-            evict_every: 1,
-            evict_max_age: 1,
+            // Measured at -j2 (BENCHMARKS.md): every 4 documents keeping 3 rounds peaked
+            // at 700 MiB on the 1,000-document mixed corpus and crept upwards; after
+            // every document keeping 1 round, 290 MiB but 25 % slower (each trim takes
+            // every cache's write lock, stalling the other thread, and drops what its
+            // document in progress had cached). Every 4 documents, dropping everything
+            // not used since the last trim, keeps both: see BENCHMARKS.md.
+            evict_every: 4,
+            evict_max_age: 0,
         }
     }
 }
