@@ -19,10 +19,12 @@
 
 pub mod amount;
 pub mod archive;
+pub mod batch;
 pub mod check;
 pub mod date;
 pub mod declaration;
 pub mod diag;
+pub mod finish;
 pub mod fonts;
 pub mod form_data;
 pub mod glyphs;

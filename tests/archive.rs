@@ -518,3 +518,77 @@ fn bytes_appended_to_an_archive_without_a_signature_fail_verify() {
     );
     assert!(stderr(&out).contains("appended"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_batch_archives_and_files_every_document_and_reports_one_without_a_date() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let forms = dir.path().join("forms");
+    std::fs::create_dir(&forms).expect("mkdir");
+    for (name, department, date) in [
+        ("a", "甲部门", "date = 2025-03-01\n"),
+        ("b", "乙部门", "date = 2025-03-02\n"),
+        ("c", "丙部门", ""),
+    ] {
+        std::fs::write(
+            forms.join(format!("{name}.toml")),
+            format!("department = \"{department}\"\nyear = 2025\n{date}goal = \"目标\"\n"),
+        )
+        .expect("write");
+    }
+    let out = jixiao_env(
+        &[
+            "render",
+            "forms",
+            "--out-dir",
+            "out",
+            "--archive-dir",
+            "store",
+            "-j",
+            "2",
+        ],
+        dir.path(),
+        &[],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "c has no date: {}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("SOURCE_DATE_EPOCH"),
+        "{}",
+        stderr(&out)
+    );
+    for (name, department) in [("a", "甲部门"), ("b", "乙部门")] {
+        let pdf = std::fs::read(dir.path().join(format!("out/{name}.pdf"))).expect("pdf");
+        let file = jixiao::archive::inspect::PdfFile::parse(&pdf).expect("parse");
+        assert!(
+            file.pdfa_problems().is_empty(),
+            "{:?}",
+            file.pdfa_problems()
+        );
+        let folder = dir.path().join("store/2025").join(department);
+        let stored: Vec<_> = std::fs::read_dir(&folder).expect("filed").collect();
+        assert_eq!(stored.len(), 1);
+    }
+    assert!(!dir.path().join("out/c.pdf").exists());
+
+    // The same batch with SOURCE_DATE_EPOCH: c is archived too; a and b are recognised
+    // as already stored.
+    let out = jixiao_env(
+        &[
+            "render",
+            "forms",
+            "--out-dir",
+            "out",
+            "--archive-dir",
+            "store",
+        ],
+        dir.path(),
+        &[EPOCH],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let index = std::fs::read_to_string(dir.path().join("store/index.jsonl")).expect("index");
+    assert_eq!(index.lines().count(), 3, "{index}");
+}

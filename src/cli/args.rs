@@ -1,6 +1,10 @@
 //! The whole command-line surface, in one place.
 
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
+
+use jixiao::batch::naming::NamePattern;
+use jixiao::batch::shard::Shard;
 
 use clap::{Parser, Subcommand};
 
@@ -19,11 +23,15 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// 生成申报表 PDF / render a declaration to PDF.
+    /// 生成申报表 PDF / render declarations to PDF.
     ///
     /// The PDF is written next to the input (decl.toml → decl.pdf) unless -o is given.
     /// It is written to a temporary file first and renamed when complete: on any error
     /// no PDF is left behind. Exit code 0 on success, 1 on error.
+    ///
+    /// Several inputs, directories or globs make a batch: fonts and template are loaded
+    /// once, documents render in parallel (-j), a failed file never stops the others,
+    /// and the exit code is 1 if any failed.
     Render(RenderArgs),
     /// 检查申报文件 / check declarations the way a finance reviewer would.
     ///
@@ -89,14 +97,42 @@ pub struct LayoutArgs {
 /// `jixiao render`
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {
-    /// 申报文件 / the declaration (TOML).
-    #[arg(value_name = "DECL.toml")]
-    pub input: PathBuf,
+    /// 申报文件、目录（递归查找 *.toml）或通配符，可多个 / declarations: files,
+    /// directories (searched recursively for *.toml) or quoted glob patterns such as
+    /// 'forms/**/*.toml'.
+    #[arg(value_name = "DECL.toml", required = true)]
+    pub inputs: Vec<PathBuf>,
 
-    /// 输出 PDF 路径（默认与输入同名同目录） / where to write the PDF (default: next
-    /// to the input, same name, .pdf).
-    #[arg(short, long, value_name = "OUT.pdf")]
+    /// 输出 PDF 路径（默认与输入同名同目录；仅限单个输入） / where to write the PDF
+    /// (default: next to the input, same name, .pdf). Only with a single input file.
+    #[arg(short, long, value_name = "OUT.pdf", conflicts_with_all = ["out_dir", "name", "manifest", "shard"])]
     pub output: Option<PathBuf>,
+
+    /// 输出目录，按输入的目录结构存放 / write the PDFs under DIR, mirroring the
+    /// inputs' directory tree (default: next to each input).
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+
+    /// 输出文件名模式 / output file name pattern, with {stem} (input name without
+    /// .toml), {department} and {year}, e.g. '{year}-{department}.pdf'. Made safe for
+    /// every file system; inputs whose names collide are all refused. Default: {stem}.pdf.
+    #[arg(long, value_name = "PATTERN")]
+    pub name: Option<NamePattern>,
+
+    /// 写出清单（CSV 或 JSON） / write a manifest (.csv or .json): per input its path,
+    /// department, year, output, pages, bytes, SHA-256 of input and PDF, status and
+    /// warnings, sorted by input path.
+    #[arg(long, value_name = "FILE.csv|FILE.json")]
+    pub manifest: Option<PathBuf>,
+
+    /// 只处理第 I 份（共 N 份） / render only the I-th of N disjoint slices of the
+    /// batch (1-based; chosen by a stable hash of each file's relative path).
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<Shard>,
+
+    /// 并行线程数（默认：全部 CPU 核） / render on N threads (default: one per core).
+    #[arg(short = 'j', long = "jobs", value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
 
     /// Template and fonts.
     #[command(flatten)]

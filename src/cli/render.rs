@@ -1,23 +1,69 @@
-//! `jixiao render`: one declaration to one PDF — a plain one, or an archival PDF/A-3b
-//! (optionally filed in an archive store).
+//! `jixiao render`: one declaration to one PDF, or a batch of many.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
-use jixiao::archive::document_date;
-use jixiao::archive::store::{ArchiveStore, Filed};
+use clap::CommandFactory;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use jixiao::archive::store::Filed;
+use jixiao::batch::discover::{discover, is_many};
+use jixiao::batch::manifest::{self, Format};
+use jixiao::batch::runner::{self, Event, Options, Summary};
+use jixiao::check::Lang;
+use jixiao::diag::render_all;
+use jixiao::finish::Finishing;
 use jixiao::output::write_atomic;
-use jixiao::{Diagnostic, Rendered};
+use jixiao::sign::SignOptions;
+use jixiao::Diagnostic;
 
-use super::args::RenderArgs;
+use super::args::{Cli, RenderArgs};
 use super::common::{load_checked, print_warnings, renderer, Checked, Failure};
 use super::sign::{load_signer, sign_options, signer_given};
 
-/// Renders the declaration and writes the PDF atomically.
+/// Renders the declaration(s): a single file exactly as always, anything more as a
+/// batch.
 pub fn run(args: RenderArgs) -> Result<(), Failure> {
-    // The signer is loaded first: a bad key fails before any work, and leaves no PDF.
-    let signing =
+    let single = args.inputs.len() == 1
+        && !is_many(&args.inputs[0])
+        && args.out_dir.is_none()
+        && args.name.is_none()
+        && args.manifest.is_none()
+        && args.shard.is_none();
+    if single {
+        return run_single(args);
+    }
+    if args.output.is_some() {
+        usage_error(
+            "-o/--output 只能用于单个输入文件；多个输入请用 --out-dir 与 --name / -o takes a single input file; for several inputs use --out-dir and --name",
+        );
+    }
+    if let Some(path) = &args.manifest {
+        if Format::of(path).is_none() {
+            usage_error(&format!(
+                "清单文件 {} 的扩展名应为 .csv 或 .json / the manifest must end in .csv or .json",
+                path.display()
+            ));
+        }
+    }
+    run_batch(args)
+}
+
+/// Exits with clap's usage error (exit code 2).
+fn usage_error(message: &str) -> ! {
+    Cli::command()
+        .error(clap::error::ErrorKind::ArgumentConflict, message)
+        .exit()
+}
+
+/// Archival output, signing and the archive store, from the command line. The signer
+/// is loaded here, before any work: a bad key fails at once and leaves no PDF.
+fn finishing(args: &RenderArgs) -> Result<Finishing, Failure> {
+    let signer =
         match (args.sign, signer_given(&args.signer)) {
-            (true, true) => Some((load_signer(&args.signer)?, sign_options(&args.signer)?)),
+            (true, true) => Some(Arc::from(load_signer(&args.signer)?)),
             (true, false) => return Err(Diagnostic::error(
                 "--sign 需要 --key 与 --cert，或 --p12 / --sign needs --key and --cert, or --p12",
             )
@@ -30,39 +76,31 @@ pub fn run(args: RenderArgs) -> Result<(), Failure> {
             }
             (false, false) => None,
         };
-    let renderer = renderer(&args.layout)?;
-    let Checked { declaration, bytes } = load_checked(&args.input, &renderer, &args.report)?;
-    let archive = args.archive.archive || args.archive.archive_dir.is_some() || declaration.archive;
-    let rendered = if archive {
-        let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
-        let date = document_date(&declaration, epoch.as_deref())
-            .map_err(|e| Diagnostic::error(e.to_string()))?;
-        renderer.render_archival(&declaration, &bytes, date)
-    } else {
-        renderer.render(&declaration)
+    let sign_options = match signer {
+        Some(_) => sign_options(&args.signer)?,
+        None => SignOptions::default(),
     };
-    let mut rendered = rendered.map_err(|e| Failure(e.diagnostics()))?;
-    print_warnings(&rendered.warnings);
-    if let Some((signer, options)) = &signing {
-        rendered.pdf = jixiao::sign::sign_pdf(&rendered.pdf, signer.as_ref(), options)
-            .map_err(|e| Diagnostic::error(e.to_string()))?;
-    }
-    let output = args.output.unwrap_or_else(|| default_output(&args.input));
-    write_pdf(&output, &rendered)?;
-    if let Some(dir) = &args.archive.archive_dir {
-        file_in_store(
-            dir,
-            declaration.year,
-            &declaration.department,
-            &bytes,
-            &rendered.pdf,
-        )?;
-    }
-    Ok(())
+    Ok(Finishing {
+        archive: args.archive.archive,
+        source_date_epoch: std::env::var("SOURCE_DATE_EPOCH").ok(),
+        store: args.archive.archive_dir.clone(),
+        signer,
+        sign_options,
+    })
 }
 
-fn write_pdf(output: &Path, rendered: &Rendered) -> Result<(), Failure> {
-    write_atomic(output, &rendered.pdf).map_err(|e| {
+/// One declaration to one PDF.
+fn run_single(args: RenderArgs) -> Result<(), Failure> {
+    let input = &args.inputs[0];
+    let finishing = finishing(&args)?;
+    let renderer = renderer(&args.layout)?;
+    let Checked { declaration, bytes } = load_checked(input, &renderer, &args.report)?;
+    let rendered = finishing
+        .render(&renderer, &declaration, &bytes)
+        .map_err(Failure)?;
+    print_warnings(&rendered.warnings);
+    let output = args.output.unwrap_or_else(|| default_output(input));
+    write_atomic(&output, &rendered.pdf).map_err(|e| {
         Diagnostic::error(format!(
             "无法写入 {} / cannot write the PDF: {e}",
             output.display()
@@ -74,33 +112,18 @@ fn write_pdf(output: &Path, rendered: &Rendered) -> Result<(), Failure> {
         rendered.pages,
         rendered.pdf.len()
     );
-    Ok(())
-}
-
-/// Files the PDF in the archive store at `dir`.
-fn file_in_store(
-    dir: &Path,
-    year: i32,
-    department: &str,
-    input: &[u8],
-    pdf: &[u8],
-) -> Result<(), Failure> {
-    let store = ArchiveStore::new(dir);
-    let filed = store.file(year, department, input, pdf).map_err(|e| {
-        Diagnostic::error(format!(
-            "无法存入归档目录 {} / cannot file in the archive store: {e}",
-            dir.display()
-        ))
-    })?;
-    match filed {
-        Filed::Stored { path, version } => eprintln!(
-            "已归档 / filed as v{version}: {}",
-            path.display()
-        ),
-        Filed::AlreadyStored { path, version } => eprintln!(
+    match finishing
+        .file(&declaration, &bytes, &rendered.pdf)
+        .map_err(Failure)?
+    {
+        Some(Filed::Stored { path, version }) => {
+            eprintln!("已归档 / filed as v{version}: {}", path.display())
+        }
+        Some(Filed::AlreadyStored { path, version }) => eprintln!(
             "归档中已有相同版本 v{version}，未重复存放 / identical to stored v{version}, not stored again: {}",
             path.display()
         ),
+        None => {}
     }
     Ok(())
 }
@@ -108,4 +131,177 @@ fn file_in_store(
 /// `decl.toml` → `decl.pdf`, in the same directory.
 fn default_output(input: &Path) -> PathBuf {
     input.with_extension("pdf")
+}
+
+/// Many declarations: discover, render in parallel, report, write the manifest.
+fn run_batch(args: RenderArgs) -> Result<(), Failure> {
+    let lang = args.report.lang;
+    let finishing = finishing(&args)?;
+    let renderer = renderer(&args.layout)?;
+    let found = discover(&args.inputs);
+    let styled = std::io::stderr().is_terminal();
+    for problem in &found.problems {
+        eprintln!("{}", Diagnostic::error(problem.to_string()).render(styled));
+    }
+    let options = Options {
+        out_dir: args.out_dir.clone(),
+        name: args.name.clone().unwrap_or_default(),
+        lang,
+        deny_warnings: args.report.deny_warnings,
+        shard: args.shard,
+        jobs: args.jobs.map(|n| n.get()),
+        finishing,
+        ..Options::default()
+    };
+    let progress = Progress::new(styled, lang, found.inputs.len());
+    let outcome = runner::run(&renderer, &found.inputs, &options, &|e| progress.event(e))
+        .map_err(|e| Failure::from(Diagnostic::error(e.to_string())))?;
+    progress.finish();
+    eprintln!("{}", summary_line(&outcome.summary, lang));
+    if let Some(path) = &args.manifest {
+        manifest::write(path, &outcome.entries).map_err(Diagnostic::error)?;
+        eprintln!(
+            "{} {}",
+            match lang {
+                Lang::Zh => "清单 / manifest:",
+                Lang::En => "manifest:",
+            },
+            path.display()
+        );
+    }
+    if outcome.summary.failed > 0 || !found.problems.is_empty() {
+        return Err(Failure(Vec::new()));
+    }
+    Ok(())
+}
+
+/// The final line: rendered, failed, warnings, pages, time.
+fn summary_line(s: &Summary, lang: Lang) -> String {
+    let secs = s.elapsed.as_secs_f64();
+    let rate = if secs > 0.0 {
+        s.rendered as f64 / secs
+    } else {
+        0.0
+    };
+    match lang {
+        Lang::Zh => format!(
+            "完成：已生成 {} 个，失败 {} 个，警告 {} 个，共 {} 页，用时 {secs:.2} 秒（{rate:.1} 份/秒）",
+            s.rendered, s.failed, s.warnings, s.pages
+        ),
+        Lang::En => format!(
+            "done: {} rendered, {} failed, {} warning(s), {} pages, in {secs:.2} s ({rate:.1} documents/s)",
+            s.rendered, s.failed, s.warnings, s.pages
+        ),
+    }
+}
+
+/// Progress of a batch: a bar on a terminal, one plain line per document otherwise.
+/// Diagnostics are printed above the bar as they come.
+struct Progress {
+    bar: Option<ProgressBar>,
+    styled: bool,
+    lang: Lang,
+    done: AtomicUsize,
+    total: AtomicUsize,
+}
+
+impl Progress {
+    fn new(terminal: bool, lang: Lang, inputs: usize) -> Progress {
+        let bar = terminal.then(|| {
+            let bar =
+                ProgressBar::with_draw_target(Some(inputs as u64), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} {msg} [{elapsed}] {wide_bar} {pos}/{len} (ETA {eta})",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar.set_message(match lang {
+                Lang::Zh => "检查 / checking",
+                Lang::En => "checking",
+            });
+            bar.enable_steady_tick(Duration::from_millis(200));
+            bar
+        });
+        Progress {
+            bar,
+            styled: terminal,
+            lang,
+            done: AtomicUsize::new(0),
+            total: AtomicUsize::new(inputs),
+        }
+    }
+
+    fn print(&self, text: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("{text}")),
+            None => eprintln!("{text}"),
+        }
+    }
+
+    fn event(&self, event: Event<'_>) {
+        match event {
+            Event::Planned { to_render } => {
+                self.total.store(to_render, Ordering::Relaxed);
+                if let Some(bar) = &self.bar {
+                    bar.set_length(to_render as u64);
+                    bar.set_position(0);
+                    bar.set_message(match self.lang {
+                        Lang::Zh => "生成 / rendering",
+                        Lang::En => "rendering",
+                    });
+                }
+            }
+            Event::Warnings { diagnostics, .. } => {
+                self.print(&render_all(diagnostics, self.styled));
+            }
+            Event::Failed {
+                input,
+                diagnostics,
+                rendering,
+            } => {
+                let mut text = render_all(diagnostics, self.styled);
+                if rendering {
+                    text.push('\n');
+                    text.push_str(&self.counted(&match self.lang {
+                        Lang::Zh => format!("失败 / failed: {}", input.display()),
+                        Lang::En => format!("failed: {}", input.display()),
+                    }));
+                } else if self.bar.is_none() {
+                    text.push('\n');
+                    text.push_str(&match self.lang {
+                        Lang::Zh => {
+                            format!("未通过检查，跳过 / failed the checks: {}", input.display())
+                        }
+                        Lang::En => format!("failed the checks, skipped: {}", input.display()),
+                    });
+                }
+                self.print(&text);
+            }
+            Event::Rendered { output, pages, .. } => {
+                let line = self.counted(&match self.lang {
+                    Lang::Zh => format!("已生成 / wrote {}（{pages} 页）", output.display()),
+                    Lang::En => format!("wrote {} ({pages} pages)", output.display()),
+                });
+                if self.bar.is_none() {
+                    eprintln!("{line}");
+                }
+            }
+        }
+    }
+
+    /// Counts one document done and prefixes `text` with `[done/total]`; moves the bar.
+    fn counted(&self, text: &str) -> String {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+        format!("[{done}/{}] {text}", self.total.load(Ordering::Relaxed))
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }

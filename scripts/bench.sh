@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Regenerates the numbers of BENCHMARKS.md on this machine:
+#   bash scripts/bench.sh            # everything (about 20 minutes on 2 cores)
+#   QUICK=1 bash scripts/bench.sh    # fewer runs, no once-per-file run of the mixed corpus
+# Installs hyperfine and GNU time (Debian) if missing, builds the release binary and the
+# corpus generator, writes the two generated corpora under $CARGO_TARGET_DIR/bench (never
+# committed), and writes the results to $CARGO_TARGET_DIR/bench/results.md. Every
+# measurement records the load average (`uptime`) at its start: the machine is shared.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v hyperfine >/dev/null 2>&1 || [ ! -x /usr/bin/time ]; then
+  echo "installing hyperfine and time…" >&2
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq hyperfine time >/dev/null
+fi
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+cargo build --release --bin jixiao --example corpus
+cargo bench --bench render --no-run   # build it now, not in the middle of the measurements
+BIN="$CARGO_TARGET_DIR/release/jixiao"
+GEN="$CARGO_TARGET_DIR/release/examples/corpus"
+WORK="$CARGO_TARGET_DIR/bench"
+QUICK="${QUICK:-}"
+RUNS=3; [ -n "$QUICK" ] && RUNS=1
+rm -rf "$WORK"; mkdir -p "$WORK"
+OUT="$WORK/results.md"
+
+"$GEN" variants 200 "$WORK/variants"
+"$GEN" mixed 1000 "$WORK/mixed"
+
+load() { uptime | sed 's/.*load average: //'; }
+median() { python3 -c 'import sys,statistics; v=[float(x) for x in sys.argv[1:]]; print(f"{statistics.median(v):.3f}")' "$@"; }
+
+{
+  echo "# jixiao benchmark results ($(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD))"
+  echo
+  echo "Machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/{print $2}') GiB, Linux $(uname -r), $(rustc -V)"
+  echo
+} > "$OUT"
+
+# 1. Cold single render of the reference sample: the whole process.
+echo "## Cold single render (whole process, reference sample)" >> "$OUT"
+echo "load before: $(load)" >> "$OUT"
+hyperfine -N --warmup 3 --runs 30 --export-json "$WORK/cold.json" \
+  "$BIN render samples/guangzhou-kexie.toml -o $WORK/reference.pdf" >/dev/null
+python3 - "$WORK/cold.json" >> "$OUT" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+print(f"median {r['median']*1000:.1f} ms, mean {r['mean']*1000:.1f} ± {r['stddev']*1000:.1f} ms, min {r['min']*1000:.1f} ms ({len(r['times'])} runs)")
+PY
+/usr/bin/time -f "%M" -o "$WORK/cold.rss" "$BIN" render samples/guangzhou-kexie.toml -o "$WORK/reference.pdf" 2>/dev/null
+echo "peak RSS $(( $(cat "$WORK/cold.rss") / 1024 )) MiB; reference PDF $(stat -c %s "$WORK/reference.pdf") bytes" >> "$OUT"
+echo >> "$OUT"
+
+# 2. Warm in-process renders (benches/render.rs).
+echo "## In-process (cargo bench --bench render)" >> "$OUT"
+echo "load before: $(load)" >> "$OUT"
+echo '```text' >> "$OUT"
+cargo bench --bench render 2>/dev/null | grep -v '^$' >> "$OUT"
+echo '```' >> "$OUT"
+echo >> "$OUT"
+
+# 3. Batch throughput, peak memory and PDF bytes.
+# One batch run: prints "seconds rss_kib pages bytes".
+batch() { # corpus jobs
+  local dir="$WORK/out-$1-j$2"
+  rm -rf "$dir"
+  /usr/bin/time -f "%e %M" -o "$WORK/time.txt" \
+    "$BIN" render "$WORK/$1" --out-dir "$dir" -j "$2" --manifest "$WORK/$1-j$2.csv" 2>"$WORK/$1-j$2.log" || true
+  python3 - "$WORK/time.txt" "$WORK/$1-j$2.csv" <<'PY'
+import csv, sys
+secs, rss = open(sys.argv[1]).read().split()[-2:]
+rows = list(csv.DictReader(open(sys.argv[2], encoding="utf-8")))
+ok = [r for r in rows if r["status"] == "rendered"]
+print(secs, rss, sum(int(r["pages"]) for r in ok), sum(int(r["bytes"]) for r in ok), len(ok), len(rows))
+PY
+}
+# The same binary once per file: "seconds" for the whole corpus, on $2 parallel processes.
+per_file() { # corpus parallel
+  local dir="$WORK/pf-$1-p$2"
+  rm -rf "$dir"; mkdir -p "$dir"
+  local start end
+  start=$(date +%s.%N)
+  find "$WORK/$1" -name '*.toml' | sort | \
+    xargs -P "$2" -I{} sh -c "$BIN render {} -o $dir/\$(basename {} .toml).pdf 2>/dev/null"
+  end=$(date +%s.%N)
+  python3 -c "print(f'{$end-$start:.3f}')"
+}
+
+for corpus in variants mixed; do
+  docs=$(find "$WORK/$corpus" -name '*.toml' | wc -l)
+  echo "## Batch: $corpus ($docs documents)" >> "$OUT"
+  echo >> "$OUT"
+  echo "| run | load before | median s (runs) | documents/s | pages/s | peak RSS MiB | PDF bytes (total) |" >> "$OUT"
+  echo "|---|---|---|---|---|---|---|" >> "$OUT"
+  for j in 1 2; do
+    l=$(load); times=(); rss=0; pages=0; bytes=0
+    runs=$RUNS; [ "$corpus" = mixed ] && runs=1   # a mixed run takes minutes
+    for _ in $(seq "$runs"); do
+      read -r s r p b ok all < <(batch "$corpus" "$j")
+      times+=("$s"); [ "$r" -gt "$rss" ] && rss=$r; pages=$p; bytes=$b
+      [ "$ok" = "$all" ] || echo "WARNING: only $ok of $all rendered" >> "$OUT"
+    done
+    m=$(median "${times[@]}")
+    echo "| jixiao render DIR -j$j | $l | $m (${#times[@]}) | $(python3 -c "print(f'{$docs/$m:.1f}')") | $(python3 -c "print(f'{$pages/$m:.1f}')") | $((rss / 1024)) | $bytes |" >> "$OUT"
+  done
+  if [ "$corpus" = variants ] || [ -z "$QUICK" ]; then
+    for p in 1 2; do
+      l=$(load)
+      s=$(per_file "$corpus" "$p")
+      echo "| once per file, $p process(es) at a time | $l | $s (1) | $(python3 -c "print(f'{$docs/$s:.1f}')") | | | |" >> "$OUT"
+    done
+  fi
+  echo >> "$OUT"
+done
+
+echo "load after: $(load)" >> "$OUT"
+cat "$OUT"

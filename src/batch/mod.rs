@@ -1,0 +1,21 @@
+//! Batch rendering: many declarations in one process, sharing one [`crate::Renderer`]
+//! (fonts parsed and the template compiled once) across a pool of threads.
+//!
+//! The steps, one module each: [`discover`] the inputs (files, directories, globs) →
+//! pick a [`shard`] → name each output ([`naming`]) → render them in parallel
+//! ([`runner`]) → record what happened in a [`manifest`].
+//!
+//! ```no_run
+//! use jixiao::batch::{discover, runner};
+//! let found = discover::discover(&["forms".into()]);
+//! let renderer = jixiao::Renderer::builtin();
+//! let outcome = runner::run(&renderer, &found.inputs, &runner::Options::default(), &|_| {})?;
+//! println!("{} rendered, {} failed", outcome.summary.rendered, outcome.summary.failed);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod discover;
+pub mod manifest;
+pub mod naming;
+pub mod runner;
+pub mod shard;

@@ -1,0 +1,638 @@
+//! Running a batch: every declaration checked, named and rendered with one shared
+//! [`Renderer`] on a pool of threads, each PDF written atomically.
+//!
+//! Two passes, both parallel:
+//! 1. **plan** — read, hash and check every input (the same checks as `jixiao check`),
+//!    and work out its output path. Files whose paths collide are all refused (see
+//!    [`collisions`]). With `--shard`, every input is planned — so a collision is caught
+//!    whichever slices the colliding files fall in — but only the slice's inputs are
+//!    reported and rendered.
+//! 2. **render** — read each file again (refusing it if its bytes changed since the
+//!    plan), render it and write the PDF. Typst's caches are trimmed every
+//!    [`Options::evict_every`] documents, so memory stays flat however long the batch.
+//!
+//! A failure affects only its own file. Nothing is kept per document between the
+//! passes but its plan (paths, hashes, counts), so memory does not grow with the batch.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use super::discover::Input;
+use super::manifest::{sha256_hex, Entry, Status};
+use super::naming::NamePattern;
+use super::shard::Shard;
+use crate::check::{check, DeclarationSource, Lang};
+use crate::declaration::Declaration;
+use crate::diag::{Diagnostic, Severity};
+use crate::finish::Finishing;
+use crate::output::write_atomic;
+use crate::render::Renderer;
+
+/// Stack size of the worker threads: 64 MiB of address space, touched only as deep
+/// as Typst recurses. (rayon's default of 2 MiB overflows on ordinary forms.)
+const WORKER_STACK: usize = 64 << 20;
+
+/// How a batch is run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Write the PDFs under this directory, mirroring the inputs' relative paths;
+    /// `None`: next to each input.
+    pub out_dir: Option<PathBuf>,
+    /// The output file name pattern.
+    pub name: NamePattern,
+    /// Language of the diagnostics.
+    pub lang: Lang,
+    /// Treat the checks' warnings as errors.
+    pub deny_warnings: bool,
+    /// Render only this slice of the batch.
+    pub shard: Option<Shard>,
+    /// Threads (`None`: one per core).
+    pub jobs: Option<usize>,
+    /// Trim Typst's caches after this many documents (counted over all threads).
+    pub evict_every: usize,
+    /// When trimming, drop cache entries unused for this many trims.
+    pub evict_max_age: usize,
+    /// Archival PDFs, signing, filing in the archive store.
+    pub finishing: Finishing,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            out_dir: None,
+            name: NamePattern::default(),
+            lang: Lang::Zh,
+            deny_warnings: false,
+            shard: None,
+            jobs: None,
+            // Measured at -j2 (BENCHMARKS.md): every 4 documents keeping 3 rounds peaked
+            // at 700 MiB on the 1,000-document mixed corpus and crept upwards; after
+            // every document keeping 1 round, 290 MiB but 25 % slower (each trim takes
+            // every cache's write lock, stalling the other thread, and drops what its
+            // document in progress had cached). Every 4 documents, dropping everything
+            // not used since the last trim, keeps both: see BENCHMARKS.md.
+            evict_every: 4,
+            evict_max_age: 0,
+            finishing: Finishing::default(),
+        }
+    }
+}
+
+/// Something that happened to one input, for progress reports. Sent from the worker
+/// threads, in no particular order between inputs.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// The plan is done: how many documents will now be rendered.
+    Planned {
+        /// Documents to render.
+        to_render: usize,
+    },
+    /// Warnings for an input that is rendered anyway.
+    Warnings {
+        /// The input.
+        input: &'a Path,
+        /// The warnings.
+        diagnostics: &'a [Diagnostic],
+    },
+    /// An input that gets no PDF, and why.
+    Failed {
+        /// The input.
+        input: &'a Path,
+        /// Its errors (and warnings).
+        diagnostics: &'a [Diagnostic],
+        /// Whether this happened while rendering (as opposed to while planning).
+        rendering: bool,
+    },
+    /// A PDF was written.
+    Rendered {
+        /// The input.
+        input: &'a Path,
+        /// The PDF written.
+        output: &'a Path,
+        /// Its pages.
+        pages: usize,
+    },
+}
+
+/// Totals of a batch.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    /// PDFs written.
+    pub rendered: usize,
+    /// Inputs without a PDF.
+    pub failed: usize,
+    /// Warnings over all inputs.
+    pub warnings: usize,
+    /// Pages over all PDFs.
+    pub pages: usize,
+    /// Bytes over all PDFs.
+    pub bytes: usize,
+    /// Wall-clock time of the whole batch.
+    pub elapsed: Duration,
+}
+
+/// The result of a batch: one manifest entry per input of the slice, sorted by input
+/// path, and the totals.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// One entry per input rendered or failed.
+    pub entries: Vec<Entry>,
+    /// The totals.
+    pub summary: Summary,
+}
+
+/// Why a batch could not start at all.
+#[derive(Debug, thiserror::Error)]
+#[error("无法启动 {0} 个线程 / cannot start the worker threads: {1}")]
+pub struct PoolError(usize, String);
+
+/// What the plan knows about an input that will be rendered.
+#[derive(Debug)]
+struct Ready {
+    sha: String,
+    department: String,
+    year: i32,
+    output: PathBuf,
+    warnings: usize,
+    codes: BTreeSet<&'static str>,
+}
+
+#[derive(Debug)]
+enum Plan {
+    Ready(Ready),
+    Failed(Entry),
+}
+
+/// Renders `inputs` (sorted, as [`super::discover::discover`] gives them) with
+/// `renderer`, reporting each step to `report`.
+pub fn run(
+    renderer: &Renderer,
+    inputs: &[Input],
+    options: &Options,
+    report: &(dyn Fn(Event<'_>) + Sync),
+) -> Result<Outcome, PoolError> {
+    let start = Instant::now();
+    // Typst's layout recurses deeply; worker threads get the stack the main thread has
+    // been measured to need, with room to spare (it is only reserved, not used).
+    let mut builder = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK);
+    if let Some(jobs) = options.jobs {
+        builder = builder.num_threads(jobs);
+    }
+    let pool = builder
+        .build()
+        .map_err(|e| PoolError(options.jobs.unwrap_or(0), e.to_string()))?;
+    let in_shard = |input: &Input| options.shard.is_none_or(|s| s.contains(&input.relative));
+
+    let mut plans: Vec<Plan> = pool.install(|| {
+        inputs
+            .par_iter()
+            .map(|input| plan(renderer, input, options, in_shard(input), report))
+            .collect()
+    });
+    let collided = collisions(inputs, &mut plans, options.lang);
+
+    let mut entries: Vec<Option<Entry>> = Vec::with_capacity(inputs.len());
+    let mut work = Vec::new();
+    for (i, (input, plan)) in inputs.iter().zip(plans).enumerate() {
+        if !in_shard(input) {
+            continue;
+        }
+        match plan {
+            Plan::Failed(entry) => {
+                if collided.contains(&i) {
+                    let d = Diagnostic::error(entry.error.clone().unwrap_or_default());
+                    report(Event::Failed {
+                        input: &input.path,
+                        diagnostics: std::slice::from_ref(&d),
+                        rendering: false,
+                    });
+                }
+                entries.push(Some(entry));
+            }
+            Plan::Ready(ready) => {
+                work.push((entries.len(), input, ready));
+                entries.push(None);
+            }
+        }
+    }
+    report(Event::Planned {
+        to_render: work.len(),
+    });
+
+    // Not `par_iter`: Typst itself uses rayon inside a compile, and a worker waiting
+    // for those inner tasks would steal further *documents* and start them on top of
+    // the one it is in — every document of the batch in flight at once, memory growing
+    // with the batch and the stack overflowing. Instead each thread of the pool takes
+    // one document at a time from a shared counter; while it waits for Typst's inner
+    // tasks it can only help with other inner tasks.
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let rendered: Vec<Vec<(usize, Entry)>> = pool.broadcast(|_| {
+        let mut mine = Vec::new();
+        while let Some((slot, input, ready)) = work.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let entry = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                render_one(renderer, input, ready, options, report)
+            }))
+            .unwrap_or_else(|_| crashed(input, ready, options.lang, report));
+            mine.push((*slot, entry));
+            let count = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if count.is_multiple_of(options.evict_every.max(1)) {
+                typst::comemo::evict(options.evict_max_age);
+            }
+        }
+        mine
+    });
+    let rendered = rendered.into_iter().flatten();
+    for (slot, entry) in rendered {
+        entries[slot] = Some(entry);
+    }
+    let entries: Vec<Entry> = entries.into_iter().flatten().collect();
+    let mut summary = Summary {
+        elapsed: start.elapsed(),
+        ..Summary::default()
+    };
+    for e in &entries {
+        match e.status {
+            Status::Rendered => summary.rendered += 1,
+            Status::Failed => summary.failed += 1,
+        }
+        summary.warnings += e.warnings;
+        summary.pages += e.pages.unwrap_or(0);
+        summary.bytes += e.bytes.unwrap_or(0);
+    }
+    Ok(Outcome { entries, summary })
+}
+
+/// Where the PDF of `input` named `name` goes.
+fn output_path(input: &Input, name: &str, out_dir: Option<&Path>) -> PathBuf {
+    match out_dir {
+        Some(dir) => match input.relative.parent() {
+            Some(sub) => dir.join(sub).join(name),
+            None => dir.join(name),
+        },
+        None => match input.path.parent() {
+            Some(dir) => dir.join(name),
+            None => PathBuf::from(name),
+        },
+    }
+}
+
+fn codes_of(findings: &[crate::check::Finding]) -> BTreeSet<&'static str> {
+    findings.iter().map(|f| f.code).collect()
+}
+
+fn join_codes(codes: &BTreeSet<&'static str>) -> String {
+    codes.iter().copied().collect::<Vec<_>>().join(";")
+}
+
+fn first_error(diagnostics: &[Diagnostic]) -> Option<String> {
+    diagnostics
+        .iter()
+        .find(|d| d.severity == Severity::Error)
+        .or(diagnostics.first())
+        .map(|d| d.message.clone())
+}
+
+/// Pass 1 for one input: read, hash, check, name.
+fn plan(
+    renderer: &Renderer,
+    input: &Input,
+    options: &Options,
+    reported: bool,
+    report: &(dyn Fn(Event<'_>) + Sync),
+) -> Plan {
+    let shown = input.path.display().to_string();
+    let fail = |entry: Entry, diagnostics: &[Diagnostic]| {
+        if reported {
+            report(Event::Failed {
+                input: &input.path,
+                diagnostics,
+                rendering: false,
+            });
+        }
+        Plan::Failed(entry)
+    };
+    let source = match DeclarationSource::read(&input.path) {
+        Ok(source) => source,
+        Err(e) => {
+            let d = Diagnostic::error(match options.lang {
+                Lang::Zh => format!("无法读取申报文件 {shown}：{e}"),
+                Lang::En => format!("cannot read the declaration {shown}: {e}"),
+            });
+            return fail(Entry::failed(shown.clone(), d.message.clone()), &[d]);
+        }
+    };
+    let sha = sha256_hex(&source.bytes);
+    let report_ = check(source, &renderer.template().manifest, renderer.fonts());
+    let diagnostics = report_.diagnostics(options.lang, options.deny_warnings);
+    let (_, warnings) = report_.counts();
+    let codes = codes_of(&report_.findings);
+    let passes = report_.passes(options.deny_warnings);
+    match report_.declaration {
+        Some(decl) if passes => {
+            let name = options
+                .name
+                .expand(&input.stem(), &decl.department, decl.year);
+            let output = output_path(input, &name, options.out_dir.as_deref());
+            if reported && !diagnostics.is_empty() {
+                report(Event::Warnings {
+                    input: &input.path,
+                    diagnostics: &diagnostics,
+                });
+            }
+            Plan::Ready(Ready {
+                sha,
+                department: decl.department,
+                year: decl.year,
+                output,
+                warnings,
+                codes,
+            })
+        }
+        decl => {
+            let entry = Entry {
+                department: decl.as_ref().map(|d| d.department.clone()),
+                year: decl.as_ref().map(|d| d.year),
+                input_sha256: Some(sha),
+                warnings,
+                codes: join_codes(&codes),
+                error: first_error(&diagnostics),
+                ..Entry::failed(shown.clone(), String::new())
+            };
+            fail(entry, &diagnostics)
+        }
+    }
+}
+
+const COLLISION_ZH: &str = "输出文件名冲突";
+
+/// The key two output paths collide under: the absolute path, lowercased, since
+/// Windows and macOS file systems ignore case.
+fn collision_key(path: &Path) -> String {
+    std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_owned())
+        .to_string_lossy()
+        .to_lowercase()
+}
+
+/// Refuses every input whose output path collides with another's (ignoring case): none
+/// of them is rendered, so no declaration silently overwrites another's PDF, and the
+/// result does not depend on which file a thread happened to finish first.
+/// Returns the indices of the inputs refused.
+fn collisions(inputs: &[Input], plans: &mut [Plan], lang: Lang) -> BTreeSet<usize> {
+    let mut refused = BTreeSet::new();
+    let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, plan) in plans.iter().enumerate() {
+        if let Plan::Ready(ready) = plan {
+            by_key
+                .entry(collision_key(&ready.output))
+                .or_default()
+                .push(i);
+        }
+    }
+    for group in by_key.values().filter(|g| g.len() > 1) {
+        for &i in group {
+            let Plan::Ready(ready) = &plans[i] else {
+                continue;
+            };
+            let others: Vec<String> = group
+                .iter()
+                .filter(|&&j| j != i)
+                .map(|&j| inputs[j].path.display().to_string())
+                .collect();
+            let output = ready.output.display();
+            let message = match lang {
+                Lang::Zh => format!(
+                    "{COLLISION_ZH}：{output} 也是 {} 的输出，均未生成（可在 --name 中加入 {{stem}}）",
+                    others.join("、")
+                ),
+                Lang::En => format!(
+                    "output name collision: {output} is also the output of {}; none of them was rendered (add {{stem}} to --name)",
+                    others.join(", ")
+                ),
+            };
+            let mut codes = ready.codes.clone();
+            codes.insert("name-collision");
+            let entry = Entry {
+                department: Some(ready.department.clone()),
+                year: Some(ready.year),
+                input_sha256: Some(ready.sha.clone()),
+                warnings: ready.warnings,
+                codes: join_codes(&codes),
+                ..Entry::failed(inputs[i].path.display().to_string(), message)
+            };
+            plans[i] = Plan::Failed(entry);
+            refused.insert(i);
+        }
+    }
+    refused
+}
+
+/// The entry of an input whose render panicked (a bug in Typst or jixiao): the batch
+/// goes on without it.
+fn crashed(input: &Input, ready: &Ready, lang: Lang, report: &(dyn Fn(Event<'_>) + Sync)) -> Entry {
+    let d = Diagnostic::error(match lang {
+        Lang::Zh => format!(
+            "生成 {} 时发生内部错误，未生成（请报告此问题）",
+            input.path.display()
+        ),
+        Lang::En => format!(
+            "internal error while rendering {}; not rendered (please report it)",
+            input.path.display()
+        ),
+    });
+    report(Event::Failed {
+        input: &input.path,
+        diagnostics: std::slice::from_ref(&d),
+        rendering: true,
+    });
+    let mut codes = ready.codes.clone();
+    codes.insert("internal");
+    Entry {
+        department: Some(ready.department.clone()),
+        year: Some(ready.year),
+        input_sha256: Some(ready.sha.clone()),
+        warnings: ready.warnings,
+        codes: join_codes(&codes),
+        ..Entry::failed(input.path.display().to_string(), d.message)
+    }
+}
+
+/// Pass 2 for one input: read again, render, write.
+fn render_one(
+    renderer: &Renderer,
+    input: &Input,
+    ready: &Ready,
+    options: &Options,
+    report: &(dyn Fn(Event<'_>) + Sync),
+) -> Entry {
+    let shown = input.path.display().to_string();
+    let mut codes = ready.codes.clone();
+    let base = Entry {
+        department: Some(ready.department.clone()),
+        year: Some(ready.year),
+        input_sha256: Some(ready.sha.clone()),
+        warnings: ready.warnings,
+        ..Entry::failed(shown.clone(), String::new())
+    };
+    let fail =
+        |diagnostics: Vec<Diagnostic>, code: &'static str, mut codes: BTreeSet<&'static str>| {
+            report(Event::Failed {
+                input: &input.path,
+                diagnostics: &diagnostics,
+                rendering: true,
+            });
+            codes.insert(code);
+            Entry {
+                codes: join_codes(&codes),
+                error: first_error(&diagnostics),
+                ..base.clone()
+            }
+        };
+    let zh_en = |zh: String, en: String| {
+        Diagnostic::error(match options.lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        })
+    };
+    let bytes = match std::fs::read(&input.path) {
+        Ok(bytes) if sha256_hex(&bytes) == ready.sha => bytes,
+        Ok(_) => {
+            let d = zh_en(
+                format!("申报文件 {shown} 在处理过程中被修改，未生成"),
+                format!("the declaration {shown} changed during the batch; not rendered"),
+            );
+            return fail(vec![d], "changed", codes);
+        }
+        Err(e) => {
+            let d = zh_en(
+                format!("无法读取申报文件 {shown}：{e}"),
+                format!("cannot read the declaration {shown}: {e}"),
+            );
+            return fail(vec![d], "read", codes);
+        }
+    };
+    let source = DeclarationSource::from_bytes(shown.clone(), bytes);
+    let declaration = match Declaration::from_toml(&source.text) {
+        Ok(d) => d,
+        Err(e) => {
+            let d = Diagnostic::error(format!("申报文件有误 / invalid declaration: {e}"));
+            return fail(vec![d], "parse", codes);
+        }
+    };
+    let source = source.bytes;
+    let rendered = match options.finishing.render(renderer, &declaration, &source) {
+        Ok(r) => r,
+        Err(diagnostics) => return fail(diagnostics, "template", codes),
+    };
+    if !rendered.warnings.is_empty() {
+        codes.insert("template");
+        report(Event::Warnings {
+            input: &input.path,
+            diagnostics: &rendered.warnings,
+        });
+    }
+    let output = &ready.output;
+    let written = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| write_atomic(output, &rendered.pdf));
+    if let Err(e) = written {
+        let d = zh_en(
+            format!("无法写入 {}：{e}", output.display()),
+            format!("cannot write {}: {e}", output.display()),
+        );
+        return fail(vec![d], "write", codes);
+    }
+    if let Err(diagnostics) = options.finishing.file(&declaration, &source, &rendered.pdf) {
+        return fail(diagnostics, "archive-store", codes);
+    }
+    drop(declaration);
+    report(Event::Rendered {
+        input: &input.path,
+        output,
+        pages: rendered.pages,
+    });
+    Entry {
+        output: Some(output.display().to_string()),
+        pages: Some(rendered.pages),
+        bytes: Some(rendered.pdf.len()),
+        pdf_sha256: Some(sha256_hex(&rendered.pdf)),
+        status: Status::Rendered,
+        warnings: ready.warnings + rendered.warnings.len(),
+        codes: join_codes(&codes),
+        error: None,
+        ..base
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outputs_go_next_to_the_input_or_mirror_it_under_out_dir() {
+        let input = Input {
+            path: PathBuf::from("forms/2025/a.toml"),
+            relative: PathBuf::from("2025/a.toml"),
+        };
+        assert_eq!(
+            output_path(&input, "a.pdf", None),
+            PathBuf::from("forms/2025/a.pdf")
+        );
+        assert_eq!(
+            output_path(&input, "x.pdf", Some(Path::new("out"))),
+            PathBuf::from("out/2025/x.pdf")
+        );
+        let bare = Input {
+            path: PathBuf::from("a.toml"),
+            relative: PathBuf::from("a.toml"),
+        };
+        assert_eq!(output_path(&bare, "a.pdf", None), PathBuf::from("a.pdf"));
+        assert_eq!(
+            output_path(&bare, "a.pdf", Some(Path::new("out"))),
+            PathBuf::from("out/a.pdf")
+        );
+    }
+
+    #[test]
+    fn colliding_outputs_are_all_refused_ignoring_case() {
+        let inputs: Vec<Input> = ["a.toml", "b.toml", "c.toml"]
+            .iter()
+            .map(|p| Input {
+                path: PathBuf::from(p),
+                relative: PathBuf::from(p),
+            })
+            .collect();
+        let ready = |out: &str| {
+            Plan::Ready(Ready {
+                sha: String::new(),
+                department: "部门".into(),
+                year: 2025,
+                output: PathBuf::from(out),
+                warnings: 0,
+                codes: BTreeSet::new(),
+            })
+        };
+        let mut plans = vec![ready("out/X.pdf"), ready("out/c.pdf"), ready("out/x.pdf")];
+        let refused = collisions(&inputs, &mut plans, Lang::En);
+        assert_eq!(refused.into_iter().collect::<Vec<_>>(), [0, 2]);
+        let failed: Vec<bool> = plans.iter().map(|p| matches!(p, Plan::Failed(_))).collect();
+        assert_eq!(failed, [true, false, true]);
+        let Plan::Failed(entry) = &plans[0] else {
+            unreachable!()
+        };
+        let error = entry.error.clone().unwrap_or_default();
+        assert!(
+            error.starts_with("output name collision") && error.contains("c.toml"),
+            "{error}"
+        );
+        assert_eq!(entry.codes, "name-collision");
+    }
+}
