@@ -271,9 +271,9 @@ impl Progress {
                     text.push('\n');
                     text.push_str(&match self.lang {
                         Lang::Zh => {
-                            format!("未通过检查，跳过 / failed the checks: {}", input.display())
+                            format!("未生成 / not rendered: {}", input.display())
                         }
-                        Lang::En => format!("failed the checks, skipped: {}", input.display()),
+                        Lang::En => format!("not rendered: {}", input.display()),
                     });
                 }
                 self.print(&text);
