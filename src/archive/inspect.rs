@@ -2,7 +2,7 @@
 //! in its XMP metadata, and jixiao's own checks of the PDF/A-3b rules a filing relies
 //! on. Pure Rust (`lopdf`): verifying a filing needs no other program.
 
-use lopdf::{Dictionary, Document, Object, ObjectId};
+use lopdf::{Dictionary, Document, Object};
 
 /// A file attached to a PDF.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,17 +99,6 @@ impl PdfFile {
     /// Page count.
     pub fn page_count(&self) -> usize {
         self.doc.get_pages().len()
-    }
-
-    /// The page object ids, in page order.
-    pub fn page_ids(&self) -> Vec<ObjectId> {
-        self.doc.get_pages().into_values().collect()
-    }
-
-    /// The decompressed content streams of page `index` (0-based), concatenated.
-    pub fn page_content(&self, index: usize) -> Option<Vec<u8>> {
-        let id = *self.page_ids().get(index)?;
-        self.doc.get_page_content(id).ok()
     }
 
     /// A value of the document information dictionary (`/Creator`, `/Title`, …).

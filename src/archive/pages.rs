@@ -12,8 +12,6 @@ use hayro::vello_cpu::color::palette::css::WHITE;
 use hayro::vello_cpu::kurbo::{Affine, BezPath, Rect};
 use hayro::{render, RenderCache, RenderSettings};
 
-use super::inspect::PdfFile;
-
 /// How one page of a filing differs from the page its source reproduces.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageDiff {
@@ -25,14 +23,11 @@ pub struct PageDiff {
     pub text_differs: bool,
     /// How many pixels differ when the pages are drawn at 72 dpi (0: they look the same).
     pub pixels_differ: usize,
-    /// The page's content stream differs (even where nothing visible changed).
-    pub content_differs: bool,
 }
 
 impl PageDiff {
-    /// Whether anything differs on this page.
-    /// A changed content stream alone does not count: it changes whenever the fonts'
-    /// subsets change, with nothing visible.
+    /// Whether anything differs on this page. Content streams are not compared: they
+    /// change whenever the fonts' subsets change, with nothing visible.
     pub fn differs(&self) -> bool {
         self.missing || self.text_differs || self.pixels_differ > 0
     }
@@ -70,101 +65,102 @@ impl<'a> Device<'a> for TextCollector {
     fn pop_transparency_group(&mut self) {}
 }
 
-/// The text of every page, in drawing order.
-pub fn page_texts(bytes: &[u8]) -> Vec<String> {
-    let Ok(pdf) = Pdf::new(bytes.to_vec()) else {
-        return Vec::new();
-    };
-    let cache = InterpreterCache::new();
-    pdf.pages()
-        .iter()
-        .map(|page| {
-            let (width, height) = page.render_dimensions();
-            let mut context = Context::new(
-                Affine::IDENTITY,
-                Rect::new(0.0, 0.0, f64::from(width), f64::from(height)),
-                &cache,
-                page.xref(),
-                InterpreterSettings::default(),
-            );
-            let mut collector = TextCollector::default();
-            interpret_page(page, &mut context, &mut collector);
-            collector.text
-        })
-        .collect()
+/// One page as a reader sees it: its text in drawing order, and its pixels at 72 dpi.
+struct PageView {
+    text: String,
+    width: u16,
+    height: u16,
+    rgba: Vec<u8>,
 }
 
-/// Each page drawn at 72 dpi, as RGBA bytes; `None` for a page that could not be drawn.
-fn rasterise(bytes: &[u8]) -> Vec<Option<(u16, u16, Vec<u8>)>> {
-    let Ok(pdf) = Pdf::new(bytes.to_vec()) else {
-        return Vec::new();
-    };
-    let cache = RenderCache::new();
-    let interpreter = InterpreterSettings::default();
+/// Every page of `bytes`, read and drawn in one pass over one parsed document; `None`
+/// when the file cannot be read as a PDF.
+fn page_views(bytes: &[u8]) -> Option<Vec<PageView>> {
+    let pdf = Pdf::new(bytes.to_vec()).ok()?;
+    let render_cache = RenderCache::new();
+    let text_cache = InterpreterCache::new();
     let settings = RenderSettings {
         x_scale: 1.0,
         y_scale: 1.0,
         bg_color: WHITE,
         ..RenderSettings::default()
     };
-    pdf.pages()
+    let views = pdf
+        .pages()
         .iter()
         .map(|page| {
-            let pixmap = render(page, &cache, &interpreter, &settings);
-            Some((
-                pixmap.width(),
-                pixmap.height(),
-                pixmap.data_as_u8_slice().to_vec(),
-            ))
+            let (width, height) = page.render_dimensions();
+            let mut context = Context::new(
+                Affine::IDENTITY,
+                Rect::new(0.0, 0.0, f64::from(width), f64::from(height)),
+                &text_cache,
+                page.xref(),
+                InterpreterSettings::default(),
+            );
+            let mut collector = TextCollector::default();
+            interpret_page(page, &mut context, &mut collector);
+            let pixmap = render(
+                page,
+                &render_cache,
+                &InterpreterSettings::default(),
+                &settings,
+            );
+            PageView {
+                text: collector.text,
+                width: pixmap.width(),
+                height: pixmap.height(),
+                rgba: pixmap.data_as_u8_slice().to_vec(),
+            }
         })
+        .collect();
+    Some(views)
+}
+
+/// The text of every page, in drawing order.
+pub fn page_texts(bytes: &[u8]) -> Vec<String> {
+    page_views(bytes)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|v| v.text)
         .collect()
 }
 
-fn pixels_differ(a: &Option<(u16, u16, Vec<u8>)>, b: &Option<(u16, u16, Vec<u8>)>) -> usize {
-    match (a, b) {
-        (Some((wa, ha, pa)), Some((wb, hb, pb))) if (wa, ha) == (wb, hb) => pa
+fn pixels_differ(a: &PageView, b: &PageView) -> usize {
+    if (a.width, a.height) == (b.width, b.height) {
+        a.rgba
             .chunks_exact(4)
-            .zip(pb.chunks_exact(4))
+            .zip(b.rgba.chunks_exact(4))
             .filter(|(x, y)| x != y)
-            .count(),
-        (Some((wa, ha, _)), Some((wb, hb, _))) => {
-            usize::from(*wa.max(wb)) * usize::from(*ha.max(hb))
-        }
-        (None, None) => 0,
-        _ => 1,
+            .count()
+    } else {
+        usize::from(a.width.max(b.width)) * usize::from(a.height.max(b.height))
     }
 }
 
 /// Compares `filed` with `reproduced` page by page; returns only the pages that differ.
 pub fn compare(filed: &[u8], reproduced: &[u8]) -> Vec<PageDiff> {
-    let (Ok(a), Ok(b)) = (PdfFile::parse(filed), PdfFile::parse(reproduced)) else {
+    let (Some(a), Some(b)) = (page_views(filed), page_views(reproduced)) else {
         return vec![PageDiff {
             page: 1,
             missing: true,
             text_differs: true,
             pixels_differ: 0,
-            content_differs: true,
         }];
     };
-    let images_a = rasterise(filed);
-    let images_b = rasterise(reproduced);
-    let texts_a = page_texts(filed);
-    let texts_b = page_texts(reproduced);
-    let pages = a.page_count().max(b.page_count());
-    (0..pages)
-        .map(|i| {
-            let missing = i >= a.page_count() || i >= b.page_count();
-            let none = None;
-            PageDiff {
+    (0..a.len().max(b.len()))
+        .map(|i| match (a.get(i), b.get(i)) {
+            (Some(x), Some(y)) => PageDiff {
                 page: i + 1,
-                missing,
-                text_differs: texts_a.get(i) != texts_b.get(i),
-                content_differs: a.page_content(i) != b.page_content(i),
-                pixels_differ: pixels_differ(
-                    images_a.get(i).unwrap_or(&none),
-                    images_b.get(i).unwrap_or(&none),
-                ),
-            }
+                missing: false,
+                text_differs: x.text != y.text,
+                pixels_differ: pixels_differ(x, y),
+            },
+            _ => PageDiff {
+                page: i + 1,
+                missing: true,
+                text_differs: true,
+                pixels_differ: 0,
+            },
         })
         .filter(PageDiff::differs)
         .collect()

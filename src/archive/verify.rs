@@ -82,13 +82,9 @@ pub fn first_revision(pdf: &[u8]) -> &[u8] {
     &pdf[..end]
 }
 
-/// How many `%%EOF` markers follow the first: the incremental updates of the file.
+/// The incremental updates after the first revision.
 fn later_revisions(pdf: &[u8]) -> usize {
-    const EOF: &[u8] = b"%%EOF";
-    pdf.windows(EOF.len())
-        .filter(|w| *w == EOF)
-        .count()
-        .saturating_sub(1)
+    crate::sign::revisions(pdf).saturating_sub(1)
 }
 
 impl VerifyReport {
@@ -164,7 +160,7 @@ pub fn verify(pdf: &[u8], renderer: &Renderer, trust: &[Certificate], lang: Lang
     };
     report.date = Some(date);
     let reproduced = match renderer.render_archival(&decl, &source.bytes, date) {
-        Ok(r) => r.pdf,
+        Ok(r) => r,
         Err(e) => {
             report.notes.push(Diagnostic::error(
                 "附带的申报文件无法重新生成 PDF / the attached declaration cannot be rendered again",
@@ -176,16 +172,14 @@ pub fn verify(pdf: &[u8], renderer: &Renderer, trust: &[Certificate], lang: Lang
     // The rendered revision: exactly the reproduction's length when the file starts
     // with it (later revisions are incremental updates appended to it), else up to the
     // first end-of-file marker.
+    let (reproduced_pages, reproduced) = (reproduced.pages, reproduced.pdf);
     let filed = if pdf.starts_with(&reproduced) {
         &pdf[..reproduced.len()]
     } else {
         first_revision(pdf)
     };
     report.bytes = (filed.len(), reproduced.len());
-    report.pages = (
-        file.page_count(),
-        PdfFile::parse(&reproduced).map_or(0, |r| r.page_count()),
-    );
+    report.pages = (file.page_count(), reproduced_pages);
     if report.creator.as_deref() != Some(CREATOR) {
         report.notes.push(Diagnostic::warning(format!(
             "此文件由 {} 生成，当前为 {CREATOR}：逐字节一致需用同一版本 / made by {}, this is {CREATOR}: byte-identical reproduction needs the same version",

@@ -44,7 +44,7 @@ use chrono::{DateTime, Utc};
 pub use chain::Trust;
 pub use error::{SignError, VerifyError};
 pub use signer::{EcdsaP256Signer, RsaSigner, SignatureAlgorithm, Signer};
-pub use verify::{verify_signatures, verify_signatures_at, SignatureReport};
+pub use verify::{revisions, verify_signatures, verify_signatures_at, SignatureReport};
 pub use x509_cert::Certificate;
 
 /// How to sign: what goes into the signature dictionary besides the signature.

@@ -90,7 +90,7 @@ pub fn verify_signatures_at(
             }
         }
     }
-    let revisions = count_eof(pdf).max(1);
+    let revisions = revisions(pdf).max(1);
     let mut reports: Vec<SignatureReport> = found
         .into_iter()
         .map(|(name, _, dict)| report(pdf, name, &dict, revisions, trust, at))
@@ -155,7 +155,9 @@ fn is_signature_dictionary(d: &Dictionary) -> bool {
     d.has(b"ByteRange") && d.has(b"Contents")
 }
 
-fn count_eof(bytes: &[u8]) -> usize {
+/// The revisions of a PDF, counted by their `%%EOF` markers (the original and each
+/// incremental update).
+pub fn revisions(bytes: &[u8]) -> usize {
     bytes.windows(5).filter(|w| w == b"%%EOF").count()
 }
 
@@ -243,7 +245,7 @@ fn check(
         return Err(bad_range());
     }
     r.covers_whole_document = end == pdf.len();
-    r.revision = count_eof(&pdf[..end]).max(1);
+    r.revision = revisions(&pdf[..end]).max(1);
     let contents = decode_hex_string(&pdf[len1..start2]).ok_or_else(|| {
         "/ByteRange 之间的内容不是 /Contents 十六进制串 / the gap in /ByteRange is not the /Contents hex string"
             .to_string()
