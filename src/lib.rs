@@ -24,6 +24,7 @@ pub mod check;
 pub mod date;
 pub mod declaration;
 pub mod diag;
+pub mod filename;
 pub mod finish;
 pub mod fonts;
 pub mod form_data;

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::date::Date;
 use crate::declaration::Declaration;
+use crate::filename::with_extension;
 use crate::text::single_line;
 
 /// The description of the attached declaration, as PDF readers show it.
@@ -92,25 +93,6 @@ pub fn document_date(
         .ok_or_else(|| ArchiveError::BadEpoch(epoch.to_owned()))
 }
 
-/// A file name safe in a PDF and on every file system: path separators, control
-/// characters and the characters Windows forbids become `_`.
-pub(crate) fn safe_file_name(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| match c {
-            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
-            c if c.is_control() => '_',
-            c => c,
-        })
-        .collect();
-    let trimmed = cleaned.trim_matches(|c: char| c == '.' || c.is_whitespace());
-    if trimmed.is_empty() {
-        "declaration".to_owned()
-    } else {
-        trimmed.to_owned()
-    }
-}
-
 impl ArchiveMeta {
     /// The metadata of `decl` rendered with a template titled `form_title` (already
     /// filled in) whose main file is `main`, dated `date`.
@@ -128,7 +110,10 @@ impl ArchiveMeta {
                 format!("{year}年度"),
             ],
             date: date.into(),
-            attachment: format!("/{}", safe_file_name(&format!("{year}-{department}.toml"))),
+            attachment: format!(
+                "/{}",
+                with_extension(&format!("{year}-{department}"), ".toml")
+            ),
             description: ATTACHMENT_DESCRIPTION.to_owned(),
             main: main.to_owned(),
         }
@@ -190,7 +175,5 @@ mod tests {
         );
         assert_eq!(meta.author, "测试/部门");
         assert_eq!(meta.attachment_name(), "2025-测试_部门.toml");
-        assert_eq!(safe_file_name(" .. "), "declaration");
-        assert_eq!(safe_file_name("a:b*?.toml."), "a_b__.toml");
     }
 }

@@ -12,10 +12,10 @@ use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::filename::with_extension;
 use crate::hash::sha256_hex;
 use serde::{Deserialize, Serialize};
 
-use super::meta::safe_file_name;
 use crate::render::CREATOR;
 
 /// One line of `index.jsonl`.
@@ -85,7 +85,7 @@ impl ArchiveStore {
     pub fn folder(&self, year: i32, department: &str) -> PathBuf {
         self.root
             .join(year.to_string())
-            .join(safe_file_name(department))
+            .join(with_extension(department, ""))
     }
 
     /// Every entry of the index, in filing order.

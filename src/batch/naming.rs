@@ -1,23 +1,11 @@
 //! Output file names for a batch: the `--name` pattern (`{year}-{department}.pdf`) and
 //! making the result a safe file name on every common filesystem.
 //!
-//! Rules applied by [`sanitize`], so a name that works on Linux also works when the
-//! PDFs are copied to Windows, macOS or a USB stick:
-//! - the characters Windows forbids (`< > : " / \ | ? *`) and control characters
-//!   become `_`;
-//! - leading spaces and dots (hidden files) become `_`, trailing dots and spaces are
-//!   removed (Windows strips them silently);
-//! - device names Windows reserves (`CON`, `PRN`, `AUX`, `NUL`, `COM0`–`COM9`,
-//!   `LPT0`–`LPT9`, also with an extension, in any case) get a `_` prefix;
-//! - the name is cut, at a character boundary, to [`MAX_NAME_BYTES`] bytes of UTF-8
-//!   (ext4 and NTFS allow 255; a Chinese character takes 3 bytes);
-//! - the name always ends in `.pdf`.
+//! The rules that make a name safe are in [`crate::filename`].
 
 use std::fmt;
 
-/// The longest file name produced, in bytes of UTF-8: below the 255 of ext4, APFS and
-/// NTFS, with room to spare for tools that add a suffix.
-pub const MAX_NAME_BYTES: usize = 200;
+pub use crate::filename::{sanitize, MAX_NAME_BYTES};
 
 /// The placeholders a `--name` pattern may use.
 pub const PLACEHOLDERS: [&str; 3] = ["{stem}", "{department}", "{year}"];
@@ -138,70 +126,6 @@ impl std::str::FromStr for NamePattern {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         NamePattern::parse(s)
     }
-}
-
-/// Device names Windows reserves, with or without an extension.
-const RESERVED: [&str; 4] = ["CON", "PRN", "AUX", "NUL"];
-
-fn is_reserved(stem: &str) -> bool {
-    // Windows looks at the part before the first dot, ignoring trailing spaces.
-    let base = stem.split('.').next().unwrap_or("").trim_end();
-    let upper = base.to_uppercase();
-    if RESERVED.contains(&upper.as_str()) {
-        return true;
-    }
-    let mut chars = upper.chars();
-    let prefix: String = chars.by_ref().take(3).collect();
-    let digit: Vec<char> = chars.collect();
-    (prefix == "COM" || prefix == "LPT")
-        && digit.len() == 1
-        && (digit[0].is_ascii_digit() || matches!(digit[0], '¹' | '²' | '³'))
-}
-
-fn forbidden(c: char) -> bool {
-    matches!(c, '<' | '>' | ':' | '"' | '/' | '\\' | '|' | '?' | '*') || c.is_control()
-}
-
-/// Makes `name` a safe file name ending in `.pdf` (see the module documentation for
-/// the rules). Never returns an empty name, `.` or `..`.
-pub fn sanitize(name: &str) -> String {
-    let replaced: String = name
-        .chars()
-        .map(|c| if forbidden(c) { '_' } else { c })
-        .collect();
-    let lower = replaced.to_lowercase();
-    let stem = if lower.ends_with(".pdf") {
-        &replaced[..replaced.len() - 4]
-    } else {
-        replaced.as_str()
-    };
-    let mut stem = tidy(stem);
-    let limit = MAX_NAME_BYTES - ".pdf".len();
-    if stem.len() > limit {
-        let mut cut = limit;
-        while !stem.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        stem.truncate(cut);
-        stem = tidy(&stem);
-    }
-    if is_reserved(&stem) {
-        stem.insert(0, '_');
-    }
-    format!("{stem}.pdf")
-}
-
-/// Trailing dots and spaces removed, leading dots and spaces replaced, never empty.
-fn tidy(stem: &str) -> String {
-    let trimmed = stem.trim_end_matches(['.', ' ']);
-    let body = trimmed.trim_start_matches(['.', ' ']);
-    let lead = trimmed.len() - body.len();
-    let mut out = "_".repeat(lead.min(1));
-    out.push_str(body);
-    if out.is_empty() {
-        out.push('_');
-    }
-    out
 }
 
 #[cfg(test)]
