@@ -8,28 +8,8 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{pdftotext, root, squeeze};
+use common::{jixiao_env, pdftotext, root, squeeze, stderr, stdout};
 use lopdf::{Document, Object};
-
-/// Runs jixiao in `cwd` with `env` set (and SOURCE_DATE_EPOCH unset unless given).
-fn jixiao_env(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_jixiao"));
-    cmd.args(args)
-        .current_dir(cwd)
-        .env_remove("SOURCE_DATE_EPOCH");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run jixiao")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 fn tool(name: &str, args: &[&str]) -> String {
     let out = Command::new(name).args(args).output().unwrap_or_else(|e| {
@@ -72,6 +52,12 @@ fn render_archive(decl: &Path, env: &[(&str, &str)]) -> Vec<u8> {
         stderr(&out)
     );
     std::fs::read(dir.join("out.pdf")).expect("read pdf")
+}
+
+/// The signed-off fixture rendered with `--archive` (it carries its own date).
+fn signed_off_archive() -> Vec<u8> {
+    let (_dir, decl) = copy_into_tempdir(&signed_off());
+    render_archive(&decl, &[])
 }
 
 fn reference() -> PathBuf {
@@ -317,9 +303,7 @@ fn verify(pdf: &[u8]) -> Output {
 
 #[test]
 fn verify_passes_on_a_fresh_archive_and_names_the_pages_that_differ() {
-    let (dir, decl) = copy_into_tempdir(&signed_off());
-    let pdf = render_archive(&decl, &[]);
-    drop(dir);
+    let pdf = signed_off_archive();
 
     let fresh = verify(&pdf);
     assert_eq!(
@@ -475,9 +459,7 @@ fn the_store_keeps_one_file_per_version_and_an_index() {
 
 #[test]
 fn the_signoff_block_is_printed_only_when_filled_in() {
-    let (dir, decl) = copy_into_tempdir(&signed_off());
-    let pdf = render_archive(&decl, &[]);
-    drop(dir);
+    let pdf = signed_off_archive();
     let text = squeeze(&pdftotext(&pdf, None));
     for needle in [
         "填报人：李明",
@@ -504,9 +486,7 @@ fn the_signoff_block_is_printed_only_when_filled_in() {
 
 #[test]
 fn bytes_appended_to_an_archive_without_a_signature_fail_verify() {
-    let (dir, decl) = copy_into_tempdir(&signed_off());
-    let mut pdf = render_archive(&decl, &[]);
-    drop(dir);
+    let mut pdf = signed_off_archive();
     pdf.extend_from_slice(b"\n% appended later\n");
     let out = verify(&pdf);
     assert_eq!(

@@ -28,10 +28,6 @@ fn write(dir: &Path, rel: &str, text: &str) -> PathBuf {
     path
 }
 
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 fn hex_sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()

@@ -22,10 +22,6 @@ fn files_in(dir: &Path) -> Vec<String> {
     v
 }
 
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 #[test]
 fn renders_next_to_the_input_by_default() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -301,18 +301,6 @@ fn rendered() -> &'static [u8] {
     })
 }
 
-fn jixiao_env(args: &[String], cwd: &Path, env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_jixiao"));
-    cmd.args(args)
-        .current_dir(cwd)
-        .env_remove("SOURCE_DATE_EPOCH");
-    cmd.env_remove("JIXIAO_P12_PASSWORD");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run jixiao")
-}
-
 fn text(out: &Output) -> String {
     format!(
         "{}{}",
@@ -1189,10 +1177,6 @@ fn verify_with_anchors_fails_an_untrusted_signature() {
     assert!(text(&out).contains("trusted CA"), "{}", text(&out));
     // Without anchors the signature is reported (untrusted) but the verdict is about
     // reproduction only.
-    let out = jixiao_env(
-        &["verify".into(), "form-signed.pdf".into()],
-        other.path(),
-        &[],
-    );
+    let out = jixiao_env(&["verify", "form-signed.pdf"], other.path(), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }

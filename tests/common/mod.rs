@@ -72,6 +72,35 @@ pub fn jixiao(args: &[&str], cwd: &Path) -> std::process::Output {
         .expect("run jixiao")
 }
 
+/// Runs the jixiao binary in `cwd` with `env` set, and with `SOURCE_DATE_EPOCH` and
+/// `JIXIAO_P12_PASSWORD` unset unless `env` sets them (so the caller's environment never
+/// decides a test).
+pub fn jixiao_env<S: AsRef<std::ffi::OsStr>>(
+    args: &[S],
+    cwd: &Path,
+    env: &[(&str, &str)],
+) -> std::process::Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_jixiao"));
+    cmd.args(args)
+        .current_dir(cwd)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env_remove("JIXIAO_P12_PASSWORD");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run jixiao")
+}
+
+/// A process's standard error, as text.
+pub fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A process's standard output, as text.
+pub fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// A copy of the built-in template in a temporary directory, to edit in a test.
 pub fn builtin_template_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
