@@ -36,6 +36,16 @@ pub fn print_warnings(warnings: &[Diagnostic]) {
     }
 }
 
+/// Reads a PDF given on the command line.
+pub fn read_pdf(path: &Path) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| {
+        Failure::from(Diagnostic::error(format!(
+            "无法读取 {} / cannot read the PDF: {e}",
+            path.display()
+        )))
+    })
+}
+
 /// A declaration read from disk, with its text kept for diagnostics.
 pub struct Loaded {
     /// The parsed declaration.

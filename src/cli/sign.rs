@@ -9,7 +9,7 @@ use jixiao::Diagnostic;
 use zeroize::Zeroizing;
 
 use super::args::{SignArgs, SignerArgs};
-use super::common::{print_warnings, Failure};
+use super::common::{print_warnings, read_pdf, Failure};
 
 /// The environment variable holding the PKCS#12 passphrase.
 const P12_PASSWORD_VAR: &str = "JIXIAO_P12_PASSWORD";
@@ -21,7 +21,7 @@ fn error(e: impl std::fmt::Display) -> Failure {
 /// Signs the input and writes the signed PDF atomically.
 pub fn run(args: SignArgs) -> Result<(), Failure> {
     let options = sign_options(&args.signer)?;
-    let pdf = read(&args.input)?;
+    let pdf = read_pdf(&args.input)?;
     let signer = load_signer(&args.signer)?;
     let signed = sign_pdf(&pdf, signer.as_ref(), &options).map_err(error)?;
     write_atomic(&args.output, &signed).map_err(|e| {
@@ -83,15 +83,6 @@ pub fn sign_options(args: &SignerArgs) -> Result<SignOptions, Failure> {
         location: args.location.clone(),
         field_name: args.field.clone(),
         page: None,
-    })
-}
-
-fn read(path: &Path) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|e| {
-        error(format!(
-            "无法读取 {} / cannot read the PDF: {e}",
-            path.display()
-        ))
     })
 }
 

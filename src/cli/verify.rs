@@ -12,16 +12,7 @@ use jixiao::sign::Trust;
 use jixiao::Diagnostic;
 
 use super::args::{ExtractArgs, Format, VerifyArgs};
-use super::common::{renderer, Failure};
-
-fn read_pdf(path: &std::path::Path) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|e| {
-        Failure::from(Diagnostic::error(format!(
-            "无法读取 {} / cannot read the file: {e}",
-            path.display()
-        )))
-    })
-}
+use super::common::{read_pdf, renderer, Failure};
 
 /// Runs `jixiao verify`; the exit code carries the verdict (0, 1, 2).
 pub fn run(args: VerifyArgs) -> ExitCode {
