@@ -33,6 +33,7 @@ pub mod hash;
 pub mod init;
 pub mod output;
 pub mod render;
+pub mod sheet;
 pub mod sign;
 pub mod template;
 pub mod text;
