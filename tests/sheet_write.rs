@@ -75,6 +75,9 @@ fn form_layout() -> Layout {
     l.text(at("E17"), " 1.部门项目 □   2.公共项目 □√", CellStyle::text());
     l.merge(range("A14:A17"), Content::Empty, CellStyle::label());
     l.text(at("A18"), "/", CellStyle::label());
+    // Text that looks like an OOXML escape must stay literal text.
+    l.text(at("A19"), "_x0041_ and _x000D_", CellStyle::text());
+    l.text(at("B19"), "A&B <c> \"q\" 'a'", CellStyle::text());
     l.text(at("B18"), "—", CellStyle::label());
     l.number(at("C18"), dec("-0.5"), CellStyle::amount().with_format("0.00"));
     l.number(at("D18"), dec("0.0000001"), CellStyle::label());
