@@ -16,7 +16,10 @@ use sheet_target::{check, PARTS, SEED};
 fn part(name: &str) -> Vec<u8> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(SEED)).expect("zip");
     let mut bytes = Vec::new();
-    zip.by_name(name).expect("part").read_to_end(&mut bytes).expect("read");
+    zip.by_name(name)
+        .expect("part")
+        .read_to_end(&mut bytes)
+        .expect("read");
     bytes
 }
 
@@ -28,8 +31,15 @@ fn with_mode(mode: u8, bytes: &[u8]) -> Vec<u8> {
 
 #[test]
 fn seeds_pass_the_fuzz_check() {
-    for name in ["zhanjiang-2023-department-target.xlsx", "wuhan-donghu-2020-project.xlsx", "chongqing-yuzhong-2021-project-self-evaluation.xlsx"] {
-        check(&with_mode(0, &std::fs::read(sheet_support::form(name)).expect("read")));
+    for name in [
+        "zhanjiang-2023-department-target.xlsx",
+        "wuhan-donghu-2020-project.xlsx",
+        "chongqing-yuzhong-2021-project-self-evaluation.xlsx",
+    ] {
+        check(&with_mode(
+            0,
+            &std::fs::read(sheet_support::form(name)).expect("read"),
+        ));
     }
     for (i, name) in PARTS.iter().enumerate() {
         check(&with_mode(i as u8 + 1, &part(name)));
@@ -58,9 +68,28 @@ impl Rng {
 #[test]
 fn mutations_never_panic() {
     let mut rng = Rng(0x5EED_1234_ABCD_0001);
-    let seeds: Vec<(u8, Vec<u8>)> = vec![(0, SEED.to_vec()), (1, part(PARTS[0])), (2, part(PARTS[1])), (3, part(PARTS[2]))];
-    let specials: [&[u8]; 8] = [b"<", b">", b"\"", b"r=\"XFD1048576\"", b"<v>1e308</v>", b"t=\"e\"", b"<mergeCell ref=\"A1:XFD1048576\"/>", b"&#0;"];
-    for round in 0..240 {
+    let seeds: Vec<(u8, Vec<u8>)> = vec![
+        (0, SEED.to_vec()),
+        (1, part(PARTS[0])),
+        (2, part(PARTS[1])),
+        (3, part(PARTS[2])),
+    ];
+    let specials: [&[u8]; 8] = [
+        b"<",
+        b">",
+        b"\"",
+        b"r=\"XFD1048576\"",
+        b"<v>1e308</v>",
+        b"t=\"e\"",
+        b"<mergeCell ref=\"A1:XFD1048576\"/>",
+        b"&#0;",
+    ];
+    // More rounds on demand: JIXIAO_SHEET_FUZZ_ROUNDS=20000 cargo test --test sheet_fuzz
+    let rounds = std::env::var("JIXIAO_SHEET_FUZZ_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(240);
+    for round in 0..rounds {
         let (mode, seed) = &seeds[round % seeds.len()];
         let mut bytes = seed.clone();
         for _ in 0..1 + rng.below(4) {

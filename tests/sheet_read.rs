@@ -18,7 +18,9 @@ fn dec(s: &str) -> Decimal {
 }
 
 fn ranges(list: &[&str]) -> BTreeSet<CellRange> {
-    list.iter().map(|r| CellRange::parse(r).expect("range")).collect()
+    list.iter()
+        .map(|r| CellRange::parse(r).expect("range"))
+        .collect()
 }
 
 /// Every non-empty cell of the file equals the appendix row: same set of cells, same
@@ -35,21 +37,45 @@ fn matches_appendix(xlsx: &str, md: &str) {
     for e in &expected {
         let cell = sheet.cell_a1(&e.cell).expect("cell");
         let format = cell.format().map(|f| f.code().to_string());
-        assert_eq!(format.as_deref(), Some(e.number_format.as_str()), "{xlsx} {}: number format", e.cell);
+        assert_eq!(
+            format.as_deref(),
+            Some(e.number_format.as_str()),
+            "{xlsx} {}: number format",
+            e.cell
+        );
         match &e.value {
-            AppendixValue::Text(t) => assert_eq!(cell.value(), &CellValue::Text(t.clone()), "{xlsx} {}", e.cell),
+            AppendixValue::Text(t) => assert_eq!(
+                cell.value(),
+                &CellValue::Text(t.clone()),
+                "{xlsx} {}",
+                e.cell
+            ),
             AppendixValue::Number(n) => {
-                assert_eq!(cell.number().map(|x| x.value()), Some(dec(n)), "{xlsx} {}", e.cell);
-                assert!(!cell.number().is_some_and(|x| x.was_rounded()), "{xlsx} {}", e.cell);
+                assert_eq!(
+                    cell.number().map(|x| x.value()),
+                    Some(dec(n)),
+                    "{xlsx} {}",
+                    e.cell
+                );
+                assert!(
+                    !cell.number().is_some_and(|x| x.was_rounded()),
+                    "{xlsx} {}",
+                    e.cell
+                );
             }
-            AppendixValue::Formula(f) => assert_eq!(cell.formula(), Some(f.as_str()), "{xlsx} {}", e.cell),
+            AppendixValue::Formula(f) => {
+                assert_eq!(cell.formula(), Some(f.as_str()), "{xlsx} {}", e.cell)
+            }
         }
     }
 }
 
 #[test]
 fn wuhan_every_cell_as_transcribed() {
-    matches_appendix("wuhan-donghu-2020-project.xlsx", "wuhan-donghu-2020-project.md");
+    matches_appendix(
+        "wuhan-donghu-2020-project.xlsx",
+        "wuhan-donghu-2020-project.md",
+    );
     let book = read_file(&form("wuhan-donghu-2020-project.xlsx")).expect("read");
     let sheet = &book.sheets()[0];
     // The formula's cached value (the .md: `=F27+…+F32` → 6730.00 in `0.00`).
@@ -61,19 +87,41 @@ fn wuhan_every_cell_as_transcribed() {
         let c = sheet.cell_a1(a1).expect(a1);
         assert!(c.is_percent(), "{a1}");
         assert_eq!(c.display_text(), shown, "{a1}");
-        assert_eq!(c.number().map(|n| n.percent_text()).as_deref(), Some(shown), "{a1}");
+        assert_eq!(
+            c.number().map(|n| n.percent_text()).as_deref(),
+            Some(shown),
+            "{a1}"
+        );
     }
     let f46 = sheet.cell_a1("F46").expect("F46");
     assert!(!f46.is_percent());
     assert_eq!(f46.display_text(), "在规定时间结案率为95%");
     // Checkbox glyphs and the run of spaces kept as typed; a phone number stays an integer.
-    assert_eq!(sheet.cell_a1("C5").and_then(|c| c.text()), Some(" 1.部门项目 □          2.公共项目 □√"));
-    assert_eq!(sheet.cell_a1("F4").map(|c| c.plain_text()).as_deref(), Some("67880231"));
-    assert_eq!(sheet.cell_a1("F30").map(|c| c.display_text()).as_deref(), Some("1195.82"));
+    assert_eq!(
+        sheet.cell_a1("C5").and_then(|c| c.text()),
+        Some(" 1.部门项目 □          2.公共项目 □√")
+    );
+    assert_eq!(
+        sheet.cell_a1("F4").map(|c| c.plain_text()).as_deref(),
+        Some("67880231")
+    );
+    assert_eq!(
+        sheet.cell_a1("F30").map(|c| c.display_text()).as_deref(),
+        Some("1195.82")
+    );
     // Merged ranges as the .md's "Grid" section lists them.
-    let mut expected = vec!["A1:G1", "A10:B24", "A25:A33", "B25:B32", "C33:G33", "A34:B34", "C34:G34", "A35:B52"];
+    let mut expected = vec![
+        "A1:G1", "A10:B24", "A25:A33", "B25:B32", "C33:G33", "A34:B34", "C34:G34", "A35:B52",
+    ];
     for row in [2, 3, 4, 8] {
-        expected.extend([format!("A{row}:B{row}"), format!("C{row}:D{row}"), format!("F{row}:G{row}")].map(|s| &*s.leak()));
+        expected.extend(
+            [
+                format!("A{row}:B{row}"),
+                format!("C{row}:D{row}"),
+                format!("F{row}:G{row}"),
+            ]
+            .map(|s| &*s.leak()),
+        );
     }
     for row in [5, 6, 7, 9] {
         expected.extend([format!("A{row}:B{row}"), format!("C{row}:G{row}")].map(|s| &*s.leak()));
@@ -94,8 +142,12 @@ fn wuhan_every_cell_as_transcribed() {
 
 #[test]
 fn chongqing_every_cell_as_transcribed() {
-    matches_appendix("chongqing-yuzhong-2021-project-self-evaluation.xlsx", "chongqing-yuzhong-2021-project-self-evaluation.md");
-    let book = read_file(&form("chongqing-yuzhong-2021-project-self-evaluation.xlsx")).expect("read");
+    matches_appendix(
+        "chongqing-yuzhong-2021-project-self-evaluation.xlsx",
+        "chongqing-yuzhong-2021-project-self-evaluation.md",
+    );
+    let book =
+        read_file(&form("chongqing-yuzhong-2021-project-self-evaluation.xlsx")).expect("read");
     let sheet = &book.sheets()[0];
     assert_eq!(sheet.name(), "就业补助资金");
     assert_eq!(sheet.address(CellRef::new(20, 6)), "就业补助资金!G21");
@@ -103,10 +155,25 @@ fn chongqing_every_cell_as_transcribed() {
     let g21 = sheet.cell_a1("G21").expect("G21");
     assert!(g21.is_percent());
     assert_eq!(g21.display_text(), "88%");
-    assert_eq!(sheet.cell_a1("D19").map(|c| c.display_text()).as_deref(), Some("90"));
-    assert_eq!(sheet.cell_a1("D19").and_then(|c| c.format()).map(|f| f.code()), Some("0_ "));
-    let mut expected = vec!["A1:O1", "B2:F2", "G2:H2", "I2:O2", "B3:F3", "G3:H3", "I3:O3", "A4:A5", "B4:E4", "B5:E5", "F4:O4", "F5:O5"];
-    expected.extend(["A6:A9", "B6:G6", "H6:O6", "B7:G9", "H7:O9", "A12:A16", "A17:A19", "A21:A26", "A27:E27", "G27:N27", "B28:O28", "A29:O29"]);
+    assert_eq!(
+        sheet.cell_a1("D19").map(|c| c.display_text()).as_deref(),
+        Some("90")
+    );
+    assert_eq!(
+        sheet
+            .cell_a1("D19")
+            .and_then(|c| c.format())
+            .map(|f| f.code()),
+        Some("0_ ")
+    );
+    let mut expected = vec![
+        "A1:O1", "B2:F2", "G2:H2", "I2:O2", "B3:F3", "G3:H3", "I3:O3", "A4:A5", "B4:E4", "B5:E5",
+        "F4:O4", "F5:O5",
+    ];
+    expected.extend([
+        "A6:A9", "B6:G6", "H6:O6", "B7:G9", "H7:O9", "A12:A16", "A17:A19", "A21:A26", "A27:E27",
+        "G27:N27", "B28:O28", "A29:O29",
+    ]);
     for row in 10..=26 {
         expected.push(format!("H{row}:N{row}").leak());
     }
@@ -116,7 +183,9 @@ fn chongqing_every_cell_as_transcribed() {
     let c10 = sheet.find_label("指标性质").expect("label");
     assert_eq!(c10.text(), Some("指标\n性质"));
     // Cells covered by a merge know their anchor.
-    let merged = sheet.merge_at(CellRef::parse("A14").expect("A14")).expect("merged");
+    let merged = sheet
+        .merge_at(CellRef::parse("A14").expect("A14"))
+        .expect("merged");
     assert_eq!(merged.a1(), "A12:A16");
 }
 
@@ -125,9 +194,17 @@ fn zhanjiang_cells_and_merges_as_transcribed() {
     let book = read_file(&form("zhanjiang-2023-department-target.xlsx")).expect("read");
     let sheet = &book.sheets()[0];
     let text = |a1: &str| sheet.cell_a1(a1).and_then(|c| c.text()).map(str::to_string);
-    let num = |a1: &str| sheet.cell_a1(a1).and_then(|c| c.number()).map(|n| n.value());
+    let num = |a1: &str| {
+        sheet
+            .cell_a1(a1)
+            .and_then(|c| c.number())
+            .map(|n| n.value())
+    };
     // Values from the .md's tables.
-    assert_eq!(text("A1").as_deref(), Some("2023年市级部门整体预算绩效目标表"));
+    assert_eq!(
+        text("A1").as_deref(),
+        Some("2023年市级部门整体预算绩效目标表")
+    );
     assert_eq!(text("B2").as_deref(), Some("湛江市人力资源和社会保障局"));
     assert_eq!((num("C3"), num("E3")), (Some(dec("750")), Some(dec("10"))));
     assert_eq!(num("C5"), Some(dec("10596.35")));
@@ -139,7 +216,10 @@ fn zhanjiang_cells_and_merges_as_transcribed() {
     assert_eq!(e5.formula(), Some("SUM(C5:C6)"));
     assert_eq!(e5.number().map(|n| n.value()), Some(dec("82800.92")));
     assert_eq!(e5.format().map(|f| f.code()), Some("General"));
-    assert_eq!((num("D12"), num("D13"), num("D14")), (Some(dec("20140")), Some(dec("790")), Some(dec("500"))));
+    assert_eq!(
+        (num("D12"), num("D13"), num("D14")),
+        (Some(dec("20140")), Some(dec("790")), Some(dec("500")))
+    );
     // The label with an ASCII space before the full-width bracket, found and kept.
     let a15 = sheet.find_label("其他需完成的任务（可选填）").expect("A15");
     assert_eq!(a15.pos().a1(), "A15");
@@ -153,18 +233,27 @@ fn zhanjiang_cells_and_merges_as_transcribed() {
     assert!(e24.is_percent());
     assert_eq!(e24.format().map(|f| f.code()), Some("0%"));
     assert_eq!(e24.display_text(), "100%");
-    assert_eq!(sheet.cell_a1("E32").map(|c| c.plain_text()).as_deref(), Some("650"));
-    assert!(text("B10").is_some_and(|t| t.starts_with("目标1：") && t.contains("\n目标6：劳动人事争议案件仲裁结案率95%")));
+    assert_eq!(
+        sheet.cell_a1("E32").map(|c| c.plain_text()).as_deref(),
+        Some("650")
+    );
+    assert!(text("B10").is_some_and(
+        |t| t.starts_with("目标1：") && t.contains("\n目标6：劳动人事争议案件仲裁结案率95%")
+    ));
     // The merged ranges the .md lists.
     let expected = ranges(&[
-        "A1:E1", "B2:E2", "A4:A9", "B10:E10", "A11:A14", "A15:A16", "A17:A39", "B18:B28", "B29:B36", "B37:B39", "C18:C21", "C22:C23",
-        "C24:C26", "C27:C28", "C29:C30", "C31:C32", "C33:C34", "C35:C36", "C37:C39",
+        "A1:E1", "B2:E2", "A4:A9", "B10:E10", "A11:A14", "A15:A16", "A17:A39", "B18:B28",
+        "B29:B36", "B37:B39", "C18:C21", "C22:C23", "C24:C26", "C27:C28", "C29:C30", "C31:C32",
+        "C33:C34", "C35:C36", "C37:C39",
     ]);
     let ours: BTreeSet<CellRange> = sheet.merges().iter().copied().collect();
     assert_eq!(ours, expected);
     // Column widths (Excel units): B 17.7, C 58.5, D 21.5, E 20.0; A default.
     for (col, width) in [(1, 17.7), (2, 58.5), (3, 21.5), (4, 20.0)] {
-        assert!((sheet.col_width(col).expect("width") - width).abs() < 0.05, "column {col}");
+        assert!(
+            (sheet.col_width(col).expect("width") - width).abs() < 0.05,
+            "column {col}"
+        );
     }
     assert_eq!(sheet.col_width(0), None);
     assert_eq!(sheet.cells().count(), 98);
@@ -177,29 +266,46 @@ fn zhanjiang_cells_and_merges_as_transcribed() {
 #[test]
 fn numbers_are_the_stored_digits_up_to_fifteen_significant() {
     let mut seventeen_digit_texts = 0;
-    for name in ["zhanjiang-2023-department-target.xlsx", "wuhan-donghu-2020-project.xlsx", "chongqing-yuzhong-2021-project-self-evaluation.xlsx"] {
+    for name in [
+        "zhanjiang-2023-department-target.xlsx",
+        "wuhan-donghu-2020-project.xlsx",
+        "chongqing-yuzhong-2021-project-self-evaluation.xlsx",
+    ] {
         let bytes = std::fs::read(form(name)).expect("read");
         let book = read_bytes(name, &bytes).expect("read");
         let sheet = &book.sheets()[0];
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).expect("zip");
         let mut xml = String::new();
-        zip.by_name("xl/worksheets/sheet1.xml").expect("sheet1").read_to_string(&mut xml).expect("xml");
+        zip.by_name("xl/worksheets/sheet1.xml")
+            .expect("sheet1")
+            .read_to_string(&mut xml)
+            .expect("xml");
         let stored = stored_numbers(&xml);
         assert!(stored.len() >= 10, "{name}: {} number cells", stored.len());
         for (a1, text) in &stored {
             let exact = dec(text);
-            let digits = text.trim_start_matches(['-', '0', '.']).chars().filter(char::is_ascii_digit).count();
+            let digits = text
+                .trim_start_matches(['-', '0', '.'])
+                .chars()
+                .filter(char::is_ascii_digit)
+                .count();
             let expected = if digits > 15 {
                 seventeen_digit_texts += 1;
                 exact.round_sf(15).expect("round").normalize()
             } else {
                 exact.normalize()
             };
-            let n = sheet.cell_a1(a1).and_then(|c| c.number()).unwrap_or_else(|| panic!("{name} {a1} is a number"));
+            let n = sheet
+                .cell_a1(a1)
+                .and_then(|c| c.number())
+                .unwrap_or_else(|| panic!("{name} {a1} is a number"));
             assert_eq!(n.value(), expected, "{name} {a1}: stored {text}");
         }
     }
-    assert!(seventeen_digit_texts >= 2, "the 湛江 form stores C6 and E5 with 17 digits");
+    assert!(
+        seventeen_digit_texts >= 2,
+        "the 湛江 form stores C6 and E5 with 17 digits"
+    );
 }
 
 /// `<c r="…">` cells with a numeric `<v>` (no `t`, or `t="n"`): address → stored text.
@@ -210,9 +316,15 @@ fn stored_numbers(xml: &str) -> BTreeMap<String, String> {
         if head.ends_with('/') || (head.contains(" t=\"") && !head.contains(" t=\"n\"")) {
             continue;
         }
-        let Some(r) = head.split("r=\"").nth(1).and_then(|s| s.split('"').next()) else { continue };
+        let Some(r) = head.split("r=\"").nth(1).and_then(|s| s.split('"').next()) else {
+            continue;
+        };
         let body = &chunk[chunk.find('>').unwrap_or(0)..chunk.find("</c>").unwrap_or(chunk.len())];
-        if let Some(v) = body.split("<v>").nth(1).and_then(|s| s.split("</v>").next()) {
+        if let Some(v) = body
+            .split("<v>")
+            .nth(1)
+            .and_then(|s| s.split("</v>").next())
+        {
             out.insert(r.to_string(), v.to_string());
         }
     }
@@ -238,7 +350,13 @@ fn adversarial_numbers_and_texts() {
 </sheetData><mergeCells count="1"><mergeCell ref="C1:D2"/></mergeCells>"#;
     let book = read_bytes("adversarial.xlsx", &minimal_xlsx(body)).expect("read");
     let sheet = &book.sheets()[0];
-    let n = |a1: &str| sheet.cell_a1(a1).and_then(|c| c.number()).copied().unwrap_or_else(|| panic!("{a1} is a number"));
+    let n = |a1: &str| {
+        sheet
+            .cell_a1(a1)
+            .and_then(|c| c.number())
+            .copied()
+            .unwrap_or_else(|| panic!("{a1} is a number"))
+    };
     let t = |a1: &str| sheet.cell_a1(a1).and_then(|c| c.text()).map(str::to_string);
     for (a1, value, rounded) in [
         ("A1", "0.1", false),
@@ -251,11 +369,23 @@ fn adversarial_numbers_and_texts() {
         ("A8", "10891.615675", false),
         ("B11", "-0.5", false),
     ] {
-        assert_eq!((n(a1).value().to_string().as_str(), n(a1).was_rounded()), (value, rounded), "{a1}");
+        assert_eq!(
+            (n(a1).value().to_string().as_str(), n(a1).was_rounded()),
+            (value, rounded),
+            "{a1}"
+        );
     }
     assert_eq!(n("A1").to_string(), "0.1", "never 0.1000000000000000055…");
-    assert_eq!(sheet.cell_a1("A7").and_then(|c| c.formula()), Some("0.1+0.2"));
-    assert_eq!(sheet.cell_a1("A11").map(|c| (c.plain_text(), c.formula().map(str::to_string))), Some(("ab".into(), Some("\"a\"&\"b\"".into()))));
+    assert_eq!(
+        sheet.cell_a1("A7").and_then(|c| c.formula()),
+        Some("0.1+0.2")
+    );
+    assert_eq!(
+        sheet
+            .cell_a1("A11")
+            .map(|c| (c.plain_text(), c.formula().map(str::to_string))),
+        Some(("ab".into(), Some("\"a\"&\"b\"".into())))
+    );
     // Texts as typed: an integer in a text cell, placeholders, glyphs, spaces.
     assert_eq!(t("B1").as_deref(), Some("50000"));
     assert_eq!(t("B2").as_deref(), Some("/"));
@@ -265,24 +395,59 @@ fn adversarial_numbers_and_texts() {
     // Percentages and formats.
     let b6 = sheet.cell_a1("B6").expect("B6");
     assert!(b6.is_percent());
-    assert_eq!((b6.display_text(), b6.number().map(|n| n.percent_text())), ("100%".into(), Some("100%".into())));
+    assert_eq!(
+        (b6.display_text(), b6.number().map(|n| n.percent_text())),
+        ("100%".into(), Some("100%".into()))
+    );
     let b7 = sheet.cell_a1("B7").expect("B7");
-    assert_eq!((b7.display_text(), b7.number().map(|n| n.percent_text())), ("96%".into(), Some("95.5%".into())));
-    assert_eq!(sheet.cell_a1("A8").map(|c| c.display_text()).as_deref(), Some("10,891.62"));
-    assert_eq!(sheet.cell_a1("A8").map(|c| c.plain_text()).as_deref(), Some("10891.615675"));
-    assert_eq!(sheet.cell_a1("B8").map(|c| c.display_text()).as_deref(), Some("90"));
-    assert_eq!(sheet.cell_a1("B11").map(|c| c.display_text()).as_deref(), Some("-0.50"));
+    assert_eq!(
+        (b7.display_text(), b7.number().map(|n| n.percent_text())),
+        ("96%".into(), Some("95.5%".into()))
+    );
+    assert_eq!(
+        sheet.cell_a1("A8").map(|c| c.display_text()).as_deref(),
+        Some("10,891.62")
+    );
+    assert_eq!(
+        sheet.cell_a1("A8").map(|c| c.plain_text()).as_deref(),
+        Some("10891.615675")
+    );
+    assert_eq!(
+        sheet.cell_a1("B8").map(|c| c.display_text()).as_deref(),
+        Some("90")
+    );
+    assert_eq!(
+        sheet.cell_a1("B11").map(|c| c.display_text()).as_deref(),
+        Some("-0.50")
+    );
     // Other kinds of value.
-    assert_eq!(sheet.value(CellRef::parse("A9").expect("A9")), &CellValue::Bool(true));
-    assert_eq!(sheet.value(CellRef::parse("B9").expect("B9")), &CellValue::Error("#DIV/0!".into()));
-    let a10 = sheet.cell_a1("A10").expect("a formula without a cached value is content");
-    assert_eq!((a10.value(), a10.formula()), (&CellValue::Empty, Some("SUM(X1:X2)")));
-    assert_eq!(sheet.value(CellRef::parse("B10").expect("B10")), &CellValue::OutOfRange(1e300));
+    assert_eq!(
+        sheet.value(CellRef::parse("A9").expect("A9")),
+        &CellValue::Bool(true)
+    );
+    assert_eq!(
+        sheet.value(CellRef::parse("B9").expect("B9")),
+        &CellValue::Error("#DIV/0!".into())
+    );
+    let a10 = sheet
+        .cell_a1("A10")
+        .expect("a formula without a cached value is content");
+    assert_eq!(
+        (a10.value(), a10.formula()),
+        (&CellValue::Empty, Some("SUM(X1:X2)"))
+    );
+    assert_eq!(
+        sheet.value(CellRef::parse("B10").expect("B10")),
+        &CellValue::OutOfRange(1e300)
+    );
     // A cell at the last position costs nothing (the xlsx reader is sparse).
     assert_eq!(t("XFD1048576").as_deref(), Some("far away"));
     // Merges, widths, heights.
     assert_eq!(sheet.merges(), &[CellRange::parse("C1:D2").expect("range")]);
-    assert_eq!((sheet.col_width(1), sheet.col_width(2), sheet.col_width(3)), (Some(20.5), Some(20.5), None));
+    assert_eq!(
+        (sheet.col_width(1), sheet.col_width(2), sheet.col_width(3)),
+        (Some(20.5), Some(20.5), None)
+    );
     assert_eq!(sheet.row_height(0), Some(30.0));
 }
 
@@ -296,31 +461,67 @@ fn error_of(name: &str, bytes: &[u8]) -> (SheetError, String) {
 #[test]
 fn not_a_spreadsheet() {
     for (name, bytes, zh) in [
-        ("a.csv", "项目名称,金额\n专项资金,6730\n".as_bytes().to_vec(), "纯文本（CSV？）"),
+        (
+            "a.csv",
+            "项目名称,金额\n专项资金,6730\n".as_bytes().to_vec(),
+            "纯文本（CSV？）",
+        ),
         ("a.pdf", b"%PDF-1.7\n...".to_vec(), "PDF"),
         ("a.xlsx", Vec::new(), "0 字节"),
-        ("a.xlsx", vec![0xff, 0x00, 0x13, 0x37, 0xfe, 0x80, 0x81], "无法识别"),
+        (
+            "a.xlsx",
+            vec![0xff, 0x00, 0x13, 0x37, 0xfe, 0x80, 0x81],
+            "无法识别",
+        ),
         ("a.xlsx", b"PK\x03\x04garbage".to_vec(), "ZIP 压缩包已损坏"),
-        ("a.docx", zip_parts([("word/document.xml", b"<w:document/>".as_slice())]), "Word"),
-        ("a.zip", zip_parts([("notes.txt", b"hello".as_slice())]), "没有工作簿"),
-        ("a.html", b"<html><table><tr><td>1</td></tr></table></html>".to_vec(), "XML/HTML"),
-        ("a.xls", compound_file(&[("WordDocument", b"not a workbook")]), "OLE 复合文档"),
+        (
+            "a.docx",
+            zip_parts([("word/document.xml", b"<w:document/>".as_slice())]),
+            "Word",
+        ),
+        (
+            "a.zip",
+            zip_parts([("notes.txt", b"hello".as_slice())]),
+            "没有工作簿",
+        ),
+        (
+            "a.html",
+            b"<html><table><tr><td>1</td></tr></table></html>".to_vec(),
+            "XML/HTML",
+        ),
+        (
+            "a.xls",
+            compound_file(&[("WordDocument", b"not a workbook")]),
+            "OLE 复合文档",
+        ),
     ] {
         let (err, text) = error_of(name, &bytes);
-        assert!(matches!(err, SheetError::NotASpreadsheet { .. }), "{name}: {err:?}");
+        assert!(
+            matches!(err, SheetError::NotASpreadsheet { .. }),
+            "{name}: {err:?}"
+        );
         assert!(text.starts_with(&format!("{name} 不是电子表格")), "{text}");
         assert!(text.contains(zh), "{name}: {text}");
-        assert!(text.contains(" / ") && text.contains("is not a spreadsheet"), "{text}");
+        assert!(
+            text.contains(" / ") && text.contains("is not a spreadsheet"),
+            "{text}"
+        );
     }
 }
 
 #[test]
 fn encrypted_workbooks() {
     // An encrypted xlsx is an OLE file holding EncryptionInfo and EncryptedPackage.
-    let ooxml = compound_file(&[("EncryptionInfo", &[4, 0, 4, 0, 0x40, 0, 0, 0]), ("EncryptedPackage", &[0; 64])]);
+    let ooxml = compound_file(&[
+        ("EncryptionInfo", &[4, 0, 4, 0, 0x40, 0, 0, 0]),
+        ("EncryptedPackage", &[0; 64]),
+    ]);
     let (err, text) = error_of("secret.xlsx", &ooxml);
     assert!(matches!(err, SheetError::Encrypted { .. }), "{err:?}");
-    assert!(text.starts_with("secret.xlsx 已加密") && text.contains("is encrypted"), "{text}");
+    assert!(
+        text.starts_with("secret.xlsx 已加密") && text.contains("is encrypted"),
+        "{text}"
+    );
     // An encrypted xls: a BIFF8 workbook stream whose FILEPASS record says RC4.
     let mut biff = Vec::new();
     biff.extend([0x09, 0x08, 16, 0, 0x00, 0x06, 0x05, 0x00]);
@@ -341,25 +542,44 @@ fn empty_workbook() {
     assert!(matches!(err, SheetError::Empty { .. }), "{err:?}");
     assert_eq!(text, "blank.xlsx 是空工作簿，没有任何填写内容 / blank.xlsx is an empty workbook: no sheet has any content");
     // A sheet with only styled blanks and empty texts is still empty.
-    let styled = minimal_xlsx(r#"<sheetData><row r="1"><c r="A1" s="1"/><c r="B1" t="inlineStr"><is><t></t></is></c></row></sheetData>"#);
-    assert!(matches!(error_of("styled.xlsx", &styled).0, SheetError::Empty { .. }));
+    let styled = minimal_xlsx(
+        r#"<sheetData><row r="1"><c r="A1" s="1"/><c r="B1" t="inlineStr"><is><t></t></is></c></row></sheetData>"#,
+    );
+    assert!(matches!(
+        error_of("styled.xlsx", &styled).0,
+        SheetError::Empty { .. }
+    ));
 }
 
 #[test]
 fn unreadable_sheets_name_the_sheet() {
     let truncated = minimal_xlsx(r#"<sheetData><row r="1"><c r="A1"><v>1</v></c>"#);
     let (err, text) = error_of("broken.xlsx", &truncated);
-    assert!(matches!(&err, SheetError::UnreadableSheet { sheet, .. } if sheet == "Sheet1"), "{err:?}");
+    assert!(
+        matches!(&err, SheetError::UnreadableSheet { sheet, .. } if sheet == "Sheet1"),
+        "{err:?}"
+    );
     assert!(text.starts_with("broken.xlsx 中的工作表“Sheet1”无法读取 / sheet `Sheet1` of broken.xlsx cannot be read: "), "{text}");
-    let bad_number = minimal_xlsx(r#"<sheetData><row r="1"><c r="A1" t="n"><v>12,5</v></c></row></sheetData>"#);
-    assert!(matches!(error_of("number.xlsx", &bad_number).0, SheetError::UnreadableSheet { .. }));
+    let bad_number =
+        minimal_xlsx(r#"<sheetData><row r="1"><c r="A1" t="n"><v>12,5</v></c></row></sheetData>"#);
+    assert!(matches!(
+        error_of("number.xlsx", &bad_number).0,
+        SheetError::UnreadableSheet { .. }
+    ));
     let bad_ref = minimal_xlsx(r#"<sheetData><row r="1"><c r="1A"><v>1</v></c></row></sheetData>"#);
-    assert!(matches!(error_of("ref.xlsx", &bad_ref).0, SheetError::UnreadableSheet { .. }));
+    assert!(matches!(
+        error_of("ref.xlsx", &bad_ref).0,
+        SheetError::UnreadableSheet { .. }
+    ));
 }
 
 #[test]
 fn missing_file_is_an_io_error() {
     let err = read_file("/nonexistent/dir/form.xlsx".as_ref()).expect_err("missing");
     assert!(matches!(err, SheetError::Io { .. }));
-    assert!(err.to_string().starts_with("无法读写电子表格文件 /nonexistent/dir/form.xlsx / cannot access"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("无法读写电子表格文件 /nonexistent/dir/form.xlsx / cannot access"),
+        "{err}"
+    );
 }

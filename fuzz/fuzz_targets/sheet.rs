@@ -15,20 +15,30 @@
 
 use std::io::{Cursor, Read, Write};
 
-use jixiao::sheet::{read_bytes, write_xlsx, CellRef, CellStyle, CellValue, Content, DocInfo, Layout, Ledger, Number, Workbook};
+use jixiao::sheet::{
+    read_bytes, write_xlsx, CellRef, CellStyle, CellValue, Content, DocInfo, Layout, Ledger,
+    Number, Workbook,
+};
 
 #[cfg(fuzzing)]
 libfuzzer_sys::fuzz_target!(|data: &[u8]| check(data));
 
 /// The real form whose parts the structured modes replace.
-pub const SEED: &[u8] = include_bytes!("../../../shared/forms/zhanjiang-2023-department-target.xlsx");
+pub const SEED: &[u8] =
+    include_bytes!("../../../shared/forms/zhanjiang-2023-department-target.xlsx");
 
 /// The parts modes 1–3 replace.
-pub const PARTS: [&str; 3] = ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/styles.xml"];
+pub const PARTS: [&str; 3] = [
+    "xl/worksheets/sheet1.xml",
+    "xl/sharedStrings.xml",
+    "xl/styles.xml",
+];
 
 /// One fuzz input: read it, and check what reads.
 pub fn check(data: &[u8]) {
-    let Some((mode, rest)) = data.split_first() else { return };
+    let Some((mode, rest)) = data.split_first() else {
+        return;
+    };
     let bytes = match mode % 4 {
         0 => rest.to_vec(),
         m => match with_part(SEED, PARTS[usize::from(m) - 1], rest) {
@@ -54,8 +64,10 @@ pub fn with_part(seed: &[u8], part: &str, content: &[u8]) -> Option<Vec<u8>> {
         let name = entry.name().ok()?.to_string();
         let mut bytes = Vec::new();
         entry.read_to_end(&mut bytes).ok()?;
-        out.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).ok()?;
-        out.write_all(if name == part { content } else { &bytes }).ok()?;
+        out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .ok()?;
+        out.write_all(if name == part { content } else { &bytes })
+            .ok()?;
     }
     Some(out.finish().ok()?.into_inner())
 }
@@ -72,7 +84,12 @@ fn invariants(book: &Workbook) {
             }
             if let Some(n) = cell.number() {
                 if !n.was_rounded() {
-                    let again = n.value().to_string().parse::<f64>().ok().and_then(Number::from_stored);
+                    let again = n
+                        .value()
+                        .to_string()
+                        .parse::<f64>()
+                        .ok()
+                        .and_then(Number::from_stored);
                     assert_eq!(again.map(|a| a.value()), Some(n.value()), "{pos}");
                 }
             }
@@ -103,7 +120,11 @@ fn invariants(book: &Workbook) {
 fn rewrite(sheet: &jixiao::sheet::Sheet) {
     let mut layout = Layout::new("s");
     let mut expected = Vec::new();
-    for cell in sheet.cells().filter(|c| !c.is_covered() && c.pos().col < 16_384 && c.pos().row < 1_048_576).take(500) {
+    for cell in sheet
+        .cells()
+        .filter(|c| !c.is_covered() && c.pos().col < 16_384 && c.pos().row < 1_048_576)
+        .take(500)
+    {
         let content = match cell.value() {
             CellValue::Text(t) if t.chars().count() <= 32_767 => Content::Text(t.clone()),
             CellValue::Number(n) => Content::Number(n.value()),
@@ -115,13 +136,16 @@ fn rewrite(sheet: &jixiao::sheet::Sheet) {
     if expected.is_empty() {
         return;
     }
-    let bytes = write_xlsx("again.xlsx", &[layout], &DocInfo::default()).expect("texts and read numbers always write");
+    let bytes = write_xlsx("again.xlsx", &[layout], &DocInfo::default())
+        .expect("texts and read numbers always write");
     let again = read_bytes("again.xlsx", &bytes).expect("the written file reads");
     let s = &again.sheets()[0];
     for (pos, value) in expected {
         let got = s.value(pos);
         match (got, &value) {
-            (CellValue::Number(a), CellValue::Number(b)) => assert_eq!(a.value(), b.value(), "{pos}"),
+            (CellValue::Number(a), CellValue::Number(b)) => {
+                assert_eq!(a.value(), b.value(), "{pos}")
+            }
             _ => assert_eq!(got, &value, "{pos}"),
         }
     }

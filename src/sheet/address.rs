@@ -25,10 +25,16 @@ impl CellRef {
         let s = a1.trim().replace('$', "");
         let split = s.find(|c: char| c.is_ascii_digit())?;
         let (letters, digits) = s.split_at(split);
-        if letters.is_empty() || letters.len() > 3 || !letters.chars().all(|c| c.is_ascii_alphabetic()) {
+        if letters.is_empty()
+            || letters.len() > 3
+            || !letters.chars().all(|c| c.is_ascii_alphabetic())
+        {
             return None;
         }
-        if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) || digits.starts_with('0') {
+        if digits.is_empty()
+            || !digits.chars().all(|c| c.is_ascii_digit())
+            || digits.starts_with('0')
+        {
             return None;
         }
         let mut col: u32 = 0;
@@ -95,7 +101,10 @@ impl CellRange {
 
     /// The range of one cell.
     pub fn single(cell: CellRef) -> Self {
-        CellRange { first: cell, last: cell }
+        CellRange {
+            first: cell,
+            last: cell,
+        }
     }
 
     /// Parses `A4:A9` or a single `C12`.
@@ -163,7 +172,9 @@ pub fn qualified(sheet: &str, cell: CellRef) -> String {
 pub fn quote_sheet_name(sheet: &str) -> String {
     let plain = !sheet.is_empty()
         && !sheet.starts_with(|c: char| c.is_ascii_digit())
-        && sheet.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+        && sheet
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
     if plain {
         sheet.to_string()
     } else {
@@ -177,7 +188,13 @@ mod tests {
 
     #[test]
     fn a1_names_both_ways() {
-        for (a1, row, col) in [("A1", 0, 0), ("C12", 11, 2), ("Z9", 8, 25), ("AA1", 0, 26), ("XFD1048576", 1_048_575, 16_383)] {
+        for (a1, row, col) in [
+            ("A1", 0, 0),
+            ("C12", 11, 2),
+            ("Z9", 8, 25),
+            ("AA1", 0, 26),
+            ("XFD1048576", 1_048_575, 16_383),
+        ] {
             let cell = CellRef::parse(a1).expect(a1);
             assert_eq!((cell.row, cell.col), (row, col), "{a1}");
             assert_eq!(cell.a1(), a1);
@@ -194,14 +211,20 @@ mod tests {
         assert_eq!((r.height(), r.width()), (6, 1));
         assert!(r.contains(CellRef::new(8, 0)) && !r.contains(CellRef::new(9, 0)));
         assert_eq!(r.a1(), "A4:A9");
-        assert_eq!(CellRange::parse("E1:A1").map(|r| r.a1()), Some("A1:E1".into()));
+        assert_eq!(
+            CellRange::parse("E1:A1").map(|r| r.a1()),
+            Some("A1:E1".into())
+        );
         assert_eq!(CellRange::parse("C12").map(|r| r.a1()), Some("C12".into()));
     }
 
     #[test]
     fn qualified_names_quote_like_excel() {
         assert_eq!(qualified("Sheet1", CellRef::new(11, 2)), "Sheet1!C12");
-        assert_eq!(qualified("就业补助资金", CellRef::new(0, 0)), "就业补助资金!A1");
+        assert_eq!(
+            qualified("就业补助资金", CellRef::new(0, 0)),
+            "就业补助资金!A1"
+        );
         assert_eq!(qualified("My sheet", CellRef::new(0, 0)), "'My sheet'!A1");
         assert_eq!(qualified("it's", CellRef::new(0, 0)), "'it''s'!A1");
         assert_eq!(qualified("2023", CellRef::new(0, 0)), "'2023'!A1");

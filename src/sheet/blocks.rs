@@ -38,7 +38,11 @@ pub struct MissingHeader {
 
 impl std::fmt::Display for MissingHeader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} 所在行缺少表头“{}” / the header row at {} has no `{}`", self.row_address, self.label, self.row_address, self.label)
+        write!(
+            f,
+            "{} 所在行缺少表头“{}” / the header row at {} has no `{}`",
+            self.row_address, self.label, self.row_address, self.label
+        )
     }
 }
 
@@ -78,7 +82,11 @@ impl Sheet {
         while row <= end {
             let span = self.span(CellRef::new(row, col));
             let last = span.last.row.min(end);
-            out.push(Group { label: self.cell(span.first), span, rows: row..=last });
+            out.push(Group {
+                label: self.cell(span.first),
+                span,
+                rows: row..=last,
+            });
             match last.checked_add(1) {
                 Some(next) => row = next,
                 None => break,
@@ -96,9 +104,14 @@ impl Sheet {
             .map(|label| {
                 let key = normalize_label(label);
                 self.row(row)
-                    .find(|c| !c.is_covered() && c.text().is_some_and(|t| normalize_label(t) == key))
+                    .find(|c| {
+                        !c.is_covered() && c.text().is_some_and(|t| normalize_label(t) == key)
+                    })
                     .map(|c| c.pos().col)
-                    .ok_or_else(|| MissingHeader { label: (*label).to_string(), row_address: self.address(CellRef::new(row, 0)) })
+                    .ok_or_else(|| MissingHeader {
+                        label: (*label).to_string(),
+                        row_address: self.address(CellRef::new(row, 0)),
+                    })
             })
             .collect()
     }
@@ -111,26 +124,62 @@ mod tests {
 
     #[test]
     fn groups_follow_merges_and_clip() {
-        let t = |a1: &str, s: &str| (CellRef::parse(a1).expect("a1"), CellValue::Text(s.into()), None, None);
+        let t = |a1: &str, s: &str| {
+            (
+                CellRef::parse(a1).expect("a1"),
+                CellValue::Text(s.into()),
+                None,
+                None,
+            )
+        };
         let sheet = Sheet::new(
             "s",
-            [t("B2", "产出指标"), t("C2", "数量指标"), t("C4", "质量指标"), t("B5", "效益指标"), t("D1", "三级指标"), t("B1", "一级指标")],
+            [
+                t("B2", "产出指标"),
+                t("C2", "数量指标"),
+                t("C4", "质量指标"),
+                t("B5", "效益指标"),
+                t("D1", "三级指标"),
+                t("B1", "一级指标"),
+            ],
             ["B2:B4", "C2:C3", "B5:B6"].map(|r| CellRange::parse(r).expect("range")),
         );
         let level1 = sheet.groups(1, 1..=5);
-        let labels: Vec<(String, RangeInclusive<u32>)> = level1.iter().map(|g| (g.label_text(), g.rows.clone())).collect();
-        assert_eq!(labels, [("产出指标".to_string(), 1..=3), ("效益指标".to_string(), 4..=5)]);
-        let level2: Vec<String> = sheet.groups(2, level1[0].rows.clone()).iter().map(Group::label_text).collect();
+        let labels: Vec<(String, RangeInclusive<u32>)> = level1
+            .iter()
+            .map(|g| (g.label_text(), g.rows.clone()))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                ("产出指标".to_string(), 1..=3),
+                ("效益指标".to_string(), 4..=5)
+            ]
+        );
+        let level2: Vec<String> = sheet
+            .groups(2, level1[0].rows.clone())
+            .iter()
+            .map(Group::label_text)
+            .collect();
         assert_eq!(level2, ["数量指标", "质量指标"]);
         // Clipped: asking from row 3 (zero-based 2) starts inside B2:B4.
         assert_eq!(sheet.groups(1, 2..=2)[0].rows, 2..=2);
         // Empty label cells are groups too (a skeleton's blank row).
         assert!(sheet.groups(2, 4..=5).iter().all(|g| g.label.is_none()));
-        assert_eq!(sheet.header_columns(0, &["三级指标", "一级指标"]), Ok(vec![3, 1]));
+        assert_eq!(
+            sheet.header_columns(0, &["三级指标", "一级指标"]),
+            Ok(vec![3, 1])
+        );
         let err = sheet.header_columns(0, &["指标值"]).expect_err("missing");
         assert_eq!(err.row_address, "s!A1");
-        assert_eq!(sheet.right_of(CellRef::parse("B2").expect("B2")), CellRef::parse("C2").expect("C2"));
-        assert_eq!(sheet.below(CellRef::parse("B2").expect("B2")), CellRef::parse("B5").expect("B5"));
+        assert_eq!(
+            sheet.right_of(CellRef::parse("B2").expect("B2")),
+            CellRef::parse("C2").expect("C2")
+        );
+        assert_eq!(
+            sheet.below(CellRef::parse("B2").expect("B2")),
+            CellRef::parse("B5").expect("B5")
+        );
         assert_eq!(sheet.rows_of(CellRef::parse("B5").expect("B5")), 4..=5);
     }
 }

@@ -41,7 +41,9 @@ pub enum SheetError {
     },
 
     /// The workbook opened, but one of its parts (a sheet) is damaged.
-    #[error("{file} 中的工作表“{sheet}”无法读取 / sheet `{sheet}` of {file} cannot be read: {detail}")]
+    #[error(
+        "{file} 中的工作表“{sheet}”无法读取 / sheet `{sheet}` of {file} cannot be read: {detail}"
+    )]
     UnreadableSheet {
         /// The file.
         file: String,
@@ -83,7 +85,16 @@ impl SheetError {
 
     /// A cell error for a mapper: `file`, the cell's `Sheet!A1` address, and the
     /// message in both languages.
-    pub fn cell(file: &str, address: &str, message_zh: impl Into<String>, message_en: impl Into<String>) -> Self {
-        SheetError::Cell { address: format!("{file}: {address}"), message_zh: message_zh.into(), message_en: message_en.into() }
+    pub fn cell(
+        file: &str,
+        address: &str,
+        message_zh: impl Into<String>,
+        message_en: impl Into<String>,
+    ) -> Self {
+        SheetError::Cell {
+            address: format!("{file}: {address}"),
+            message_zh: message_zh.into(),
+            message_en: message_en.into(),
+        }
     }
 }

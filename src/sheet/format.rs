@@ -92,10 +92,11 @@ impl NumberFormat {
             return Some(value.normalize().to_string());
         }
         let sections = split_sections(&self.code);
-        let (section, negative_section) = match (value.is_sign_negative() && !value.is_zero(), sections.len()) {
-            (true, n) if n >= 2 => (sections[1], true),
-            _ => (sections[0], false),
-        };
+        let (section, negative_section) =
+            match (value.is_sign_negative() && !value.is_zero(), sections.len()) {
+                (true, n) if n >= 2 => (sections[1], true),
+                _ => (sections[0], false),
+            };
         let spec = Spec::parse(section)?;
         let mut v = if negative_section { value.abs() } else { value };
         if spec.percent {
@@ -117,7 +118,11 @@ impl NumberFormat {
         while frac.len() as u32 > spec.forced_decimals && frac.ends_with('0') {
             frac.pop();
         }
-        let mut int_part = if int_part == "0" && spec.min_int_digits == 0 { String::new() } else { int_part };
+        let mut int_part = if int_part == "0" && spec.min_int_digits == 0 {
+            String::new()
+        } else {
+            int_part
+        };
         while (int_part.len() as u32) < spec.min_int_digits {
             int_part.insert(0, '0');
         }
@@ -129,7 +134,11 @@ impl NumberFormat {
             text.push('.');
             text.push_str(&frac);
         }
-        let sign = if negative && !negative_section { "-" } else { "" };
+        let sign = if negative && !negative_section {
+            "-"
+        } else {
+            ""
+        };
         Some(format!("{sign}{}{text}{}", spec.prefix, spec.suffix))
     }
 }
@@ -149,8 +158,12 @@ struct Spec {
 impl Spec {
     fn parse(section: &str) -> Option<Spec> {
         let tokens = tokens(section);
-        let first = tokens.iter().position(|t| matches!(t, Token::Digit(_) | Token::Point))?;
-        let last = tokens.iter().rposition(|t| matches!(t, Token::Digit(_) | Token::Point))?;
+        let first = tokens
+            .iter()
+            .position(|t| matches!(t, Token::Digit(_) | Token::Point))?;
+        let last = tokens
+            .iter()
+            .rposition(|t| matches!(t, Token::Digit(_) | Token::Point))?;
         let mut spec = Spec {
             prefix: String::new(),
             suffix: String::new(),
@@ -168,7 +181,13 @@ impl Spec {
                 Token::Unsupported => return None,
                 Token::Percent => {
                     spec.percent = true;
-                    if i < first { spec.prefix.push('%') } else if i > last { spec.suffix.push('%') } else { return None }
+                    if i < first {
+                        spec.prefix.push('%')
+                    } else if i > last {
+                        spec.suffix.push('%')
+                    } else {
+                        return None;
+                    }
                 }
                 Token::Literal(text) => {
                     if i < first {
@@ -240,7 +259,9 @@ fn tokens(section: &str) -> Vec<Token> {
                 }
                 out.push(Token::Literal(text));
             }
-            '\\' => out.push(Token::Literal(chars.next().map(String::from).unwrap_or_default())),
+            '\\' => out.push(Token::Literal(
+                chars.next().map(String::from).unwrap_or_default(),
+            )),
             // `_x` pads by the width of x, `*x` fills with x: neither prints text.
             '_' | '*' => {
                 chars.next();
@@ -275,7 +296,7 @@ fn group_thousands(int_part: &str) -> String {
     let digits: Vec<char> = int_part.chars().collect();
     let mut out = String::new();
     for (i, d) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(*d);
@@ -304,11 +325,17 @@ mod tests {
         assert_eq!(show("0.00", "2.675").as_deref(), Some("2.68"));
         assert_eq!(show("#,##0.00", "82800.92").as_deref(), Some("82,800.92"));
         assert_eq!(show("#,##0.00", "0").as_deref(), Some("0.00"));
-        assert_eq!(show("#,##0.00", "-1234567.891").as_deref(), Some("-1,234,567.89"));
+        assert_eq!(
+            show("#,##0.00", "-1234567.891").as_deref(),
+            Some("-1,234,567.89")
+        );
         assert_eq!(show("#,##0", "999.5").as_deref(), Some("1,000"));
         assert_eq!(show("0_ ", "90").as_deref(), Some("90"));
         assert_eq!(show("0.00_ ", "10891.615675").as_deref(), Some("10891.62"));
-        assert_eq!(show("General", "10891.615675").as_deref(), Some("10891.615675"));
+        assert_eq!(
+            show("General", "10891.615675").as_deref(),
+            Some("10891.615675")
+        );
         assert_eq!(show("General", "67880231").as_deref(), Some("67880231"));
         assert_eq!(show("\"¥\"#,##0.00", "5").as_deref(), Some("¥5.00"));
         assert_eq!(show("0.0\"万元\"", "3080").as_deref(), Some("3080.0万元"));
@@ -323,7 +350,14 @@ mod tests {
 
     #[test]
     fn codes_outside_the_covered_set_give_none() {
-        for code in ["yyyy-mm-dd", "0.00E+00", "# ?/?", "[>=100]0;0", "0\"x\"0", "@"] {
+        for code in [
+            "yyyy-mm-dd",
+            "0.00E+00",
+            "# ?/?",
+            "[>=100]0;0",
+            "0\"x\"0",
+            "@",
+        ] {
             assert_eq!(show(code, "1"), None, "{code}");
         }
     }

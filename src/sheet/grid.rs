@@ -201,7 +201,16 @@ impl Sheet {
             if value.is_empty() && formula.as_deref().is_none_or(str::is_empty) {
                 continue;
             }
-            map.insert(pos, Cell { pos, value, format, formula, merge: None });
+            map.insert(
+                pos,
+                Cell {
+                    pos,
+                    value,
+                    format,
+                    formula,
+                    merge: None,
+                },
+            );
         }
         for merge in &merges {
             let range = map.range_mut(merge.first..=merge.last);
@@ -211,7 +220,13 @@ impl Sheet {
                 }
             }
         }
-        Sheet { name: name.into(), visible: true, cells: map, merges, ..Sheet::default() }
+        Sheet {
+            name: name.into(),
+            visible: true,
+            cells: map,
+            merges,
+            ..Sheet::default()
+        }
     }
 
     /// The sheet's name (its tab).
@@ -258,17 +273,25 @@ impl Sheet {
 
     /// The non-empty cells of one row (zero-based), left to right.
     pub fn row(&self, row: u32) -> impl Iterator<Item = &Cell> {
-        self.cells.range(CellRef::new(row, 0)..=CellRef::new(row, u32::MAX)).map(|(_, c)| c)
+        self.cells
+            .range(CellRef::new(row, 0)..=CellRef::new(row, u32::MAX))
+            .map(|(_, c)| c)
     }
 
     /// The smallest range holding every non-empty cell and merged range.
     pub fn used_range(&self) -> Option<CellRange> {
-        let mut corners = self.cells.keys().copied().chain(self.merges.iter().flat_map(|m| [m.first, m.last]));
+        let mut corners = self
+            .cells
+            .keys()
+            .copied()
+            .chain(self.merges.iter().flat_map(|m| [m.first, m.last]));
         let first = corners.next()?;
-        Some(corners.fold(CellRange::single(first), |r, c| CellRange::new(
-            CellRef::new(r.first.row.min(c.row), r.first.col.min(c.col)),
-            CellRef::new(r.last.row.max(c.row), r.last.col.max(c.col)),
-        )))
+        Some(corners.fold(CellRange::single(first), |r, c| {
+            CellRange::new(
+                CellRef::new(r.first.row.min(c.row), r.first.col.min(c.col)),
+                CellRef::new(r.last.row.max(c.row), r.last.col.max(c.col)),
+            )
+        }))
     }
 
     /// The merged ranges, sorted by anchor.
@@ -278,7 +301,11 @@ impl Sheet {
 
     /// The merged range covering `pos`, if any.
     pub fn merge_at(&self, pos: CellRef) -> Option<CellRange> {
-        self.merges.iter().take_while(|m| m.first.row <= pos.row).find(|m| m.contains(pos)).copied()
+        self.merges
+            .iter()
+            .take_while(|m| m.first.row <= pos.row)
+            .find(|m| m.contains(pos))
+            .copied()
     }
 
     /// The range `pos` spans: its merged range, or the cell alone.
@@ -295,13 +322,16 @@ impl Sheet {
     /// [`normalize_label`]. Covered cells are skipped: they are not visible.
     pub fn find_label(&self, label: &str) -> Option<&Cell> {
         let key = normalize_label(label);
-        self.cells().find(|c| !c.is_covered() && c.text().is_some_and(|t| normalize_label(t) == key))
+        self.cells()
+            .find(|c| !c.is_covered() && c.text().is_some_and(|t| normalize_label(t) == key))
     }
 
     /// Every visible cell whose text matches `label`, in reading order.
     pub fn find_labels(&self, label: &str) -> Vec<&Cell> {
         let key = normalize_label(label);
-        self.cells().filter(|c| !c.is_covered() && c.text().is_some_and(|t| normalize_label(t) == key)).collect()
+        self.cells()
+            .filter(|c| !c.is_covered() && c.text().is_some_and(|t| normalize_label(t) == key))
+            .collect()
     }
 
     /// The first visible cell inside `range` whose text matches `label`.
@@ -317,13 +347,17 @@ impl Sheet {
     /// The first visible cell in reading order whose normalised text satisfies `test`
     /// (for a title like `{year}年市级部门整体预算绩效目标表`).
     pub fn find_label_where(&self, test: impl Fn(&str) -> bool) -> Option<&Cell> {
-        self.cells().find(|c| !c.is_covered() && c.text().is_some_and(|t| test(&normalize_label(t))))
+        self.cells()
+            .find(|c| !c.is_covered() && c.text().is_some_and(|t| test(&normalize_label(t))))
     }
 
     /// The width the file sets for a column (zero-based), in Excel's character units,
     /// as stored (xlsx only).
     pub fn col_width(&self, col: u32) -> Option<f64> {
-        self.col_widths.iter().find(|(first, last, _)| (*first..=*last).contains(&col)).map(|(_, _, w)| *w)
+        self.col_widths
+            .iter()
+            .find(|(first, last, _)| (*first..=*last).contains(&col))
+            .map(|(_, _, w)| *w)
     }
 
     /// The height the file sets for a row (zero-based), in points (xlsx only).
@@ -367,16 +401,34 @@ impl Workbook {
 mod tests {
     use super::*;
 
-    fn text(row: u32, col: u32, t: &str) -> (CellRef, CellValue, Option<NumberFormat>, Option<String>) {
-        (CellRef::new(row, col), CellValue::Text(t.into()), None, None)
+    fn text(
+        row: u32,
+        col: u32,
+        t: &str,
+    ) -> (CellRef, CellValue, Option<NumberFormat>, Option<String>) {
+        (
+            CellRef::new(row, col),
+            CellValue::Text(t.into()),
+            None,
+            None,
+        )
     }
 
     #[test]
     fn merges_labels_and_reading_order() {
         let sheet = Sheet::new(
             "表1",
-            [text(3, 0, "预算整体情况"), text(4, 0, "藏在合并区域里"), text(3, 1, "部门预算支出"), text(0, 0, "标题"), text(5, 1, "")],
-            [CellRange::parse("A4:A9").expect("range"), CellRange::parse("C1").expect("single")],
+            [
+                text(3, 0, "预算整体情况"),
+                text(4, 0, "藏在合并区域里"),
+                text(3, 1, "部门预算支出"),
+                text(0, 0, "标题"),
+                text(5, 1, ""),
+            ],
+            [
+                CellRange::parse("A4:A9").expect("range"),
+                CellRange::parse("C1").expect("single"),
+            ],
         );
         let order: Vec<String> = sheet.cells().map(|c| c.pos().a1()).collect();
         assert_eq!(order, ["A1", "A4", "B4", "A5"]);
@@ -384,10 +436,22 @@ mod tests {
         let a5 = sheet.cell_a1("A5").expect("A5");
         assert!(a5.is_covered());
         assert_eq!(sheet.anchor(CellRef::new(8, 0)), CellRef::new(3, 0));
-        assert_eq!(sheet.visible_cell(CellRef::new(6, 0)).and_then(Cell::text), Some("预算整体情况"));
-        assert_eq!(sheet.span(CellRef::new(3, 1)), CellRange::single(CellRef::new(3, 1)));
-        assert_eq!(sheet.find_label("预算 整体\n情况").map(Cell::pos), Some(CellRef::new(3, 0)));
-        assert!(sheet.find_label("藏在合并区域里").is_none(), "covered cells are not labels");
+        assert_eq!(
+            sheet.visible_cell(CellRef::new(6, 0)).and_then(Cell::text),
+            Some("预算整体情况")
+        );
+        assert_eq!(
+            sheet.span(CellRef::new(3, 1)),
+            CellRange::single(CellRef::new(3, 1))
+        );
+        assert_eq!(
+            sheet.find_label("预算 整体\n情况").map(Cell::pos),
+            Some(CellRef::new(3, 0))
+        );
+        assert!(
+            sheet.find_label("藏在合并区域里").is_none(),
+            "covered cells are not labels"
+        );
         assert_eq!(sheet.address(CellRef::new(11, 2)), "表1!C12");
         assert_eq!(sheet.used_range().map(|r| r.a1()), Some("A1:B9".into()));
         assert_eq!(sheet.row(3).count(), 2);

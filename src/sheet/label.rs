@@ -46,12 +46,24 @@ mod tests {
     #[test]
     fn real_label_variants_match() {
         // Both variants are in the real forms (湛江 2023 A15 and FORM-FAMILY.md).
-        assert!(labels_match("其他需完成的任务 （可选填）", "其他需完成的任务（可选填）"));
-        assert!(labels_match("其他需完成的任务 （可选填）", "其他需完成的任务(可选填)"));
-        assert!(labels_match("拟用于对下\n转移支付资金", "拟用于对下转移支付资金"));
+        assert!(labels_match(
+            "其他需完成的任务 （可选填）",
+            "其他需完成的任务（可选填）"
+        ));
+        assert!(labels_match(
+            "其他需完成的任务 （可选填）",
+            "其他需完成的任务(可选填)"
+        ));
+        assert!(labels_match(
+            "拟用于对下\n转移支付资金",
+            "拟用于对下转移支付资金"
+        ));
         assert!(labels_match("指标\n性质", "指标性质"));
         assert!(labels_match("全年\r\n完成值", "全年完成值"));
-        assert!(labels_match("期望达到的目标 （概述）", "期望达到的目标（概述）"));
+        assert!(labels_match(
+            "期望达到的目标 （概述）",
+            "期望达到的目标（概述）"
+        ));
         assert!(labels_match("\u{3000}部门名称\u{00A0}", "部门名称"));
         assert!(labels_match("预算金额（万元）", "预算金额(万元)"));
         assert!(labels_match("项目\u{200B}名称", "项目名称"));
@@ -69,7 +81,10 @@ mod tests {
 
     #[test]
     fn keys_are_as_documented() {
-        assert_eq!(normalize_label(" 1.部门项目 □          2.公共项目 □√"), "1.部门项目□2.公共项目□√");
+        assert_eq!(
+            normalize_label(" 1.部门项目 □          2.公共项目 □√"),
+            "1.部门项目□2.公共项目□√"
+        );
         assert_eq!(normalize_label("（可选填）"), "(可选填)");
         assert_eq!(normalize_label("Ａbc"), "abc");
     }

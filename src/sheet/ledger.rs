@@ -30,7 +30,11 @@ pub struct Leftover {
 
 impl std::fmt::Display for Leftover {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}：“{}”未导入 / not imported: {}", self.address, self.text, self.reason)
+        write!(
+            f,
+            "{}：“{}”未导入 / not imported: {}",
+            self.address, self.text, self.reason
+        )
     }
 }
 
@@ -40,7 +44,11 @@ pub const OUTSIDE_LAYOUT: &str = "不在已识别的表格区域内 / outside th
 impl<'s> Ledger<'s> {
     /// An empty ledger for `sheet`.
     pub fn new(sheet: &'s Sheet) -> Self {
-        Ledger { sheet, used: BTreeSet::new(), skipped: BTreeMap::new() }
+        Ledger {
+            sheet,
+            used: BTreeSet::new(),
+            skipped: BTreeMap::new(),
+        }
     }
 
     /// The sheet this ledger is about.
@@ -70,8 +78,13 @@ impl<'s> Ledger<'s> {
 
     /// Marks every cell inside `range` used.
     pub fn mark_range(&mut self, range: CellRange) {
-        let inside: Vec<CellRef> =
-            self.sheet.cells.range(range.first..=range.last).map(|(p, _)| *p).filter(|p| range.contains(*p)).collect();
+        let inside: Vec<CellRef> = self
+            .sheet
+            .cells
+            .range(range.first..=range.last)
+            .map(|(p, _)| *p)
+            .filter(|p| range.contains(*p))
+            .collect();
         self.used.extend(inside);
     }
 
@@ -100,7 +113,9 @@ impl<'s> Ledger<'s> {
                 reason: match (self.skipped.get(&c.pos()), c.merge()) {
                     (Some(reason), _) => reason.clone(),
                     (None, Some(m)) if c.is_covered() => {
-                        format!("被合并区域 {m} 遮盖，表格中看不到 / hidden under the merged range {m}")
+                        format!(
+                            "被合并区域 {m} 遮盖，表格中看不到 / hidden under the merged range {m}"
+                        )
                     }
                     _ => OUTSIDE_LAYOUT.to_string(),
                 },
@@ -116,17 +131,41 @@ mod tests {
 
     #[test]
     fn leftovers_name_every_unused_cell_and_why() {
-        let t = |a1: &str, s: &str| (CellRef::parse(a1).expect("a1"), CellValue::Text(s.into()), None, None);
+        let t = |a1: &str, s: &str| {
+            (
+                CellRef::parse(a1).expect("a1"),
+                CellValue::Text(s.into()),
+                None,
+                None,
+            )
+        };
         let sheet = Sheet::new(
             "表",
-            [t("A1", "标题"), t("A2", "部门名称"), t("B2", "某局"), t("C2", "藏起来的"), t("A3", "请在此处填写")],
+            [
+                t("A1", "标题"),
+                t("A2", "部门名称"),
+                t("B2", "某局"),
+                t("C2", "藏起来的"),
+                t("A3", "请在此处填写"),
+            ],
             [CellRange::parse("B2:C2").expect("range")],
         );
         let mut ledger = Ledger::new(&sheet);
-        assert_eq!(ledger.take_label("部门名称").map(Cell::pos), CellRef::parse("A2"));
+        assert_eq!(
+            ledger.take_label("部门名称").map(Cell::pos),
+            CellRef::parse("A2")
+        );
         // Reading C2 gives the anchor B2: the hidden C2 stays a leftover.
-        assert_eq!(ledger.take(CellRef::parse("C2").expect("C2")).and_then(Cell::text), Some("某局"));
-        ledger.skip(CellRef::parse("A3").expect("A3"), "模板提示语 / a template prompt");
+        assert_eq!(
+            ledger
+                .take(CellRef::parse("C2").expect("C2"))
+                .and_then(Cell::text),
+            Some("某局")
+        );
+        ledger.skip(
+            CellRef::parse("A3").expect("A3"),
+            "模板提示语 / a template prompt",
+        );
         let left: Vec<String> = ledger.leftovers().iter().map(ToString::to_string).collect();
         assert_eq!(
             left,

@@ -107,7 +107,10 @@ pub use error::SheetError;
 pub use format::NumberFormat;
 pub use grid::{Cell, CellValue, FileFormat, Sheet, Workbook};
 pub use label::{labels_match, normalize_label};
-pub use ledger::{Leftover, Ledger, OUTSIDE_LAYOUT};
+pub use ledger::{Ledger, Leftover, OUTSIDE_LAYOUT};
 pub use number::Number;
 pub use read::{read_bytes, read_file};
-pub use write::{write_xlsx, write_xlsx_file, Align, CellStyle, Content, DocInfo, Layout, Placed, PrintSetup, VAlign};
+pub use write::{
+    write_xlsx, write_xlsx_file, Align, CellStyle, Content, DocInfo, Layout, Placed, PrintSetup,
+    VAlign,
+};

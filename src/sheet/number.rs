@@ -62,12 +62,20 @@ impl Number {
             return None;
         }
         if stored == 0.0 {
-            return Some(Number { value: Decimal::ZERO, stored, rounded: false });
+            return Some(Number {
+                value: Decimal::ZERO,
+                stored,
+                rounded: false,
+            });
         }
         let text = format!("{:e}", stored.abs());
         let (mantissa, exponent) = text.split_once('e')?;
         let exponent: i64 = exponent.parse().ok()?;
-        let mut digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).map(|b| b - b'0').collect();
+        let mut digits: Vec<u8> = mantissa
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .map(|b| b - b'0')
+            .collect();
         // value = 0.d1d2…dn × 10^(exponent + 1)
         let mut point = exponent + 1;
         let mut rounded = false;
@@ -84,7 +92,8 @@ impl Number {
             rounded = true;
             if keep == 0 {
                 // Everything is below the 28th decimal place: 0, or 1e-28 when it rounds up.
-                let up = scale - MAX_SCALE == digits.len() as i64 && digits.first().is_some_and(|d| *d >= 5);
+                let up = scale - MAX_SCALE == digits.len() as i64
+                    && digits.first().is_some_and(|d| *d >= 5);
                 digits = if up { vec![1] } else { vec![0] };
                 return Some(Number {
                     value: finish(&digits, MAX_SCALE, stored)?,
@@ -96,14 +105,26 @@ impl Number {
                 point += 1;
             }
             let scale = (digits.len() as i64 - point).min(MAX_SCALE);
-            return Some(Number { value: finish(&digits, scale, stored)?, stored, rounded });
+            return Some(Number {
+                value: finish(&digits, scale, stored)?,
+                stored,
+                rounded,
+            });
         }
-        Some(Number { value: finish(&digits, scale, stored)?, stored, rounded })
+        Some(Number {
+            value: finish(&digits, scale, stored)?,
+            stored,
+            rounded,
+        })
     }
 
     /// An integer cell (xls stores small integers as such).
     pub fn from_integer(value: i64) -> Number {
-        Number { value: Decimal::from(value), stored: value as f64, rounded: false }
+        Number {
+            value: Decimal::from(value),
+            stored: value as f64,
+            rounded: false,
+        }
     }
 
     /// The exact decimal (normalised: no trailing zeros, `6730` not `6730.00`).
@@ -164,7 +185,10 @@ fn finish(digits: &[u8], scale: i64, sign_of: f64) -> Option<Decimal> {
         mantissa = mantissa.checked_mul(10)?.checked_add(i128::from(*d))?;
     }
     let (mantissa, scale) = if scale < 0 {
-        (mantissa.checked_mul(10i128.checked_pow(u32::try_from(-scale).ok()?)?)?, 0)
+        (
+            mantissa.checked_mul(10i128.checked_pow(u32::try_from(-scale).ok()?)?)?,
+            0,
+        )
     } else {
         (mantissa, scale)
     };
@@ -173,7 +197,11 @@ fn finish(digits: &[u8], scale: i64, sign_of: f64) -> Option<Decimal> {
         value.set_sign_negative(true);
     }
     let value = value.normalize();
-    Some(if value.is_zero() { Decimal::ZERO } else { value })
+    Some(if value.is_zero() {
+        Decimal::ZERO
+    } else {
+        value
+    })
 }
 
 #[cfg(test)]
@@ -189,7 +217,21 @@ mod tests {
 
     #[test]
     fn typed_numbers_come_back_as_typed() {
-        for text in ["10891.615675", "0.1", "0.3", "6730", "874.18", "1195.82", "0.95", "0.88", "67880231", "50000", "-12.5", "999999999999999", "0.000000000000001"] {
+        for text in [
+            "10891.615675",
+            "0.1",
+            "0.3",
+            "6730",
+            "874.18",
+            "1195.82",
+            "0.95",
+            "0.88",
+            "67880231",
+            "50000",
+            "-12.5",
+            "999999999999999",
+            "0.000000000000001",
+        ] {
             assert_eq!(read(text), (text.to_string(), false), "{text}");
         }
         assert_eq!(read("1E-7"), ("0.0000001".into(), false));
@@ -203,13 +245,19 @@ mod tests {
         assert_eq!(read("72807.380000000005"), ("72807.38".into(), false));
         // 10596.35 + 72204.57 in doubles is 82800.92000000001: rounded to 15 digits.
         assert_eq!(read("82800.920000000013"), ("82800.92".into(), true));
-        assert_eq!(Number::from_stored(10596.35 + 72204.57).map(|n| n.value().to_string()), Some("82800.92".into()));
+        assert_eq!(
+            Number::from_stored(10596.35 + 72204.57).map(|n| n.value().to_string()),
+            Some("82800.92".into())
+        );
     }
 
     #[test]
     fn more_than_fifteen_digits_round_like_excel_shows() {
         assert_eq!(read("0.30000000000000004"), ("0.3".into(), true));
-        assert_eq!(read("123456789012.345678"), ("123456789012.346".into(), true));
+        assert_eq!(
+            read("123456789012.345678"),
+            ("123456789012.346".into(), true)
+        );
         assert_eq!(read("0.99999999999999999"), ("1".into(), false)); // the double is 1.0
         assert_eq!(read("9.999999999999998"), ("10".into(), true));
         assert_eq!(read("-2.0000000000000004"), ("-2".into(), true));
@@ -221,11 +269,20 @@ mod tests {
         assert!(Number::from_stored(f64::INFINITY).is_none());
         assert!(Number::from_stored(1e29).is_none());
         assert_eq!(read("1e-30"), ("0".into(), true));
-        assert_eq!(read("6e-29"), ("0.0000000000000000000000000001".into(), true));
-        assert_eq!(read("1.25e-27"), ("0.0000000000000000000000000013".into(), true));
+        assert_eq!(
+            read("6e-29"),
+            ("0.0000000000000000000000000001".into(), true)
+        );
+        assert_eq!(
+            read("1.25e-27"),
+            ("0.0000000000000000000000000013".into(), true)
+        );
         assert_eq!(read("-0"), ("0".into(), false));
         let n = Number::from_stored(1e28).expect("1e28 fits");
-        assert_eq!(n.value(), Decimal::from_str("10000000000000000000000000000").expect("dec"));
+        assert_eq!(
+            n.value(),
+            Decimal::from_str("10000000000000000000000000000").expect("dec")
+        );
     }
 
     #[test]

@@ -83,27 +83,53 @@ pub struct CellStyle {
 impl CellStyle {
     /// The form's title: bold, 16 pt, centred, no border.
     pub fn title() -> Self {
-        CellStyle { bold: true, font_size: Some(16.0), align: Align::Center, ..CellStyle::default() }
+        CellStyle {
+            bold: true,
+            font_size: Some(16.0),
+            align: Align::Center,
+            ..CellStyle::default()
+        }
     }
 
     /// A heading or label cell: bold, centred, wrapped, bordered.
     pub fn heading() -> Self {
-        CellStyle { bold: true, align: Align::Center, wrap: true, border: true, ..CellStyle::default() }
+        CellStyle {
+            bold: true,
+            align: Align::Center,
+            wrap: true,
+            border: true,
+            ..CellStyle::default()
+        }
     }
 
     /// A label cell: centred, wrapped, bordered.
     pub fn label() -> Self {
-        CellStyle { align: Align::Center, wrap: true, border: true, ..CellStyle::default() }
+        CellStyle {
+            align: Align::Center,
+            wrap: true,
+            border: true,
+            ..CellStyle::default()
+        }
     }
 
     /// A text value: left, wrapped, bordered.
     pub fn text() -> Self {
-        CellStyle { align: Align::Left, wrap: true, border: true, ..CellStyle::default() }
+        CellStyle {
+            align: Align::Left,
+            wrap: true,
+            border: true,
+            ..CellStyle::default()
+        }
     }
 
     /// An amount: right-aligned, bordered, `#,##0.00`.
     pub fn amount() -> Self {
-        CellStyle { align: Align::Right, border: true, number_format: Some("#,##0.00".into()), ..CellStyle::default() }
+        CellStyle {
+            align: Align::Right,
+            border: true,
+            number_format: Some("#,##0.00".into()),
+            ..CellStyle::default()
+        }
     }
 
     /// The same style with another number format.
@@ -140,7 +166,12 @@ pub struct PrintSetup {
 
 impl Default for PrintSetup {
     fn default() -> Self {
-        PrintSetup { landscape: false, fit_to_width: true, repeat_rows: None, header: None }
+        PrintSetup {
+            landscape: false,
+            fit_to_width: true,
+            repeat_rows: None,
+            header: None,
+        }
     }
 }
 
@@ -163,7 +194,10 @@ pub struct Layout {
 impl Layout {
     /// An empty layout for a sheet named `sheet_name`.
     pub fn new(sheet_name: impl Into<String>) -> Self {
-        Layout { sheet_name: sheet_name.into(), ..Layout::default() }
+        Layout {
+            sheet_name: sheet_name.into(),
+            ..Layout::default()
+        }
     }
 
     /// Sets a column's width (character units).
@@ -180,13 +214,21 @@ impl Layout {
 
     /// Places content in one cell.
     pub fn put(&mut self, cell: CellRef, content: Content, style: CellStyle) -> &mut Self {
-        self.cells.push(Placed { range: CellRange::single(cell), content, style });
+        self.cells.push(Placed {
+            range: CellRange::single(cell),
+            content,
+            style,
+        });
         self
     }
 
     /// Places content in a merged range (or one cell, if the range is one).
     pub fn merge(&mut self, range: CellRange, content: Content, style: CellStyle) -> &mut Self {
-        self.cells.push(Placed { range, content, style });
+        self.cells.push(Placed {
+            range,
+            content,
+            style,
+        });
         self
     }
 
@@ -214,18 +256,29 @@ pub struct DocInfo {
 
 impl Default for DocInfo {
     fn default() -> Self {
-        DocInfo { title: String::new(), author: String::new(), created: (1980, 1, 1) }
+        DocInfo {
+            title: String::new(),
+            author: String::new(),
+            created: (1980, 1, 1),
+        }
     }
 }
 
 /// Writes the layouts, one worksheet each, into xlsx bytes. `file` names the output
 /// in errors.
 pub fn write_xlsx(file: &str, layouts: &[Layout], info: &DocInfo) -> Result<Vec<u8>, SheetError> {
-    let fail = |detail: String| SheetError::Write { file: file.to_string(), detail };
+    let fail = |detail: String| SheetError::Write {
+        file: file.to_string(),
+        detail,
+    };
     let xlsx = |e: rust_xlsxwriter::XlsxError| fail(e.to_string());
     let mut book = Workbook::new();
-    let created = ExcelDateTime::from_ymd(info.created.0, info.created.1, info.created.2).map_err(xlsx)?;
-    let props = DocProperties::new().set_title(&info.title).set_author(&info.author).set_creation_datetime(&created);
+    let created =
+        ExcelDateTime::from_ymd(info.created.0, info.created.1, info.created.2).map_err(xlsx)?;
+    let props = DocProperties::new()
+        .set_title(&info.title)
+        .set_author(&info.author)
+        .set_creation_datetime(&created);
     book.set_properties(&props);
     for layout in layouts {
         let sheet = book.add_worksheet();
@@ -247,7 +300,9 @@ pub fn write_xlsx(file: &str, layouts: &[Layout], info: &DocInfo) -> Result<Vec<
             sheet.set_header(format!("&C{}", header.replace('&', "&&")));
         }
         for (col, width) in &layout.column_widths {
-            sheet.set_column_width(col_num(*col).map_err(&fail)?, *width).map_err(xlsx)?;
+            sheet
+                .set_column_width(col_num(*col).map_err(&fail)?, *width)
+                .map_err(xlsx)?;
         }
         for (row, height) in &layout.row_heights {
             sheet.set_row_height(*row, *height).map_err(xlsx)?;
@@ -255,23 +310,35 @@ pub fn write_xlsx(file: &str, layouts: &[Layout], info: &DocInfo) -> Result<Vec<
         for placed in &layout.cells {
             let at = |e: rust_xlsxwriter::XlsxError| fail(format!("{}: {e}", placed.range));
             let format = to_format(&placed.style);
-            let (r0, c0) = (placed.range.first.row, col_num(placed.range.first.col).map_err(&fail)?);
+            let (r0, c0) = (
+                placed.range.first.row,
+                col_num(placed.range.first.col).map_err(&fail)?,
+            );
             if !placed.range.is_single() {
-                let (r1, c1) = (placed.range.last.row, col_num(placed.range.last.col).map_err(&fail)?);
+                let (r1, c1) = (
+                    placed.range.last.row,
+                    col_num(placed.range.last.col).map_err(&fail)?,
+                );
                 let text = match &placed.content {
                     Content::Text(t) => t.as_str(),
                     _ => "",
                 };
-                sheet.merge_range(r0, c0, r1, c1, text, &format).map_err(at)?;
+                sheet
+                    .merge_range(r0, c0, r1, c1, text, &format)
+                    .map_err(at)?;
             }
             match &placed.content {
                 Content::Number(value) => {
                     let double = to_double(*value)
                         .ok_or_else(|| fail(format!("{}: {value} 超过 {SIGNIFICANT_DIGITS} 位有效数字，电子表格存不下 / has more than {SIGNIFICANT_DIGITS} significant digits, which no spreadsheet keeps", placed.range.first)))?;
-                    sheet.write_number_with_format(r0, c0, double, &format).map_err(at)?;
+                    sheet
+                        .write_number_with_format(r0, c0, double, &format)
+                        .map_err(at)?;
                 }
                 Content::Text(t) if placed.range.is_single() && !t.is_empty() => {
-                    sheet.write_string_with_format(r0, c0, t, &format).map_err(at)?;
+                    sheet
+                        .write_string_with_format(r0, c0, t, &format)
+                        .map_err(at)?;
                 }
                 _ if placed.range.is_single() => {
                     sheet.write_blank(r0, c0, &format).map_err(at)?;

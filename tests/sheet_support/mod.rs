@@ -8,8 +8,14 @@ use std::path::PathBuf;
 
 /// `../shared/forms/NAME` beside the clone (present in CI, read-only).
 pub fn form(name: &str) -> PathBuf {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/forms").join(name);
-    assert!(path.exists(), "{} is missing: ../shared/forms must sit beside the clone", path.display());
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/forms")
+        .join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: ../shared/forms must sit beside the clone",
+        path.display()
+    );
     path
 }
 
@@ -33,7 +39,9 @@ pub enum AppendixValue {
 /// The `## Appendix — every non-empty cell` table of a transcription.
 pub fn appendix(md_name: &str) -> Vec<AppendixCell> {
     let text = std::fs::read_to_string(form(md_name)).expect("read the transcription");
-    let start = text.find("## Appendix").expect("the transcription has an appendix");
+    let start = text
+        .find("## Appendix")
+        .expect("the transcription has an appendix");
     let mut out = Vec::new();
     for line in text[start..].lines() {
         let fields: Vec<&str> = line.split('|').collect();
@@ -42,7 +50,12 @@ pub fn appendix(md_name: &str) -> Vec<AppendixCell> {
         }
         let cell = fields[1].trim().to_string();
         let repr = fields[2].trim().trim_matches('`');
-        let number_format = fields[3].trim().strip_prefix('`').and_then(|f| f.strip_suffix('`')).expect("format").to_string();
+        let number_format = fields[3]
+            .trim()
+            .strip_prefix('`')
+            .and_then(|f| f.strip_suffix('`'))
+            .expect("format")
+            .to_string();
         let value = if let Some(s) = repr.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')) {
             let s = python_unescape(s);
             // `'='` alone is the 性质 text "=", not a formula.
@@ -53,9 +66,17 @@ pub fn appendix(md_name: &str) -> Vec<AppendixCell> {
         } else {
             AppendixValue::Number(repr.to_string())
         };
-        out.push(AppendixCell { cell, value, number_format });
+        out.push(AppendixCell {
+            cell,
+            value,
+            number_format,
+        });
     }
-    assert!(out.len() > 50, "{md_name}: only {} appendix rows parsed", out.len());
+    assert!(
+        out.len() > 50,
+        "{md_name}: only {} appendix rows parsed",
+        out.len()
+    );
     out
 }
 
@@ -73,11 +94,15 @@ fn python_unescape(s: &str) -> String {
             Some('r') => out.push('\r'),
             Some('x') => {
                 let hex: String = chars.by_ref().take(2).collect();
-                out.push(char::from_u32(u32::from_str_radix(&hex, 16).expect("hex")).expect("char"));
+                out.push(
+                    char::from_u32(u32::from_str_radix(&hex, 16).expect("hex")).expect("char"),
+                );
             }
             Some('u') => {
                 let hex: String = chars.by_ref().take(4).collect();
-                out.push(char::from_u32(u32::from_str_radix(&hex, 16).expect("hex")).expect("char"));
+                out.push(
+                    char::from_u32(u32::from_str_radix(&hex, 16).expect("hex")).expect("char"),
+                );
             }
             Some(other) => out.push(other),
             None => out.push('\\'),
@@ -136,7 +161,8 @@ pub fn minimal_xlsx(sheet_body: &str) -> Vec<u8> {
 pub fn zip_parts<'a>(parts: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for (name, content) in parts {
-        zip.start_file(name, zip::write::SimpleFileOptions::default()).expect("zip entry");
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("zip entry");
         zip.write_all(content).expect("zip write");
     }
     zip.finish().expect("zip finish").into_inner()

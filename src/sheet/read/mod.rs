@@ -41,7 +41,10 @@ pub(crate) type RawCell = (CellRef, CellValue, Option<NumberFormat>, Option<Stri
 /// Reads the workbook at `path`. Errors name the file as given.
 pub fn read_file(path: &Path) -> Result<Workbook, SheetError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| SheetError::Io { file: file.clone(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| SheetError::Io {
+        file: file.clone(),
+        source,
+    })?;
     read_bytes(&file, &bytes)
 }
 
@@ -56,9 +59,15 @@ pub fn read_bytes(file: &str, bytes: &[u8]) -> Result<Workbook, SheetError> {
         FileFormat::Xlsb => read_xlsb(file, bytes)?,
     };
     if sheets.iter().all(|s| s.cells().next().is_none()) {
-        return Err(SheetError::Empty { file: file.to_string() });
+        return Err(SheetError::Empty {
+            file: file.to_string(),
+        });
     }
-    Ok(Workbook { file: file.to_string(), format, sheets })
+    Ok(Workbook {
+        file: file.to_string(),
+        format,
+        sheets,
+    })
 }
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
@@ -79,23 +88,40 @@ fn detect(file: &str, bytes: &[u8]) -> Result<FileFormat, SheetError> {
         if ods::is_ods(&mut zip) {
             return Ok(FileFormat::Ods);
         }
-        let names: Vec<String> = zip.file_names().filter_map(|n| n.ok().map(|n| n.into_owned())).collect();
-        if names.iter().any(|n| n.eq_ignore_ascii_case("xl/workbook.bin")) {
+        let names: Vec<String> = zip
+            .file_names()
+            .filter_map(|n| n.ok().map(|n| n.into_owned()))
+            .collect();
+        if names
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case("xl/workbook.bin"))
+        {
             return Ok(FileFormat::Xlsb);
         }
-        if names.iter().any(|n| n.starts_with("xl/") || n == "[Content_Types].xml") {
+        if names
+            .iter()
+            .any(|n| n.starts_with("xl/") || n == "[Content_Types].xml")
+        {
             return Ok(FileFormat::Xlsx);
         }
         if names.iter().any(|n| n.starts_with("word/")) {
-            return Err(not("这是 Word 文档（.docx）", "it is a Word document (.docx)"));
+            return Err(not(
+                "这是 Word 文档（.docx）",
+                "it is a Word document (.docx)",
+            ));
         }
-        return Err(not("这是一个 ZIP 压缩包，里面没有工作簿", "a ZIP archive without a workbook"));
+        return Err(not(
+            "这是一个 ZIP 压缩包，里面没有工作簿",
+            "a ZIP archive without a workbook",
+        ));
     }
     if bytes.starts_with(CFB_MAGIC) {
         // calamine's xlsx reader recognises an encrypted OOXML package (an OLE file
         // holding `EncryptedPackage`) before it tries to unzip.
         if let Err(calamine::XlsxError::Password) = calamine::Xlsx::new(Cursor::new(bytes)) {
-            return Err(SheetError::Encrypted { file: file.to_string() });
+            return Err(SheetError::Encrypted {
+                file: file.to_string(),
+            });
         }
         return Ok(FileFormat::Xls);
     }
@@ -114,9 +140,15 @@ fn detect(file: &str, bytes: &[u8]) -> Result<FileFormat, SheetError> {
     if let Some(text) = text {
         let t = text.trim_start_matches('\u{FEFF}').trim_start();
         if t.starts_with('<') {
-            return Err(not("这是 XML/HTML 文本，不是 .xlsx 工作簿（请在表格软件中另存为 .xlsx）", "it is XML/HTML text, not an .xlsx workbook (save it as .xlsx)"));
+            return Err(not(
+                "这是 XML/HTML 文本，不是 .xlsx 工作簿（请在表格软件中另存为 .xlsx）",
+                "it is XML/HTML text, not an .xlsx workbook (save it as .xlsx)",
+            ));
         }
-        return Err(not("这是纯文本（CSV？），请在表格软件中另存为 .xlsx", "it is plain text (CSV?): save it as .xlsx"));
+        return Err(not(
+            "这是纯文本（CSV？），请在表格软件中另存为 .xlsx",
+            "it is plain text (CSV?): save it as .xlsx",
+        ));
     }
     Err(not("无法识别的文件格式", "unrecognised file format"))
 }
@@ -154,11 +186,18 @@ fn owned_value(data: &Data) -> CellValue {
 }
 
 fn unreadable(file: &str, sheet: &str, detail: impl std::fmt::Display) -> SheetError {
-    SheetError::UnreadableSheet { file: file.to_string(), sheet: sheet.to_string(), detail: detail.to_string() }
+    SheetError::UnreadableSheet {
+        file: file.to_string(),
+        sheet: sheet.to_string(),
+        detail: detail.to_string(),
+    }
 }
 
 fn dims_to_range(d: &calamine::Dimensions) -> CellRange {
-    CellRange::new(CellRef::new(d.start.0, d.start.1), CellRef::new(d.end.0, d.end.1))
+    CellRange::new(
+        CellRef::new(d.start.0, d.start.1),
+        CellRef::new(d.end.0, d.end.1),
+    )
 }
 
 /// The worksheets' names and visibility, in tab order.
@@ -178,20 +217,31 @@ fn dense_cells<R: std::io::Read + std::io::Seek, W: Reader<R>>(
 where
     W::Error: std::fmt::Display,
 {
-    let values = book.worksheet_range(name).map_err(|e| unreadable(file, name, e))?;
-    let formulas = book.worksheet_formula(name).map_err(|e| unreadable(file, name, e))?;
+    let values = book
+        .worksheet_range(name)
+        .map_err(|e| unreadable(file, name, e))?;
+    let formulas = book
+        .worksheet_formula(name)
+        .map_err(|e| unreadable(file, name, e))?;
     let mut cells: Vec<RawCell> = Vec::new();
     let (r0, c0) = values.start().unwrap_or((0, 0));
     for (r, c, data) in values.used_cells() {
         let pos = CellRef::new(r0 + r as u32, c0 + c as u32);
-        let formula = formulas.get_value((pos.row, pos.col)).filter(|f| !f.is_empty()).cloned();
+        let formula = formulas
+            .get_value((pos.row, pos.col))
+            .filter(|f| !f.is_empty())
+            .cloned();
         cells.push((pos, owned_value(data), None, formula));
     }
     // A formula whose cell has no cached value is content too.
     let (f0, g0) = formulas.start().unwrap_or((0, 0));
     for (r, c, f) in formulas.used_cells() {
         let pos = CellRef::new(f0 + r as u32, g0 + c as u32);
-        if !f.is_empty() && values.get_value((pos.row, pos.col)).is_none_or(|v| *v == Data::Empty) {
+        if !f.is_empty()
+            && values
+                .get_value((pos.row, pos.col))
+                .is_none_or(|v| *v == Data::Empty)
+        {
             cells.push((pos, CellValue::Empty, None, Some(f.clone())));
         }
     }
@@ -201,20 +251,30 @@ where
 fn read_xls(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, SheetError> {
     let mut book = match calamine::Xls::new(Cursor::new(bytes)) {
         Ok(b) => b,
-        Err(calamine::XlsError::Password) => return Err(SheetError::Encrypted { file: file.to_string() }),
+        Err(calamine::XlsError::Password) => {
+            return Err(SheetError::Encrypted {
+                file: file.to_string(),
+            })
+        }
         Err(e) => {
             return Err(SheetError::NotASpreadsheet {
                 file: file.to_string(),
                 detail_zh: "OLE 复合文档，但不是可读的 Excel 97–2003 工作簿".into(),
-                detail_en: format!("an OLE compound file, but no readable Excel 97–2003 workbook ({e})"),
+                detail_en: format!(
+                    "an OLE compound file, but no readable Excel 97–2003 workbook ({e})"
+                ),
             })
         }
     };
     let mut sheets = Vec::new();
     for (name, visible) in worksheets(book.sheets_metadata()) {
         let cells = dense_cells(&mut book, file, &name)?;
-        let merges: Vec<CellRange> =
-            book.merge_cells_by_sheet_name(&name).map_err(|e| unreadable(file, &name, e))?.iter().map(dims_to_range).collect();
+        let merges: Vec<CellRange> = book
+            .merge_cells_by_sheet_name(&name)
+            .map_err(|e| unreadable(file, &name, e))?
+            .iter()
+            .map(dims_to_range)
+            .collect();
         let mut sheet = Sheet::new(name, cells, merges);
         sheet.visible = visible;
         sheets.push(sheet);
@@ -225,7 +285,11 @@ fn read_xls(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, SheetError> {
 fn read_xlsb(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, SheetError> {
     let mut book = match calamine::Xlsb::new(Cursor::new(bytes)) {
         Ok(b) => b,
-        Err(calamine::XlsbError::Password) => return Err(SheetError::Encrypted { file: file.to_string() }),
+        Err(calamine::XlsbError::Password) => {
+            return Err(SheetError::Encrypted {
+                file: file.to_string(),
+            })
+        }
         Err(e) => return Err(unreadable(file, "workbook", e)),
     };
     let mut sheets = Vec::new();
@@ -241,7 +305,11 @@ fn read_xlsb(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, SheetError> {
 fn read_ods(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, SheetError> {
     let mut book = match calamine::Ods::new(Cursor::new(bytes)) {
         Ok(b) => b,
-        Err(calamine::OdsError::Password) => return Err(SheetError::Encrypted { file: file.to_string() }),
+        Err(calamine::OdsError::Password) => {
+            return Err(SheetError::Encrypted {
+                file: file.to_string(),
+            })
+        }
         Err(e) => return Err(unreadable(file, "content.xml", e)),
     };
     let extras = ods::read_extras(bytes).map_err(|e| unreadable(file, "content.xml", e))?;
@@ -252,7 +320,11 @@ fn read_ods(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, SheetError> {
         if let Some(extra) = extra {
             for (pos, _, format, _) in &mut cells {
                 if let Some(decimals) = extra.percent.get(pos) {
-                    let code = if *decimals == 0 { "0%".to_string() } else { format!("0.{}%", "0".repeat(*decimals)) };
+                    let code = if *decimals == 0 {
+                        "0%".to_string()
+                    } else {
+                        format!("0.{}%", "0".repeat(*decimals))
+                    };
                     *format = Some(NumberFormat::new(code));
                 }
             }

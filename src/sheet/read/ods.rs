@@ -22,20 +22,33 @@ const ODS_MIME: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
 
 /// Whether the ZIP is an OpenDocument spreadsheet (its `mimetype` entry says so).
 pub(super) fn is_ods<R: std::io::Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>) -> bool {
-    let Ok(entry) = zip.by_name("mimetype") else { return false };
+    let Ok(entry) = zip.by_name("mimetype") else {
+        return false;
+    };
     let mut head = Vec::new();
-    entry.take(ODS_MIME.len() as u64 + 16).read_to_end(&mut head).is_ok() && head.starts_with(ODS_MIME)
+    entry
+        .take(ODS_MIME.len() as u64 + 16)
+        .read_to_end(&mut head)
+        .is_ok()
+        && head.starts_with(ODS_MIME)
 }
 
 fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.as_ref() == name)
-        .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
+        .and_then(|a| {
+            a.normalized_value(XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
 }
 
 fn count(e: &BytesStart<'_>, name: &str) -> u32 {
-    attr(e, name).and_then(|v| v.parse::<u32>().ok()).unwrap_or(1).max(1)
+    attr(e, name)
+        .and_then(|v| v.parse::<u32>().ok())
+        .unwrap_or(1)
+        .max(1)
 }
 
 /// Reads `content.xml` once, by table name.
@@ -81,7 +94,10 @@ pub(super) fn read_extras(bytes: &[u8]) -> Result<HashMap<String, Extras>, Strin
                         let here = CellRef::new(row, col);
                         if let Some(extras) = table.as_ref().and_then(|t| out.get_mut(t)) {
                             if e.name().as_ref() == "table:table-cell" && (cols > 1 || rows > 1) {
-                                let last = CellRef::new(row.saturating_add(rows - 1), col.saturating_add(cols - 1));
+                                let last = CellRef::new(
+                                    row.saturating_add(rows - 1),
+                                    col.saturating_add(cols - 1),
+                                );
                                 extras.merges.push(CellRange::new(here, last));
                             }
                             if attr(e, "office:value-type").as_deref() == Some("percentage") {
@@ -108,7 +124,10 @@ pub(super) fn read_extras(bytes: &[u8]) -> Result<HashMap<String, Extras>, Strin
                 "table:table-row" => row = row.saturating_add(row_repeat),
                 "table:table" => table = None,
                 "table:table-cell" | "table:covered-table-cell" if depth_in_cell == 0 => {
-                    if let (Some((pos, text)), Some(extras)) = (percent_cell.take(), table.as_ref().and_then(|t| out.get_mut(t))) {
+                    if let (Some((pos, text)), Some(extras)) = (
+                        percent_cell.take(),
+                        table.as_ref().and_then(|t| out.get_mut(t)),
+                    ) {
                         extras.percent.insert(pos, shown_decimals(&text));
                     }
                 }
@@ -126,7 +145,10 @@ pub(super) fn read_extras(bytes: &[u8]) -> Result<HashMap<String, Extras>, Strin
 fn shown_decimals(text: &str) -> usize {
     let number = text.trim().trim_end_matches('%').trim();
     match number.rfind(['.', ',']) {
-        Some(i) => number[i + 1..].chars().take_while(char::is_ascii_digit).count(),
+        Some(i) => number[i + 1..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .count(),
         None => 0,
     }
 }

@@ -18,7 +18,11 @@ use crate::sheet::grid::Sheet;
 pub(super) fn read(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, SheetError> {
     let mut book = match Xlsx::new(Cursor::new(bytes)) {
         Ok(b) => b,
-        Err(calamine::XlsxError::Password) => return Err(SheetError::Encrypted { file: file.to_string() }),
+        Err(calamine::XlsxError::Password) => {
+            return Err(SheetError::Encrypted {
+                file: file.to_string(),
+            })
+        }
         Err(e) => return Err(unreadable(file, "workbook.xml", e)),
     };
     let geometry = sheet_geometry(bytes);
@@ -51,9 +55,14 @@ fn read_cells<R: std::io::Read + std::io::Seek>(
     file: &str,
     name: &str,
 ) -> Result<Vec<RawCell>, SheetError> {
-    let mut reader = book.worksheet_cells_reader(name).map_err(|e| unreadable(file, name, e))?;
+    let mut reader = book
+        .worksheet_cells_reader(name)
+        .map_err(|e| unreadable(file, name, e))?;
     let mut cells = Vec::new();
-    while let Some(record) = reader.next_cell_with_formula().map_err(|e| unreadable(file, name, e))? {
+    while let Some(record) = reader
+        .next_cell_with_formula()
+        .map_err(|e| unreadable(file, name, e))?
+    {
         let pos = CellRef::new(record.pos.0, record.pos.1);
         let formula = record.formula.filter(|f| !f.is_empty());
         cells.push((pos, cell_value(&record.value), None, formula));
@@ -66,11 +75,23 @@ fn read_formats<R: std::io::Read + std::io::Seek>(
     file: &str,
     name: &str,
 ) -> Result<HashMap<CellRef, NumberFormat>, SheetError> {
-    let mut reader = book.worksheet_cells_reader(name).map_err(|e| unreadable(file, name, e))?;
+    let mut reader = book
+        .worksheet_cells_reader(name)
+        .map_err(|e| unreadable(file, name, e))?;
     let mut formats = HashMap::new();
-    while let Some((row, col, id)) = reader.next_style_id().map_err(|e| unreadable(file, name, e))? {
-        if let Some(nf) = reader.styles().get(id).and_then(|s| s.number_format.as_ref()) {
-            formats.insert(CellRef::new(row, col), NumberFormat::new(nf.format_code.clone()));
+    while let Some((row, col, id)) = reader
+        .next_style_id()
+        .map_err(|e| unreadable(file, name, e))?
+    {
+        if let Some(nf) = reader
+            .styles()
+            .get(id)
+            .and_then(|s| s.number_format.as_ref())
+        {
+            formats.insert(
+                CellRef::new(row, col),
+                NumberFormat::new(nf.format_code.clone()),
+            );
         }
     }
     Ok(formats)
@@ -87,9 +108,13 @@ struct Geometry {
 /// cannot be read leaves them out instead of failing the import.
 fn sheet_geometry(bytes: &[u8]) -> HashMap<String, Geometry> {
     let mut out = HashMap::new();
-    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else { return out };
-    let (Some(workbook), Some(rels)) = (entry(&mut zip, "xl/workbook.xml"), entry(&mut zip, "xl/_rels/workbook.xml.rels"))
-    else {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return out;
+    };
+    let (Some(workbook), Some(rels)) = (
+        entry(&mut zip, "xl/workbook.xml"),
+        entry(&mut zip, "xl/_rels/workbook.xml.rels"),
+    ) else {
         return out;
     };
     let targets: HashMap<String, String> = elements(&rels, "Relationship")
@@ -97,14 +122,19 @@ fn sheet_geometry(bytes: &[u8]) -> HashMap<String, Geometry> {
         .filter_map(|a| Some((a.get("Id")?.clone(), a.get("Target")?.clone())))
         .collect();
     for sheet in elements(&workbook, "sheet") {
-        let (Some(name), Some(target)) = (sheet.get("name"), sheet.get("id").and_then(|id| targets.get(id))) else {
+        let (Some(name), Some(target)) = (
+            sheet.get("name"),
+            sheet.get("id").and_then(|id| targets.get(id)),
+        ) else {
             continue;
         };
         let path = match target.strip_prefix('/') {
             Some(absolute) => absolute.to_string(),
             None => format!("xl/{target}"),
         };
-        let Some(xml) = entry(&mut zip, &path) else { continue };
+        let Some(xml) = entry(&mut zip, &path) else {
+            continue;
+        };
         let mut g = Geometry::default();
         for col in elements(&xml, "col") {
             let num = |k: &str| col.get(k).and_then(|v| v.parse::<f64>().ok());
@@ -115,8 +145,10 @@ fn sheet_geometry(bytes: &[u8]) -> HashMap<String, Geometry> {
             }
         }
         for row in elements(&xml, "row") {
-            let (Some(r), Some(ht)) = (row.get("r").and_then(|v| v.parse::<u32>().ok()), row.get("ht").and_then(|v| v.parse::<f64>().ok()))
-            else {
+            let (Some(r), Some(ht)) = (
+                row.get("r").and_then(|v| v.parse::<u32>().ok()),
+                row.get("ht").and_then(|v| v.parse::<f64>().ok()),
+            ) else {
                 continue;
             };
             if r >= 1 {
@@ -129,7 +161,10 @@ fn sheet_geometry(bytes: &[u8]) -> HashMap<String, Geometry> {
 }
 
 /// One ZIP entry as text, if present and readable (capped at 64 MiB).
-fn entry<R: std::io::Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>, name: &str) -> Option<String> {
+fn entry<R: std::io::Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    name: &str,
+) -> Option<String> {
     let file = zip.by_name(name).ok()?;
     let mut text = String::new();
     file.take(64 << 20).read_to_string(&mut text).ok()?;
@@ -149,7 +184,10 @@ fn elements(xml: &str, local: &str) -> Vec<HashMap<String, String>> {
                     .flatten()
                     .filter_map(|a| {
                         let key = a.key.local_name().as_ref().to_string();
-                        let value = a.normalized_value(XmlVersion::Implicit1_0).ok()?.into_owned();
+                        let value = a
+                            .normalized_value(XmlVersion::Implicit1_0)
+                            .ok()?
+                            .into_owned();
                         Some((key, value))
                     })
                     .collect();
