@@ -345,6 +345,7 @@ fn adversarial_numbers_and_texts() {
 <row r="8"><c r="A8" s="3"><v>10891.615675</v></c><c r="B8" s="4"><v>90</v></c></row>
 <row r="9"><c r="A9" t="b"><v>1</v></c><c r="B9" t="e"><v>#DIV/0!</v></c></row>
 <row r="10"><c r="A10"><f>SUM(X1:X2)</f></c><c r="B10"><v>1e300</v></c></row>
+<row r="12"><c r="A12" s="5"><v>44986</v></c><c r="B12" s="6"><v>45000.5</v></c><c r="C12" s="2"><v>44986</v></c></row>
 <row r="11"><c r="A11" t="str"><f>"a"&amp;"b"</f><v>ab</v></c><c r="B11" s="2"><v>-0.5</v></c></row>
 <row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>far away</t></is></c></row>
 </sheetData><mergeCells count="1"><mergeCell ref="C1:D2"/></mergeCells>"#;
@@ -440,6 +441,14 @@ fn adversarial_numbers_and_texts() {
         sheet.value(CellRef::parse("B10").expect("B10")),
         &CellValue::OutOfRange(1e300)
     );
+    // Dates: a serial in a date format is a number and a date.
+    let a12 = sheet.cell_a1("A12").expect("A12");
+    assert_eq!((a12.number().map(|n| n.value()), a12.date().map(|d| d.to_string())), (Some(dec("44986")), Some("2023-03-01".into())));
+    assert_eq!(a12.display_text(), "2023-03-01");
+    let b12 = sheet.cell_a1("B12").expect("B12");
+    assert_eq!(b12.format().map(|f| (f.code(), f.is_date())), Some(("yyyy\"年\"m\"月\"d\"日\"", true)));
+    assert_eq!(b12.date().map(|d| d.to_string()).as_deref(), Some("2023-03-15"));
+    assert_eq!(sheet.cell_a1("C12").and_then(|c| c.date()), None, "0.00 is no date format");
     // A cell at the last position costs nothing (the xlsx reader is sparse).
     assert_eq!(t("XFD1048576").as_deref(), Some("far away"));
     // Merges, widths, heights.

@@ -68,6 +68,31 @@ impl NumberFormat {
         tokens(first_section(&self.code)).contains(&Token::Percent)
     }
 
+    /// A date or time format (`yyyy-mm-dd`, `yyyy"年"m"月"d"日"`, `h:mm`): a `y`, `m`,
+    /// `d`, `h` or `s` in the positive section outside quotes, escapes and brackets.
+    /// The stored number is then a serial day count (see [`crate::sheet::Cell::date`]).
+    pub fn is_date(&self) -> bool {
+        if self.is_general() {
+            return false;
+        }
+        let section = first_section(&self.code);
+        let (mut quoted, mut escaped, mut bracket) = (false, false, false);
+        for c in section.chars() {
+            match c {
+                _ if escaped => escaped = false,
+                '"' => quoted = !quoted,
+                _ if quoted => {}
+                '\\' | '_' | '*' => escaped = true,
+                '[' => bracket = true,
+                ']' => bracket = false,
+                _ if bracket => {}
+                'y' | 'Y' | 'm' | 'M' | 'd' | 'D' | 'h' | 'H' | 's' | 'S' => return true,
+                _ => {}
+            }
+        }
+        false
+    }
+
     /// The number of decimals the format prints (`0.00` → 2, `0%` → 0), if it is a
     /// plain number format.
     pub fn decimals(&self) -> Option<u32> {
@@ -370,6 +395,12 @@ mod tests {
         assert!(!NumberFormat::new("0\\%").is_percent());
         assert!(!NumberFormat::new("0.00").is_percent());
         assert!(NumberFormat::general().is_general());
+        for code in ["yyyy-mm-dd", "yyyy\"年\"m\"月\"d\"日\"", "h:mm", "[$-804]yyyy/m/d", "mm-dd-yy"] {
+            assert!(NumberFormat::new(code).is_date(), "{code}");
+        }
+        for code in ["0.00", "#,##0.00", "0%", "\"ymd\"0", "[Red]0", "0_ ", "General", "\\d0"] {
+            assert!(!NumberFormat::new(code).is_date(), "{code}");
+        }
         assert!(NumberFormat::new("@").is_text());
         assert_eq!(NumberFormat::new("#,##0.00").decimals(), Some(2));
         assert_eq!(NumberFormat::new("0%").decimals(), Some(0));

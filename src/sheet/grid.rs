@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
+
 use super::address::{qualified, CellRange, CellRef};
 use super::format::NumberFormat;
 use super::label::normalize_label;
@@ -83,6 +85,7 @@ pub struct Cell {
     pub(crate) format: Option<NumberFormat>,
     pub(crate) formula: Option<String>,
     pub(crate) merge: Option<CellRange>,
+    pub(crate) date: Option<NaiveDate>,
 }
 
 impl Cell {
@@ -106,6 +109,12 @@ impl Cell {
     /// The formula without its `=` (`SUM(C5:C6)`), when the cell has one.
     pub fn formula(&self) -> Option<&str> {
         self.formula.as_deref()
+    }
+
+    /// The date, when the cell holds one: a number in a date format (xlsx, xls; the
+    /// workbook's 1900 or 1904 day count, time of day dropped) or an ISO date (ods).
+    pub fn date(&self) -> Option<NaiveDate> {
+        self.date
     }
 
     /// The merged range the cell belongs to, if any.
@@ -157,8 +166,11 @@ impl Cell {
 
     /// The value as the sheet prints it: a number through its format (`1` in `0%` →
     /// `100%`, `6730` in `0.00` → `6730.00`) when [`NumberFormat::display`] covers the
-    /// format, else [`Cell::plain_text`].
+    /// format; a date as `2023-03-01`; else [`Cell::plain_text`].
     pub fn display_text(&self) -> String {
+        if let Some(date) = self.date {
+            return date.format("%Y-%m-%d").to_string();
+        }
         if let (CellValue::Number(n), Some(format)) = (&self.value, &self.format) {
             if let Some(text) = format.display(n.value()) {
                 return text;
@@ -209,6 +221,7 @@ impl Sheet {
                     format,
                     formula,
                     merge: None,
+                    date: None,
                 },
             );
         }

@@ -28,6 +28,7 @@ use std::io::Cursor;
 use std::path::Path;
 
 use calamine::{Data, DataRef, Reader, SheetType, SheetVisible};
+use chrono::NaiveDate;
 
 use super::address::{CellRange, CellRef};
 use super::error::SheetError;
@@ -168,6 +169,58 @@ pub(crate) fn cell_value(data: &DataRef<'_>) -> CellValue {
     }
 }
 
+/// The date a calamine value stands for: a serial in a date format (not a duration),
+/// or an ISO date text.
+pub(crate) fn data_date(data: &DataRef<'_>, is_1904: bool) -> Option<NaiveDate> {
+    match data {
+        DataRef::DateTime(d) if d.is_datetime() => serial_date(d.as_f64(), is_1904),
+        DataRef::DateTimeIso(s) => iso_date(s),
+        _ => None,
+    }
+}
+
+fn owned_date(data: &Data, is_1904: bool) -> Option<NaiveDate> {
+    match data {
+        Data::DateTime(d) if d.is_datetime() => serial_date(d.as_f64(), is_1904),
+        Data::DateTimeIso(s) => iso_date(s),
+        _ => None,
+    }
+}
+
+/// The day of an Excel serial number, time of day dropped: the 1900 system counts
+/// 1900-01-01 as 1 and has the fictitious 1900-02-29 as 60 (`None`); the 1904 system
+/// counts 1904-01-01 as 0.
+pub(crate) fn serial_date(serial: f64, is_1904: bool) -> Option<NaiveDate> {
+    if !serial.is_finite() || !(0.0..3_000_000.0).contains(&serial) {
+        return None;
+    }
+    let days = serial.floor() as i64;
+    let (epoch, days) = if is_1904 {
+        (NaiveDate::from_ymd_opt(1904, 1, 1)?, days)
+    } else if days == 60 || days == 0 {
+        return None;
+    } else if days < 60 {
+        (NaiveDate::from_ymd_opt(1899, 12, 31)?, days)
+    } else {
+        (NaiveDate::from_ymd_opt(1899, 12, 30)?, days)
+    };
+    epoch.checked_add_signed(chrono::TimeDelta::try_days(days)?)
+}
+
+/// The date at the start of an ISO 8601 text (`2023-03-01`, `2023-03-01T08:00:00`).
+pub(crate) fn iso_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()
+}
+
+/// Sets the dates the reader found on the sheet's cells.
+fn apply_dates(sheet: &mut Sheet, dates: Vec<(CellRef, NaiveDate)>) {
+    for (pos, date) in dates {
+        if let Some(cell) = sheet.cells.get_mut(&pos) {
+            cell.date = Some(date);
+        }
+    }
+}
+
 fn number(x: f64) -> CellValue {
     Number::from_stored(x).map_or(CellValue::OutOfRange(x), CellValue::Number)
 }
@@ -213,7 +266,8 @@ fn dense_cells<R: std::io::Read + std::io::Seek, W: Reader<R>>(
     book: &mut W,
     file: &str,
     name: &str,
-) -> Result<Vec<RawCell>, SheetError>
+    is_1904: bool,
+) -> Result<(Vec<RawCell>, Vec<(CellRef, NaiveDate)>), SheetError>
 where
     W::Error: std::fmt::Display,
 {
@@ -224,9 +278,13 @@ where
         .worksheet_formula(name)
         .map_err(|e| unreadable(file, name, e))?;
     let mut cells: Vec<RawCell> = Vec::new();
+    let mut dates = Vec::new();
     let (r0, c0) = values.start().unwrap_or((0, 0));
     for (r, c, data) in values.used_cells() {
         let pos = CellRef::new(r0 + r as u32, c0 + c as u32);
+        if let Some(date) = owned_date(data, is_1904) {
+            dates.push((pos, date));
+        }
         let formula = formulas
             .get_value((pos.row, pos.col))
             .filter(|f| !f.is_empty())
@@ -245,7 +303,7 @@ where
             cells.push((pos, CellValue::Empty, None, Some(f.clone())));
         }
     }
-    Ok(cells)
+    Ok((cells, dates))
 }
 
 fn read_xls(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, SheetError> {
@@ -266,9 +324,10 @@ fn read_xls(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, SheetError> {
             })
         }
     };
+    let is_1904 = book.has_1904_epoch();
     let mut sheets = Vec::new();
     for (name, visible) in worksheets(book.sheets_metadata()) {
-        let cells = dense_cells(&mut book, file, &name)?;
+        let (cells, dates) = dense_cells(&mut book, file, &name, is_1904)?;
         let merges: Vec<CellRange> = book
             .merge_cells_by_sheet_name(&name)
             .map_err(|e| unreadable(file, &name, e))?
@@ -277,6 +336,7 @@ fn read_xls(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, SheetError> {
             .collect();
         let mut sheet = Sheet::new(name, cells, merges);
         sheet.visible = visible;
+        apply_dates(&mut sheet, dates);
         sheets.push(sheet);
     }
     Ok(sheets)
@@ -294,9 +354,10 @@ fn read_xlsb(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, SheetError> {
     };
     let mut sheets = Vec::new();
     for (name, visible) in worksheets(book.sheets_metadata()) {
-        let cells = dense_cells(&mut book, file, &name)?;
+        let (cells, dates) = dense_cells(&mut book, file, &name, false)?;
         let mut sheet = Sheet::new(name, cells, []);
         sheet.visible = visible;
+        apply_dates(&mut sheet, dates);
         sheets.push(sheet);
     }
     Ok(sheets)
@@ -315,7 +376,7 @@ fn read_ods(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, SheetError> {
     let extras = ods::read_extras(bytes).map_err(|e| unreadable(file, "content.xml", e))?;
     let mut sheets = Vec::new();
     for (name, visible) in worksheets(book.sheets_metadata()) {
-        let mut cells = dense_cells(&mut book, file, &name)?;
+        let (mut cells, dates) = dense_cells(&mut book, file, &name, false)?;
         let extra = extras.get(&name);
         if let Some(extra) = extra {
             for (pos, _, format, _) in &mut cells {
@@ -332,7 +393,34 @@ fn read_ods(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, SheetError> {
         let merges = extra.map(|e| e.merges.clone()).unwrap_or_default();
         let mut sheet = Sheet::new(name, cells, merges);
         sheet.visible = visible;
+        apply_dates(&mut sheet, dates);
         sheets.push(sheet);
     }
     Ok(sheets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, d)
+    }
+
+    #[test]
+    fn excel_serial_days() {
+        // Excel's own table: 1 = 1900-01-01, 59 = 1900-02-28, 60 = the fictitious
+        // 1900-02-29, 61 = 1900-03-01, 45000 = 2023-03-15.
+        assert_eq!(serial_date(1.0, false), ymd(1900, 1, 1));
+        assert_eq!(serial_date(59.0, false), ymd(1900, 2, 28));
+        assert_eq!(serial_date(60.0, false), None);
+        assert_eq!(serial_date(61.0, false), ymd(1900, 3, 1));
+        assert_eq!(serial_date(45000.75, false), ymd(2023, 3, 15));
+        assert_eq!(serial_date(0.0, true), ymd(1904, 1, 1));
+        assert_eq!(serial_date(43538.0, true), ymd(2023, 3, 15));
+        assert_eq!(serial_date(-1.0, false), None);
+        assert_eq!(serial_date(f64::NAN, false), None);
+        assert_eq!(iso_date("2023-03-01T08:00:00"), ymd(2023, 3, 1));
+        assert_eq!(iso_date("2023-3-1"), None);
+    }
 }

@@ -9,7 +9,7 @@ use calamine::{Reader, Xlsx};
 use quick_xml::events::Event;
 use quick_xml::XmlVersion;
 
-use super::{cell_value, dims_to_range, unreadable, worksheets, RawCell};
+use super::{apply_dates, cell_value, data_date, dims_to_range, unreadable, worksheets, RawCell};
 use crate::sheet::address::CellRef;
 use crate::sheet::error::SheetError;
 use crate::sheet::format::NumberFormat;
@@ -26,9 +26,10 @@ pub(super) fn read(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, SheetError> {
         Err(e) => return Err(unreadable(file, "workbook.xml", e)),
     };
     let geometry = sheet_geometry(bytes);
+    let is_1904 = book.has_1904_epoch();
     let mut sheets = Vec::new();
     for (name, visible) in worksheets(book.sheets_metadata()) {
-        let mut cells = read_cells(&mut book, file, &name)?;
+        let (mut cells, dates) = read_cells(&mut book, file, &name, is_1904)?;
         let formats = read_formats(&mut book, file, &name)?;
         for (pos, _, format, _) in &mut cells {
             *format = Some(formats.get(pos).cloned().unwrap_or_default());
@@ -41,6 +42,7 @@ pub(super) fn read(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, SheetError> {
             .collect::<Vec<_>>();
         let mut sheet = Sheet::new(name.clone(), cells, merges);
         sheet.visible = visible;
+        apply_dates(&mut sheet, dates);
         if let Some(g) = geometry.get(&name) {
             sheet.col_widths = g.cols.clone();
             sheet.row_heights = g.rows.iter().copied().collect();
@@ -54,20 +56,25 @@ fn read_cells<R: std::io::Read + std::io::Seek>(
     book: &mut Xlsx<R>,
     file: &str,
     name: &str,
-) -> Result<Vec<RawCell>, SheetError> {
+    is_1904: bool,
+) -> Result<(Vec<RawCell>, Vec<(CellRef, chrono::NaiveDate)>), SheetError> {
     let mut reader = book
         .worksheet_cells_reader(name)
         .map_err(|e| unreadable(file, name, e))?;
     let mut cells = Vec::new();
+    let mut dates = Vec::new();
     while let Some(record) = reader
         .next_cell_with_formula()
         .map_err(|e| unreadable(file, name, e))?
     {
         let pos = CellRef::new(record.pos.0, record.pos.1);
         let formula = record.formula.filter(|f| !f.is_empty());
+        if let Some(date) = data_date(&record.value, is_1904) {
+            dates.push((pos, date));
+        }
         cells.push((pos, cell_value(&record.value), None, formula));
     }
-    Ok(cells)
+    Ok((cells, dates))
 }
 
 fn read_formats<R: std::io::Read + std::io::Seek>(
