@@ -443,12 +443,28 @@ fn adversarial_numbers_and_texts() {
     );
     // Dates: a serial in a date format is a number and a date.
     let a12 = sheet.cell_a1("A12").expect("A12");
-    assert_eq!((a12.number().map(|n| n.value()), a12.date().map(|d| d.to_string())), (Some(dec("44986")), Some("2023-03-01".into())));
+    assert_eq!(
+        (
+            a12.number().map(|n| n.value()),
+            a12.date().map(|d| d.to_string())
+        ),
+        (Some(dec("44986")), Some("2023-03-01".into()))
+    );
     assert_eq!(a12.display_text(), "2023-03-01");
     let b12 = sheet.cell_a1("B12").expect("B12");
-    assert_eq!(b12.format().map(|f| (f.code(), f.is_date())), Some(("yyyy\"年\"m\"月\"d\"日\"", true)));
-    assert_eq!(b12.date().map(|d| d.to_string()).as_deref(), Some("2023-03-15"));
-    assert_eq!(sheet.cell_a1("C12").and_then(|c| c.date()), None, "0.00 is no date format");
+    assert_eq!(
+        b12.format().map(|f| (f.code(), f.is_date())),
+        Some(("yyyy\"年\"m\"月\"d\"日\"", true))
+    );
+    assert_eq!(
+        b12.date().map(|d| d.to_string()).as_deref(),
+        Some("2023-03-15")
+    );
+    assert_eq!(
+        sheet.cell_a1("C12").and_then(|c| c.date()),
+        None,
+        "0.00 is no date format"
+    );
     // A cell at the last position costs nothing (the xlsx reader is sparse).
     assert_eq!(t("XFD1048576").as_deref(), Some("far away"));
     // Merges, widths, heights.
@@ -591,4 +607,80 @@ fn missing_file_is_an_io_error() {
             .starts_with("无法读写电子表格文件 /nonexistent/dir/form.xlsx / cannot access"),
         "{err}"
     );
+}
+
+fn ods(table_body: &str) -> Vec<u8> {
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="表一">{table_body}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    zip_parts([
+        ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet".as_slice()),
+        ("content.xml", content.as_bytes()),
+        (
+            "META-INF/manifest.xml",
+            br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#.as_slice(),
+        ),
+    ])
+}
+
+#[test]
+fn ods_merges_percentages_and_repeats() {
+    let body = r#"<table:table-column table:number-columns-repeated="4"/>
+<table:table-row><table:table-cell table:number-columns-spanned="3" table:number-rows-spanned="1" office:value-type="string"><text:p>标题</text:p></table:table-cell><table:covered-table-cell table:number-columns-repeated="2"/><table:table-cell office:value-type="percentage" office:value="0.955"><text:p>95.50%</text:p></table:table-cell></table:table-row>
+<table:table-row table:number-rows-repeated="2"><table:table-cell/></table:table-row>
+<table:table-row><table:table-cell table:number-rows-spanned="2" office:value-type="string"><text:p>绩效</text:p><text:p>指标</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="10891.615675"><text:p>10891.62</text:p></table:table-cell><table:table-cell table:number-columns-repeated="2" office:value-type="percentage" office:value="1"><text:p>100%</text:p></table:table-cell></table:table-row>
+<table:table-row><table:covered-table-cell/><table:table-cell office:value-type="float" office:value="0.1" table:formula="of:=0.1"><text:p>0.1</text:p></table:table-cell></table:table-row>"#;
+    let book = read_bytes("hand.ods", &ods(body)).expect("read");
+    assert_eq!(book.format(), FileFormat::Ods);
+    let sheet = book.sheet("表一").expect("sheet");
+    assert_eq!(
+        sheet.merges(),
+        &ranges(&["A1:C1", "A4:A5"]).into_iter().collect::<Vec<_>>()[..]
+    );
+    let cell = |a1: &str| sheet.cell_a1(a1).unwrap_or_else(|| panic!("{a1}"));
+    assert_eq!(cell("A1").text(), Some("标题"));
+    assert_eq!(cell("A4").text(), Some("绩效\n指标"));
+    assert_eq!(
+        (
+            cell("D1").format().map(|f| f.code()),
+            cell("D1").display_text()
+        ),
+        (Some("0.00%"), "95.50%".to_string())
+    );
+    assert_eq!(
+        cell("B4").number().map(|n| n.value()),
+        Some(dec("10891.615675"))
+    );
+    assert_eq!(
+        cell("B4").format(),
+        None,
+        "ods number formats other than percentages are not read"
+    );
+    for a1 in ["C4", "D4"] {
+        assert_eq!(
+            (cell(a1).is_percent(), cell(a1).display_text()),
+            (true, "100%".to_string()),
+            "{a1}"
+        );
+    }
+    assert_eq!(cell("B5").formula(), Some("of:=0.1"));
+    assert_eq!(sheet.cells().count(), 7);
+}
+
+#[test]
+fn ods_with_a_huge_repeated_area_is_refused_before_it_is_laid_out() {
+    // 300 bytes that claim 1,048,576 rows × 16,384 columns of the number 1.
+    let body = r#"<table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"/></table:table-row>"#;
+    let started = std::time::Instant::now();
+    let (err, text) = error_of("bomb.ods", &ods(body));
+    assert!(
+        matches!(&err, SheetError::UnreadableSheet { sheet, .. } if sheet == "表一"),
+        "{err:?}"
+    );
+    assert!(
+        text.contains("超过上限") && text.contains("more than the"),
+        "{text}"
+    );
+    assert!(started.elapsed().as_secs() < 5);
 }

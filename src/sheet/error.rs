@@ -40,14 +40,26 @@ pub enum SheetError {
         file: String,
     },
 
-    /// The workbook opened, but one of its parts (a sheet) is damaged.
+    /// The workbook's own parts (workbook.xml, content.xml, shared strings, styles)
+    /// are damaged.
+    #[error("{file} 已损坏，无法读取（{part}） / {file} is damaged and cannot be read ({part}): {detail}")]
+    UnreadableWorkbook {
+        /// The file.
+        file: String,
+        /// The part that failed.
+        part: String,
+        /// calamine's description of the damage.
+        detail: String,
+    },
+
+    /// The workbook opened, but one of its sheets is damaged.
     #[error(
         "{file} 中的工作表“{sheet}”无法读取 / sheet `{sheet}` of {file} cannot be read: {detail}"
     )]
     UnreadableSheet {
         /// The file.
         file: String,
-        /// The sheet's name (or the workbook part that failed).
+        /// The sheet's name.
         sheet: String,
         /// calamine's description of the damage.
         detail: String,

@@ -395,10 +395,18 @@ mod tests {
         assert!(!NumberFormat::new("0\\%").is_percent());
         assert!(!NumberFormat::new("0.00").is_percent());
         assert!(NumberFormat::general().is_general());
-        for code in ["yyyy-mm-dd", "yyyy\"年\"m\"月\"d\"日\"", "h:mm", "[$-804]yyyy/m/d", "mm-dd-yy"] {
+        for code in [
+            "yyyy-mm-dd",
+            "yyyy\"年\"m\"月\"d\"日\"",
+            "h:mm",
+            "[$-804]yyyy/m/d",
+            "mm-dd-yy",
+        ] {
             assert!(NumberFormat::new(code).is_date(), "{code}");
         }
-        for code in ["0.00", "#,##0.00", "0%", "\"ymd\"0", "[Red]0", "0_ ", "General", "\\d0"] {
+        for code in [
+            "0.00", "#,##0.00", "0%", "\"ymd\"0", "[Red]0", "0_ ", "General", "\\d0",
+        ] {
             assert!(!NumberFormat::new(code).is_date(), "{code}");
         }
         assert!(NumberFormat::new("@").is_text());

@@ -98,7 +98,7 @@ pub mod grid;
 pub mod label;
 pub mod ledger;
 pub mod number;
-mod read;
+pub mod read;
 pub mod write;
 
 pub use address::{column_name, qualified, CellRange, CellRef};

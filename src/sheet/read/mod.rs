@@ -39,6 +39,9 @@ use super::number::Number;
 /// One cell as a reader hands it to [`Sheet::new`].
 pub(crate) type RawCell = (CellRef, CellValue, Option<NumberFormat>, Option<String>);
 
+/// A sheet's cells as read, and the dates among them.
+pub(crate) type SheetCells = (Vec<RawCell>, Vec<(CellRef, NaiveDate)>);
+
 /// Reads the workbook at `path`. Errors name the file as given.
 pub fn read_file(path: &Path) -> Result<Workbook, SheetError> {
     let file = path.display().to_string();
@@ -246,6 +249,14 @@ fn unreadable(file: &str, sheet: &str, detail: impl std::fmt::Display) -> SheetE
     }
 }
 
+fn damaged(file: &str, part: &str, detail: impl std::fmt::Display) -> SheetError {
+    SheetError::UnreadableWorkbook {
+        file: file.to_string(),
+        part: part.to_string(),
+        detail: detail.to_string(),
+    }
+}
+
 fn dims_to_range(d: &calamine::Dimensions) -> CellRange {
     CellRange::new(
         CellRef::new(d.start.0, d.start.1),
@@ -267,7 +278,7 @@ fn dense_cells<R: std::io::Read + std::io::Seek, W: Reader<R>>(
     file: &str,
     name: &str,
     is_1904: bool,
-) -> Result<(Vec<RawCell>, Vec<(CellRef, NaiveDate)>), SheetError>
+) -> Result<SheetCells, SheetError>
 where
     W::Error: std::fmt::Display,
 {
@@ -350,7 +361,7 @@ fn read_xlsb(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, SheetError> {
                 file: file.to_string(),
             })
         }
-        Err(e) => return Err(unreadable(file, "workbook", e)),
+        Err(e) => return Err(damaged(file, "workbook.bin", e)),
     };
     let mut sheets = Vec::new();
     for (name, visible) in worksheets(book.sheets_metadata()) {
@@ -363,7 +374,26 @@ fn read_xlsb(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, SheetError> {
     Ok(sheets)
 }
 
+/// The most cells of one sheet the readers that lay a sheet out densely (calamine's
+/// ods reader) are asked to hold: forms have a few thousand; a 300-byte ods file can
+/// claim 1,048,576 × 16,384 repeated cells.
+pub const MAX_DENSE_CELLS: u64 = 4_000_000;
+
 fn read_ods(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, SheetError> {
+    // Our own pass first: it finds merges and percentages, and refuses a sheet whose
+    // repeated cells would not fit in memory before calamine lays them out.
+    let extras = ods::read_extras(bytes).map_err(|e| damaged(file, "content.xml", e))?;
+    if let Some((name, e)) = extras.iter().find(|(_, e)| e.area() > MAX_DENSE_CELLS) {
+        return Err(unreadable(
+            file,
+            name,
+            format!(
+                "已用区域有 {} 个单元格，超过上限 {MAX_DENSE_CELLS} / the used area has {} cells, more than the {MAX_DENSE_CELLS} jixiao reads",
+                e.area(),
+                e.area()
+            ),
+        ));
+    }
     let mut book = match calamine::Ods::new(Cursor::new(bytes)) {
         Ok(b) => b,
         Err(calamine::OdsError::Password) => {
@@ -371,20 +401,19 @@ fn read_ods(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, SheetError> {
                 file: file.to_string(),
             })
         }
-        Err(e) => return Err(unreadable(file, "content.xml", e)),
+        Err(e) => return Err(damaged(file, "content.xml", e)),
     };
-    let extras = ods::read_extras(bytes).map_err(|e| unreadable(file, "content.xml", e))?;
     let mut sheets = Vec::new();
     for (name, visible) in worksheets(book.sheets_metadata()) {
         let (mut cells, dates) = dense_cells(&mut book, file, &name, false)?;
         let extra = extras.get(&name);
         if let Some(extra) = extra {
             for (pos, _, format, _) in &mut cells {
-                if let Some(decimals) = extra.percent.get(pos) {
-                    let code = if *decimals == 0 {
+                if let Some(decimals) = extra.percent_decimals(*pos) {
+                    let code = if decimals == 0 {
                         "0%".to_string()
                     } else {
-                        format!("0.{}%", "0".repeat(*decimals))
+                        format!("0.{}%", "0".repeat(decimals.min(30)))
                     };
                     *format = Some(NumberFormat::new(code));
                 }

@@ -15,7 +15,49 @@ use crate::sheet::address::{CellRange, CellRef};
 pub(super) struct Extras {
     pub merges: Vec<CellRange>,
     /// Percentage cells → decimals shown.
-    pub percent: HashMap<CellRef, usize>,
+    percent: HashMap<CellRef, usize>,
+    /// Percentage cells repeated over a rectangle (`number-columns-repeated`, a
+    /// repeated row) → decimals shown.
+    percent_areas: Vec<(CellRange, usize)>,
+    /// The bounding box of the non-empty cells (repeats included): first and last.
+    pub used: Option<(CellRef, CellRef)>,
+}
+
+impl Extras {
+    /// How many cells calamine will lay out densely for this table.
+    pub fn area(&self) -> u64 {
+        self.used.map_or(0, |(a, b)| {
+            (u64::from(b.row - a.row) + 1) * (u64::from(b.col - a.col) + 1)
+        })
+    }
+
+    /// The decimals a percentage cell at `pos` shows, if it is one.
+    pub fn percent_decimals(&self, pos: CellRef) -> Option<usize> {
+        self.percent.get(&pos).copied().or_else(|| {
+            self.percent_areas
+                .iter()
+                .find(|(r, _)| r.contains(pos))
+                .map(|(_, d)| *d)
+        })
+    }
+
+    fn add_percent(&mut self, area: CellRange, decimals: usize) {
+        if area.is_single() {
+            self.percent.insert(area.first, decimals);
+        } else {
+            self.percent_areas.push((area, decimals));
+        }
+    }
+
+    fn grow(&mut self, first: CellRef, last: CellRef) {
+        self.used = Some(match self.used {
+            None => (first, last),
+            Some((a, b)) => (
+                CellRef::new(a.row.min(first.row), a.col.min(first.col)),
+                CellRef::new(b.row.max(last.row), b.col.max(last.col)),
+            ),
+        });
+    }
 }
 
 const ODS_MIME: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
@@ -64,8 +106,8 @@ pub(super) fn read_extras(bytes: &[u8]) -> Result<HashMap<String, Extras>, Strin
     let mut out: HashMap<String, Extras> = HashMap::new();
     let mut table: Option<String> = None;
     let (mut row, mut col, mut row_repeat) = (0u32, 0u32, 1u32);
-    // The percentage cell whose text is being read: position and text so far.
-    let mut percent_cell: Option<(CellRef, String)> = None;
+    // The percentage cell whose text is being read: its area and text so far.
+    let mut percent_cell: Option<(CellRange, String)> = None;
     let mut depth_in_cell = 0usize;
     loop {
         let event = reader.read_event().map_err(|e| e.to_string())?;
@@ -93,6 +135,16 @@ pub(super) fn read_extras(bytes: &[u8]) -> Result<HashMap<String, Extras>, Strin
                         let rows = count(e, "table:number-rows-spanned");
                         let here = CellRef::new(row, col);
                         if let Some(extras) = table.as_ref().and_then(|t| out.get_mut(t)) {
+                            let has_content = !empty
+                                || attr(e, "office:value-type").is_some()
+                                || attr(e, "table:formula").is_some();
+                            if has_content {
+                                let last = CellRef::new(
+                                    row.saturating_add(row_repeat - 1),
+                                    col.saturating_add(repeat - 1),
+                                );
+                                extras.grow(here, last);
+                            }
                             if e.name().as_ref() == "table:table-cell" && (cols > 1 || rows > 1) {
                                 let last = CellRef::new(
                                     row.saturating_add(rows - 1),
@@ -101,10 +153,17 @@ pub(super) fn read_extras(bytes: &[u8]) -> Result<HashMap<String, Extras>, Strin
                                 extras.merges.push(CellRange::new(here, last));
                             }
                             if attr(e, "office:value-type").as_deref() == Some("percentage") {
+                                let area = CellRange::new(
+                                    here,
+                                    CellRef::new(
+                                        row.saturating_add(row_repeat - 1),
+                                        col.saturating_add(repeat - 1),
+                                    ),
+                                );
                                 if empty {
-                                    extras.percent.insert(here, 0);
+                                    extras.add_percent(area, 0);
                                 } else {
-                                    percent_cell = Some((here, String::new()));
+                                    percent_cell = Some((area, String::new()));
                                     depth_in_cell = 0;
                                 }
                             }
@@ -128,7 +187,7 @@ pub(super) fn read_extras(bytes: &[u8]) -> Result<HashMap<String, Extras>, Strin
                         percent_cell.take(),
                         table.as_ref().and_then(|t| out.get_mut(t)),
                     ) {
-                        extras.percent.insert(pos, shown_decimals(&text));
+                        extras.add_percent(pos, shown_decimals(&text));
                     }
                 }
                 _ if percent_cell.is_some() => depth_in_cell = depth_in_cell.saturating_sub(1),

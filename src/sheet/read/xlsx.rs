@@ -9,7 +9,9 @@ use calamine::{Reader, Xlsx};
 use quick_xml::events::Event;
 use quick_xml::XmlVersion;
 
-use super::{apply_dates, cell_value, data_date, dims_to_range, unreadable, worksheets, RawCell};
+use super::{
+    apply_dates, cell_value, damaged, data_date, dims_to_range, unreadable, worksheets, SheetCells,
+};
 use crate::sheet::address::CellRef;
 use crate::sheet::error::SheetError;
 use crate::sheet::format::NumberFormat;
@@ -23,7 +25,7 @@ pub(super) fn read(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, SheetError> {
                 file: file.to_string(),
             })
         }
-        Err(e) => return Err(unreadable(file, "workbook.xml", e)),
+        Err(e) => return Err(damaged(file, "workbook.xml", e)),
     };
     let geometry = sheet_geometry(bytes);
     let is_1904 = book.has_1904_epoch();
@@ -57,7 +59,7 @@ fn read_cells<R: std::io::Read + std::io::Seek>(
     file: &str,
     name: &str,
     is_1904: bool,
-) -> Result<(Vec<RawCell>, Vec<(CellRef, chrono::NaiveDate)>), SheetError> {
+) -> Result<SheetCells, SheetError> {
     let mut reader = book
         .worksheet_cells_reader(name)
         .map_err(|e| unreadable(file, name, e))?;
