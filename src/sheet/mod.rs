@@ -89,6 +89,23 @@
 //!   to the format's decimals) — the kind decides;
 //! - [`Ledger::skip`] a cell with a reason when it is known and deliberately not
 //!   imported (a template prompt); every leftover goes into the import report.
+//!
+//! # Limits
+//!
+//! - What each format gives is tabled in [`read`]: number formats are complete for xlsx
+//!   only (ods: percentages; xls, xlsb: none), so a percentage stored as `1` in an xls
+//!   file reads as `1`; widths and heights come from xlsx only.
+//! - Numbers beyond 15 significant digits cannot be in a spreadsheet; see [`number`].
+//! - [`NumberFormat::display`] covers the codes forms use; `General` prints the decimal
+//!   as it is (Excel may switch a long number to `1.23E+11` in a narrow column).
+//! - calamine's ods, xls and xlsb readers lay each sheet out densely; an ods sheet
+//!   claiming more than [`read::MAX_DENSE_CELLS`] cells (repeats included) is refused
+//!   before that, an xls sheet is at most 65,536 × 256 by its format. calamine reads
+//!   each ZIP part it needs whole into memory.
+//! - ods: a spanned cell that is also repeated gets one merged range, at its first
+//!   repeat.
+//! - Dates: [`Cell::date`] for numbers in a date format (1900 or 1904 system) and ISO
+//!   dates; the time of day is dropped.
 
 pub mod address;
 mod blocks;
