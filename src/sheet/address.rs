@@ -128,12 +128,12 @@ impl CellRange {
 
     /// Number of rows covered.
     pub fn height(&self) -> u32 {
-        self.last.row - self.first.row + 1
+        (self.last.row - self.first.row).saturating_add(1)
     }
 
     /// Number of columns covered.
     pub fn width(&self) -> u32 {
-        self.last.col - self.first.col + 1
+        (self.last.col - self.first.col).saturating_add(1)
     }
 
     /// The rows covered, zero-based, both ends included.

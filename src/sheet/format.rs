@@ -125,7 +125,7 @@ impl NumberFormat {
         let spec = Spec::parse(section)?;
         let mut v = if negative_section { value.abs() } else { value };
         if spec.percent {
-            v *= Decimal::ONE_HUNDRED;
+            v = v.checked_mul(Decimal::ONE_HUNDRED)?;
         }
         let places = spec.forced_decimals + spec.optional_decimals;
         let v = v.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero);
@@ -375,6 +375,12 @@ mod tests {
 
     #[test]
     fn codes_outside_the_covered_set_give_none() {
+        let huge = Decimal::from_str("50000000000000000000000000000").expect("decimal");
+        assert_eq!(
+            NumberFormat::new("0%").display(huge),
+            None,
+            "×100 does not fit"
+        );
         for code in [
             "yyyy-mm-dd",
             "0.00E+00",

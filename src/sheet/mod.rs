@@ -27,17 +27,22 @@
 //! let book = read_file("zhanjiang-2023-department-target.xlsx".as_ref())?;
 //! let sheet = &book.sheets()[0];
 //! let mut ledger = Ledger::new(sheet);
+//! // A label the kind requires and the sheet lacks is an error naming the sheet.
+//! let missing = |label: &str| {
+//!     SheetError::cell(book.file(), &sheet.address(CellRef::new(0, 0)),
+//!         format!("找不到“{label}”"), format!("no `{label}` label"))
+//! };
 //!
 //! // The title: a cell found by a test on its normalised text.
 //! let title = sheet.find_label_where(|t| t.ends_with("年市级部门整体预算绩效目标表"));
 //! if let Some(t) = title { ledger.mark(t.pos()); }
 //!
 //! // A key/value pair: the label, then the cell right of its (merged) range.
-//! let name_label = ledger.take_label("部门名称").expect("label");
+//! let name_label = ledger.take_label("部门名称").ok_or_else(|| missing("部门名称"))?;
 //! let department = ledger.take(sheet.right_of(name_label.pos())).map(|c| c.plain_text());
 //!
 //! // A section: its label merged down column A gives the section's rows.
-//! let section = ledger.take_label("绩效指标").expect("label");
+//! let section = ledger.take_label("绩效指标").ok_or_else(|| missing("绩效指标"))?;
 //! let rows = sheet.rows_of(section.pos());
 //!
 //! // A sub-table: its header row gives the columns (a missing header is the error).
@@ -65,7 +70,7 @@
 //! }
 //!
 //! // A merged text cell: the anchor holds the text (`总体绩效目标` → B10:E10).
-//! let goal_label = ledger.take_label("总体绩效目标").expect("label");
+//! let goal_label = ledger.take_label("总体绩效目标").ok_or_else(|| missing("总体绩效目标"))?;
 //! let goal = ledger.take(sheet.right_of(goal_label.pos())).and_then(|c| c.text());
 //!
 //! // Everything not taken is reported, with its address and why.

@@ -146,7 +146,11 @@ impl Number {
     /// The number as a percentage, exactly: `1` → `100%`, `0.955` → `95.5%` (the value
     /// × 100, no rounding to the cell's display decimals).
     pub fn percent_text(&self) -> String {
-        format!("{}%", (self.value * Decimal::ONE_HUNDRED).normalize())
+        match self.value.checked_mul(Decimal::ONE_HUNDRED) {
+            Some(p) => format!("{}%", p.normalize()),
+            // Only near the top of the decimal range (≥ 7.9e26): the double's digits.
+            None => format!("{}%", self.stored * 100.0),
+        }
     }
 }
 
@@ -292,5 +296,6 @@ mod tests {
         assert_eq!(p(0.95), "95%");
         assert_eq!(p(0.955), "95.5%");
         assert_eq!(p(0.0), "0%");
+        assert_eq!(p(5e28), "500000000000000000000000000000%");
     }
 }
