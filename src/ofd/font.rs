@@ -32,7 +32,6 @@ use skrifa::raw::types::NameId;
 use skrifa::raw::{FontRef, TableProvider};
 use skrifa::{GlyphId, MetadataProvider, Tag};
 use write_fonts::from_obj::ToOwnedTable;
-use write_fonts::tables::cmap::Cmap;
 use write_fonts::tables::glyf::{Bbox, GlyfLocaBuilder, Glyph, SimpleGlyph};
 use write_fonts::tables::hmtx::{Hmtx, LongMetric};
 use write_fonts::tables::maxp::Maxp;
@@ -255,12 +254,7 @@ fn sparse_with(
         max_component_depth: Some(0),
     };
     let hmtx = Hmtx::new(metrics, Vec::new());
-    let cmap = Cmap::from_mappings(
-        used.mapped
-            .iter()
-            .map(|(&c, &g)| (c, GlyphId::new(u32::from(g)))),
-    )
-    .map_err(|e| FontError(format!("cmap: {e:?}")))?;
+    let cmap = format_12_cmap(&used.mapped);
 
     let mut out = FontBuilder::new();
     let add = |r: Result<&mut FontBuilder<'_>, write_fonts::BuilderError>| {
@@ -270,7 +264,7 @@ fn sparse_with(
     add(out.add_table(&hhea))?;
     add(out.add_table(&maxp))?;
     add(out.add_table(&hmtx))?;
-    add(out.add_table(&cmap))?;
+    out.add_raw(Tag::new(b"cmap"), cmap);
     add(out.add_table(&glyf))?;
     add(out.add_table(&loca))?;
     // Names, OS/2 and post as the face has them (post version 3 for CFF faces: no glyph
@@ -282,6 +276,41 @@ fn sparse_with(
         }
     }
     Ok(out.build())
+}
+
+/// A `cmap` table with one format 12 subtable (Windows, Unicode full repertoire) for
+/// `mappings`; `skera` rebuilds the subset's `cmap` (formats 4 and 12) from it. (Written
+/// here: write-fonts 0.48's format 4 writer panics on some glyph id deltas.)
+fn format_12_cmap(mappings: &BTreeMap<char, u16>) -> Vec<u8> {
+    let mut groups: Vec<(u32, u32, u32)> = Vec::new();
+    for (&c, &g) in mappings {
+        let (c, g) = (u32::from(c), u32::from(g));
+        match groups.last_mut() {
+            Some((start, end, start_gid)) if *end + 1 == c && *start_gid + (c - *start) == g => {
+                *end = c;
+            }
+            _ => groups.push((c, c, g)),
+        }
+    }
+    let mut out = Vec::with_capacity(28 + 12 * groups.len());
+    let put16 = |out: &mut Vec<u8>, v: u16| out.extend_from_slice(&v.to_be_bytes());
+    let put32 = |out: &mut Vec<u8>, v: u32| out.extend_from_slice(&v.to_be_bytes());
+    put16(&mut out, 0); // version
+    put16(&mut out, 1); // one encoding record
+    put16(&mut out, 3); // Windows
+    put16(&mut out, 10); // Unicode full repertoire
+    put32(&mut out, 12); // offset of the subtable
+    put16(&mut out, 12); // format
+    put16(&mut out, 0); // reserved
+    put32(&mut out, 16 + 12 * groups.len() as u32);
+    put32(&mut out, 0); // language
+    put32(&mut out, groups.len() as u32);
+    for (start, end, gid) in groups {
+        put32(&mut out, start);
+        put32(&mut out, end);
+        put32(&mut out, gid);
+    }
+    out
 }
 
 /// Collects a glyph outline as a quadratic `BezPath`.

@@ -160,9 +160,13 @@ fn entries(walked: &Pages, meta: &OfdMeta) -> Result<Vec<Entry>, OfdError> {
     Ok(out)
 }
 
+/// The file name of the attached declaration inside the package: ASCII, so that every zip
+/// tool reads it alike (the attachment's `Name` carries the real, Chinese name).
+pub const SOURCE_FILE_NAME: &str = "declaration.toml";
+
 /// The package path of the attached declaration.
-pub fn source_path(meta: &OfdMeta) -> String {
-    format!("Doc_0/Attachs/{}", meta.source.name)
+pub fn source_path(_meta: &OfdMeta) -> String {
+    format!("Doc_0/Attachs/{SOURCE_FILE_NAME}")
 }
 
 fn ofd_xml(meta: &OfdMeta) -> Vec<u8> {
@@ -281,6 +285,6 @@ fn attachments_xml(meta: &OfdMeta, id: u32) -> Vec<u8> {
     xml.attr("Size", num(meta.source.bytes.len() as f64 / 1024.0))
         .attr("Visible", "true")
         .attr("Usage", ATTACHMENT_DESCRIPTION);
-    xml.leaf("FileLoc", &meta.source.name);
+    xml.leaf("FileLoc", SOURCE_FILE_NAME);
     xml.finish()
 }

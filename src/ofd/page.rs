@@ -256,7 +256,7 @@ impl Walker<'_> {
                 self.note(
                     "渐变色以其中间色绘制 / a gradient is drawn in its middle colour".into(),
                 );
-                Rgba::of(&gradient.sample(typst::layout::Ratio::new(0.5).into()))
+                Rgba::of(&gradient.sample(typst::visualize::RatioOrAngle::Ratio(typst::layout::Ratio::new(0.5))))
             }
             Paint::Tiling(_) => {
                 self.note("图案填充以黑色绘制 / a tiling is drawn in black".into());

@@ -191,7 +191,7 @@ pub fn main_entry(package: &Package) -> Result<MainEntry, OfdError> {
 
 /// What `Document.xml` says: the pages in order (id, content path) and the attachment
 /// list's path.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocumentEntry {
     /// Each page: its id and the path of its `Content.xml`.
     pub pages: Vec<(String, String)>,
