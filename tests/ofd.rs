@@ -37,7 +37,12 @@ fn render_in_dir(decl: &Path, args: &[&str], env: &[(&str, &str)]) -> (tempfile:
     let mut all = vec!["render", input.to_str().expect("path")];
     all.extend_from_slice(args);
     let out = jixiao_env(&all, dir.path(), env);
-    assert!(out.status.success(), "render {}: {}", decl.display(), stderr(&out));
+    assert!(
+        out.status.success(),
+        "render {}: {}",
+        decl.display(),
+        stderr(&out)
+    );
     (dir, input)
 }
 
@@ -56,7 +61,11 @@ fn every_declaration_gives_an_ofd_that_ofd_cli_and_the_schemas_accept() {
         let dir = tempfile::tempdir().expect("tempdir");
         let file = dir.path().join("form.ofd");
         std::fs::write(&file, &ofd).expect("write");
-        let out = run("ofd-cli", &["check", file.to_str().expect("path")], dir.path());
+        let out = run(
+            "ofd-cli",
+            &["check", file.to_str().expect("path")],
+            dir.path(),
+        );
         let text = all_output(&out);
         assert!(
             out.status.success() && text.contains("[通过]"),
@@ -75,7 +84,10 @@ fn every_declaration_gives_an_ofd_that_ofd_cli_and_the_schemas_accept() {
             "Doc_0/Attachs/Attachments.xml",
             "Doc_0/Attachs/declaration.toml",
         ] {
-            assert!(names.iter().any(|n| n == expected), "{expected} missing from {names:?}");
+            assert!(
+                names.iter().any(|n| n == expected),
+                "{expected} missing from {names:?}"
+            );
         }
     }
 }
@@ -152,10 +164,16 @@ fn ofd_cli_draws_every_page_as_pdftoppm_draws_the_pdf() {
         std::fs::write(dir.path().join("form.pdf"), &pdf).expect("write");
         std::fs::write(dir.path().join("form.ofd"), &ofd).expect("write");
         std::fs::create_dir(dir.path().join("pdf")).expect("mkdir");
-        run_ok("pdftoppm", &["-r", "100", "-png", "form.pdf", "pdf/page"], dir.path());
+        run_ok(
+            "pdftoppm",
+            &["-r", "100", "-png", "form.pdf", "pdf/page"],
+            dir.path(),
+        );
         run_ok(
             "ofd-cli",
-            &["render", "--dpi", "100", "--prefix", "page", "form.ofd", "ofd"],
+            &[
+                "render", "--dpi", "100", "--prefix", "page", "form.ofd", "ofd",
+            ],
             dir.path(),
         );
         let pdf_pages = images_in(&dir.path().join("pdf"));
@@ -213,7 +231,14 @@ fn found_in_lines(text: &str, pages: &[Vec<String>]) -> bool {
 
 /// Whether `target` starts inside `line` (page `p`, line `l`) and continues on the next
 /// line, or at the top of the next page when the line is at the foot of its page.
-fn follow(target: &[char], pages: &[Vec<String>], p: usize, l: usize, line: &str, first: bool) -> bool {
+fn follow(
+    target: &[char],
+    pages: &[Vec<String>],
+    p: usize,
+    l: usize,
+    line: &str,
+    first: bool,
+) -> bool {
     let chars: Vec<char> = line.chars().filter(|c| !c.is_whitespace()).collect();
     for len in (1..=target.len().min(chars.len())).rev() {
         // A piece that does not finish the text is at least two characters long (a
@@ -270,11 +295,20 @@ fn ofdkit_reads_back_every_text_of_the_declaration() {
             dir.path(),
         );
         let cli = run_ok("ofdkit", &["text", "form.ofd"], dir.path());
-        assert_eq!(squeeze(&cli), squeeze(&text.replace('\u{c}', "")), "the command reads the same");
+        assert_eq!(
+            squeeze(&cli),
+            squeeze(&text.replace('\u{c}', "")),
+            "the command reads the same"
+        );
         // ofdkit reads a page line by line: a table row's cells side by side.
         let pages: Vec<Vec<String>> = text
             .split('\u{c}')
-            .map(|page| page.lines().filter(|l| !l.trim().is_empty()).map(str::to_owned).collect())
+            .map(|page| {
+                page.lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
             .collect();
         assert_eq!(pages.len(), page_count(&pdf), "one text per page");
         let source = std::fs::read_to_string(&decl_path).expect("read");
@@ -300,10 +334,22 @@ fn ofdkit_reads_back_every_text_of_the_declaration() {
 fn a_text_missing_from_the_ofd_is_caught_by_the_reading_check() {
     // The check above can fail: a paragraph that is not there, and one whose characters
     // are there only out of order, are not found.
-    let pages = vec![vec!["组织开展青年科技人才托举 400.00 贯彻落实".to_owned(), "工程项目、学术交流".to_owned()]];
-    assert!(found_in_lines("组织开展青年科技人才托举工程项目、学术交流", &pages));
-    assert!(!found_in_lines("组织开展青年科技人才托举工程项目、学术论文", &pages));
-    assert!(!found_in_lines("工程项目、学术交流组织开展青年科技人才托举", &pages));
+    let pages = vec![vec![
+        "组织开展青年科技人才托举 400.00 贯彻落实".to_owned(),
+        "工程项目、学术交流".to_owned(),
+    ]];
+    assert!(found_in_lines(
+        "组织开展青年科技人才托举工程项目、学术交流",
+        &pages
+    ));
+    assert!(!found_in_lines(
+        "组织开展青年科技人才托举工程项目、学术论文",
+        &pages
+    ));
+    assert!(!found_in_lines(
+        "工程项目、学术交流组织开展青年科技人才托举",
+        &pages
+    ));
 }
 
 #[test]
@@ -313,7 +359,10 @@ fn the_embedded_fonts_are_truetype_subsets_whose_cmap_prints_the_text() {
     let res = String::from_utf8(part(&ofd, "Doc_0/PublicRes.xml")).expect("utf-8");
     let res = roxmltree::Document::parse(&res).expect("xml");
     let mut fonts = std::collections::BTreeMap::new();
-    for font in res.descendants().filter(|n| n.has_tag_name(("http://www.ofdspec.org/2016", "Font"))) {
+    for font in res
+        .descendants()
+        .filter(|n| n.has_tag_name(("http://www.ofdspec.org/2016", "Font")))
+    {
         let id = font.attribute("ID").expect("ID").to_owned();
         let file = font
             .children()
@@ -327,12 +376,19 @@ fn the_embedded_fonts_are_truetype_subsets_whose_cmap_prints_the_text() {
             .unwrap_or_else(|| panic!("font file {file} missing"));
         fonts.insert(id, data);
     }
-    assert!(fonts.len() >= 2, "serif body and sans title: {}", fonts.len());
+    assert!(
+        fonts.len() >= 2,
+        "serif body and sans title: {}",
+        fonts.len()
+    );
     for data in fonts.values() {
         let face = ttf_parser::Face::parse(data, 0).expect("a font ttf-parser reads");
         assert!(face.tables().glyf.is_some(), "TrueType outlines");
         assert!(face.tables().cff.is_none(), "no CFF");
-        assert!(face.number_of_glyphs() < 3000, "a subset, not the whole face");
+        assert!(
+            face.number_of_glyphs() < 3000,
+            "a subset, not the whole face"
+        );
     }
     // Every character a page prints without a CGTransform is in its font's cmap, with an
     // outline unless it is a space.
@@ -343,7 +399,10 @@ fn the_embedded_fonts_are_truetype_subsets_whose_cmap_prints_the_text() {
         }
         let text = String::from_utf8(data.clone()).expect("utf-8");
         let page = roxmltree::Document::parse(&text).expect("xml");
-        for object in page.descendants().filter(|n| n.tag_name().name() == "TextObject") {
+        for object in page
+            .descendants()
+            .filter(|n| n.tag_name().name() == "TextObject")
+        {
             let font = &fonts[object.attribute("Font").expect("Font")];
             let face = ttf_parser::Face::parse(font, 0).expect("font");
             let transformed = object
@@ -352,7 +411,10 @@ fn the_embedded_fonts_are_truetype_subsets_whose_cmap_prints_the_text() {
             if transformed {
                 continue;
             }
-            for code in object.children().filter(|n| n.tag_name().name() == "TextCode") {
+            for code in object
+                .children()
+                .filter(|n| n.tag_name().name() == "TextCode")
+            {
                 for c in code.text().unwrap_or_default().chars() {
                     let glyph = face
                         .glyph_index(c)
@@ -381,32 +443,48 @@ fn ofds_are_byte_reproducible_and_the_same_from_every_route() {
     let a = std::fs::read(input_a.with_extension("ofd")).expect("a");
     let b = std::fs::read(input_b.parent().expect("dir").join("other.ofd")).expect("b");
     let c = std::fs::read(input_c.with_extension("ofd")).expect("c");
-    assert_eq!(a, b, "two renders in other directories, time zones and seconds");
+    assert_eq!(
+        a, b,
+        "two renders in other directories, time zones and seconds"
+    );
     assert_eq!(a, c, "the OFD of the archival PDF's layout");
     // The date is the declaration's, never the clock; the zip carries it.
     let ofd_xml = String::from_utf8(part(&a, "OFD.xml")).expect("utf-8");
-    assert!(ofd_xml.contains("<ofd:CreationDate>2025-01-20</ofd:CreationDate>"), "{ofd_xml}");
+    assert!(
+        ofd_xml.contains("<ofd:CreationDate>2025-01-20</ofd:CreationDate>"),
+        "{ofd_xml}"
+    );
     // Without a date in the declaration: no CreationDate, still reproducible.
     let reference = root().join("samples/guangzhou-kexie.toml");
     let (_d, d) = render_in_dir(&reference, &["--format", "ofd"], &[]);
     let (_e, e) = render_in_dir(&reference, &["--format", "ofd"], &[("TZ", "Europe/Berlin")]);
     let d = std::fs::read(d.with_extension("ofd")).expect("d");
     assert_eq!(d, std::fs::read(e.with_extension("ofd")).expect("e"));
-    assert!(!String::from_utf8(part(&d, "OFD.xml")).expect("utf-8").contains("CreationDate"));
+    assert!(!String::from_utf8(part(&d, "OFD.xml"))
+        .expect("utf-8")
+        .contains("CreationDate"));
 }
 
 #[test]
 fn the_library_writes_the_same_ofd_as_the_binary() {
     let path = root().join("tests/fixtures/signed-off.toml");
     let source = std::fs::read(&path).expect("read");
-    let decl = jixiao::Declaration::from_toml(std::str::from_utf8(&source).expect("utf-8")).expect("parse");
+    let decl = jixiao::Declaration::from_toml(std::str::from_utf8(&source).expect("utf-8"))
+        .expect("parse");
     let renderer = jixiao::Renderer::builtin();
     let meta = renderer.ofd_meta(&decl, &source, decl.document_date());
     let alone = renderer.render_ofd(&decl, &meta).expect("ofd");
-    let from_pdf = renderer.render(&decl).expect("pdf").ofd(&meta).expect("ofd");
+    let from_pdf = renderer
+        .render(&decl)
+        .expect("pdf")
+        .ofd(&meta)
+        .expect("ofd");
     assert_eq!(alone.ofd, from_pdf.ofd);
     let (_dir, input) = render_in_dir(&path, &["--format", "ofd"], &[]);
-    assert_eq!(alone.ofd, std::fs::read(input.with_extension("ofd")).expect("ofd"));
+    assert_eq!(
+        alone.ofd,
+        std::fs::read(input.with_extension("ofd")).expect("ofd")
+    );
     assert_eq!(alone.pages, 4);
 }
 
@@ -422,7 +500,11 @@ fn verify_passes_a_fresh_ofd_and_names_what_changed() {
     let (_, ofd) = pdf_and_ofd(&root().join("samples/guangzhou-kexie.toml"));
     let out = verify(&ofd);
     assert_eq!(out.status.code(), Some(0), "{}", all_output(&out));
-    assert!(stdout(&out).contains("reproduced exactly"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("reproduced exactly"),
+        "{}",
+        stdout(&out)
+    );
 
     // A changed amount in the attached declaration: the pages it moves, and OFD.xml
     // (whose recorded SHA-256 no longer matches), are named.
@@ -443,7 +525,10 @@ fn verify_passes_a_fresh_ofd_and_names_what_changed() {
     let out = verify(&altered);
     let text = all_output(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
-    assert!(text.contains("第 3 页 / page 3 (Doc_0/Pages/Page_2/Content.xml)"), "{text}");
+    assert!(
+        text.contains("第 3 页 / page 3 (Doc_0/Pages/Page_2/Content.xml)"),
+        "{text}"
+    );
     assert!(!text.contains("第 1 页"), "{text}");
 
     // A part added.
@@ -452,13 +537,19 @@ fn verify_passes_a_fresh_ofd_and_names_what_changed() {
         name: "Doc_0/extra.xml".into(),
         data: b"<x/>".to_vec(),
     });
-    let out = verify(&jixiao::ofd::zip::write(&entries, jixiao::ofd::zip::DosTime::EPOCH));
+    let out = verify(&jixiao::ofd::zip::write(
+        &entries,
+        jixiao::ofd::zip::DosTime::EPOCH,
+    ));
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("Doc_0/extra.xml"), "{}", stdout(&out));
 
     // The same parts in another zip (other timestamps): the container differs.
     let entries = jixiao::ofd::zip::read(&ofd).expect("zip");
-    let out = verify(&jixiao::ofd::zip::write(&entries, jixiao::ofd::zip::DosTime::midnight(2030, 1, 1)));
+    let out = verify(&jixiao::ofd::zip::write(
+        &entries,
+        jixiao::ofd::zip::DosTime::midnight(2030, 1, 1),
+    ));
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("zip container"), "{}", stderr(&out));
 }
@@ -468,7 +559,11 @@ fn verify_and_extract_refuse_what_they_cannot_read() {
     let dir = tempfile::tempdir().expect("tempdir");
     let garbage = dir.path().join("x.ofd");
     std::fs::write(&garbage, b"PK\x03\x04 not really a zip").expect("write");
-    let out = jixiao_env(&["verify", garbage.to_str().expect("path")], dir.path(), &[]);
+    let out = jixiao_env(
+        &["verify", garbage.to_str().expect("path")],
+        dir.path(),
+        &[],
+    );
     assert_eq!(out.status.code(), Some(2), "{}", all_output(&out));
     assert!(stderr(&out).contains("zip"), "{}", stderr(&out));
     // An OFD without the attachment.
@@ -479,12 +574,20 @@ fn verify_and_extract_refuse_what_they_cannot_read() {
         .filter(|e| !e.name.starts_with("Doc_0/Attachs/"))
         .collect();
     let bare = dir.path().join("bare.ofd");
-    std::fs::write(&bare, jixiao::ofd::zip::write(&entries, jixiao::ofd::zip::DosTime::EPOCH)).expect("write");
+    std::fs::write(
+        &bare,
+        jixiao::ofd::zip::write(&entries, jixiao::ofd::zip::DosTime::EPOCH),
+    )
+    .expect("write");
     let out = jixiao_env(&["verify", bare.to_str().expect("path")], dir.path(), &[]);
     assert_eq!(out.status.code(), Some(2), "{}", all_output(&out));
     let out = jixiao_env(&["extract", bare.to_str().expect("path")], dir.path(), &[]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("Attachments.xml is missing"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Attachments.xml is missing"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!dir.path().join("bare.toml").exists());
 }
 
@@ -495,12 +598,20 @@ fn extract_takes_the_declaration_out_byte_for_byte() {
     let ofd = input.with_extension("ofd");
     let out_path = dir.path().join("back.toml");
     let out = jixiao_env(
-        &["extract", ofd.to_str().expect("path"), "-o", out_path.to_str().expect("path")],
+        &[
+            "extract",
+            ofd.to_str().expect("path"),
+            "-o",
+            out_path.to_str().expect("path"),
+        ],
         dir.path(),
         &[],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(std::fs::read(&out_path).expect("back"), std::fs::read(&decl).expect("decl"));
+    assert_eq!(
+        std::fs::read(&out_path).expect("back"),
+        std::fs::read(&decl).expect("decl")
+    );
 }
 
 #[test]
@@ -519,14 +630,25 @@ fn render_writes_the_formats_asked_for_and_refuses_pdf_only_options_for_ofd() {
     let input = dir.path().join("d.toml");
     std::fs::copy(&decl, &input).expect("copy");
     let out = jixiao_env(
-        &["render", input.to_str().expect("path"), "--format", "ofd", "--archive-dir", "store"],
+        &[
+            "render",
+            input.to_str().expect("path"),
+            "--format",
+            "ofd",
+            "--archive-dir",
+            "store",
+        ],
         dir.path(),
         &[],
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("jixiao seal"), "{}", stderr(&out));
     assert!(!input.with_extension("ofd").exists());
-    let out = jixiao_env(&["render", input.to_str().expect("path"), "--format", "djvu"], dir.path(), &[]);
+    let out = jixiao_env(
+        &["render", input.to_str().expect("path"), "--format", "djvu"],
+        dir.path(),
+        &[],
+    );
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -535,17 +657,32 @@ fn a_batch_writes_ofds_beside_the_pdfs_and_records_them_in_the_manifest() {
     let dir = tempfile::tempdir().expect("tempdir");
     let forms = dir.path().join("forms");
     std::fs::create_dir(&forms).expect("mkdir");
-    for decl in [root().join("samples/guangzhou-kexie.toml"), root().join("tests/fixtures/signed-off.toml")] {
+    for decl in [
+        root().join("samples/guangzhou-kexie.toml"),
+        root().join("tests/fixtures/signed-off.toml"),
+    ] {
         std::fs::copy(&decl, forms.join(decl.file_name().expect("name"))).expect("copy");
     }
     let out = jixiao_env(
-        &["render", "forms", "--out-dir", "out", "--format", "pdf,ofd", "--manifest", "m.json", "-j", "2"],
+        &[
+            "render",
+            "forms",
+            "--out-dir",
+            "out",
+            "--format",
+            "pdf,ofd",
+            "--manifest",
+            "m.json",
+            "-j",
+            "2",
+        ],
         dir.path(),
         &[],
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("m.json")).expect("manifest")).expect("json");
+        serde_json::from_slice(&std::fs::read(dir.path().join("m.json")).expect("manifest"))
+            .expect("json");
     let rows = manifest.as_array().expect("array");
     assert_eq!(rows.len(), 2);
     for row in rows {
@@ -553,10 +690,16 @@ fn a_batch_writes_ofds_beside_the_pdfs_and_records_them_in_the_manifest() {
         let ofd = std::fs::read(&ofd_path).expect("ofd written");
         assert_eq!(row["ofd_sha256"], jixiao::hash::sha256_hex(&ofd));
         assert_eq!(row["ofd_bytes"], ofd.len());
-        assert!(dir.path().join(row["output"].as_str().expect("pdf")).exists());
+        assert!(dir
+            .path()
+            .join(row["output"].as_str().expect("pdf"))
+            .exists());
         // The same bytes as alone.
         let input = dir.path().join(row["input"].as_str().expect("input"));
         let (_d, alone) = render_in_dir(&input, &["--format", "ofd"], &[]);
-        assert_eq!(ofd, std::fs::read(alone.with_extension("ofd")).expect("alone"));
+        assert_eq!(
+            ofd,
+            std::fs::read(alone.with_extension("ofd")).expect("alone")
+        );
     }
 }

@@ -42,7 +42,12 @@ fn setup() -> Setup {
 
 impl Setup {
     fn path(&self, name: &str) -> String {
-        self.dir.path().join(name).to_str().expect("path").to_owned()
+        self.dir
+            .path()
+            .join(name)
+            .to_str()
+            .expect("path")
+            .to_owned()
     }
 
     /// `jixiao seal` with a test seal made from the PNG by the maker key.
@@ -74,7 +79,12 @@ impl Setup {
         let out = self.seal_with_image(
             &self.ofd.to_string_lossy(),
             &self.path("sealed.ofd"),
-            &["--time", &self.time.to_rfc3339(), "--save-seal", &self.keys.arg("test.esl")],
+            &[
+                "--time",
+                &self.time.to_rfc3339(),
+                "--save-seal",
+                &self.keys.arg("test.esl"),
+            ],
         );
         assert!(out.status.success(), "{}", all_output(&out));
         std::fs::read(self.path("sealed.ofd")).expect("sealed")
@@ -107,7 +117,10 @@ fn sofd_verify(ofd: &[u8]) -> (bool, String) {
     std::fs::write(dir.path().join("x.ofd"), ofd).expect("write");
     let out = run("sofd", &["verify", "x.ofd"], dir.path());
     let text = all_output(&out);
-    (out.status.success() && text.contains("Valid") && !text.contains("Invalid"), text)
+    (
+        out.status.success() && text.contains("Valid") && !text.contains("Invalid"),
+        text,
+    )
 }
 
 /// What OpenSSL finds in a SignedValue.dat, from `openssl asn1parse` offsets only:
@@ -128,7 +141,15 @@ fn layers(value: &[u8]) -> Layers {
     let top = children(&all, 0);
     assert!(top.len() >= 4, "SES_Signature has 4 or 5 elements: {top:?}");
     let (tbs, cert, alg, sig) = (&top[0], &top[1], &top[2], &top[3]);
-    assert_eq!((tbs.kind.as_str(), cert.kind.as_str(), alg.kind.as_str(), sig.kind.as_str()), ("SEQUENCE", "OCTET", "OBJECT", "BIT"));
+    assert_eq!(
+        (
+            tbs.kind.as_str(),
+            cert.kind.as_str(),
+            alg.kind.as_str(),
+            sig.kind.as_str()
+        ),
+        ("SEQUENCE", "OCTET", "OBJECT", "BIT")
+    );
     let tbs_children = children(&all, index_of(&all, tbs));
     assert_eq!(tbs_children[0].kind, "INTEGER");
     let eseal = &tbs_children[1];
@@ -160,13 +181,30 @@ fn openssl_verifies(message: &[u8], signature: &[u8], cert_der: &[u8]) -> bool {
     std::fs::write(d.join("msg"), message).expect("write");
     std::fs::write(d.join("sig"), signature).expect("write");
     std::fs::write(d.join("cert.der"), cert_der).expect("write");
-    let pubkey = run_ok("openssl", &["x509", "-inform", "DER", "-in", "cert.der", "-pubkey", "-noout"], d);
+    let pubkey = run_ok(
+        "openssl",
+        &[
+            "x509", "-inform", "DER", "-in", "cert.der", "-pubkey", "-noout",
+        ],
+        d,
+    );
     std::fs::write(d.join("pub.pem"), pubkey).expect("write");
     let out = run(
         "openssl",
         &[
-            "pkeyutl", "-verify", "-rawin", "-digest", "sm3", "-pkeyopt",
-            "distid:1234567812345678", "-pubin", "-inkey", "pub.pem", "-in", "msg", "-sigfile",
+            "pkeyutl",
+            "-verify",
+            "-rawin",
+            "-digest",
+            "sm3",
+            "-pkeyopt",
+            "distid:1234567812345678",
+            "-pubin",
+            "-inkey",
+            "pub.pem",
+            "-in",
+            "msg",
+            "-sigfile",
             "sig",
         ],
         d,
@@ -201,11 +239,17 @@ fn a_sealed_ofd_verifies_with_jixiao_openssl_ofd_cli_and_sofd() {
 
     // The layout of ofdrw: the list, the seal, the descriptor, the signed value.
     let names: Vec<String> = parts(&sealed).into_iter().map(|(n, _)| n).collect();
-    for name in ["Doc_0/Signs/Signatures.xml", "Doc_0/Signs/Sign_0/Seal.esl", SIGNATURE, VALUE] {
+    for name in [
+        "Doc_0/Signs/Signatures.xml",
+        "Doc_0/Signs/Sign_0/Seal.esl",
+        SIGNATURE,
+        VALUE,
+    ] {
         assert!(names.iter().any(|n| n == name), "{name}: {names:?}");
     }
     let ofd_xml = String::from_utf8(part(&sealed, "OFD.xml")).expect("utf-8");
-    assert!(ofd_xml.contains("<ofd:Signatures>Doc_0/Signs/Signatures.xml</ofd:Signatures></ofd:DocBody>"));
+    assert!(ofd_xml
+        .contains("<ofd:Signatures>Doc_0/Signs/Signatures.xml</ofd:Signatures></ofd:DocBody>"));
     let signature = String::from_utf8(part(&sealed, SIGNATURE)).expect("utf-8");
     assert!(signature.contains("<ofd:SignatureMethod>1.2.156.10197.1.501</ofd:SignatureMethod>"));
     assert!(signature.contains("CheckMethod=\"1.2.156.10197.1.401\""));
@@ -216,18 +260,49 @@ fn a_sealed_ofd_verifies_with_jixiao_openssl_ofd_cli_and_sofd() {
     // OpenSSL, on its own: both SM2 layers and the dataHash.
     let value = part(&sealed, VALUE);
     let l = layers(&value);
-    assert!(openssl_verifies(&l.tbs, &l.signature, &l.signer_cert), "signer's signature");
-    assert!(openssl_verifies(&l.seal_info, &l.seal_signature, &l.maker_cert), "seal maker's signature");
-    assert_eq!(openssl_sm3(signature.as_bytes()), l.data_hash, "dataHash = SM3(Signature.xml)");
-    let subject = run_ok("openssl", &["x509", "-in", &s.keys.arg("signer.crt"), "-noout", "-subject", "-nameopt", "utf8"], s.dir.path());
+    assert!(
+        openssl_verifies(&l.tbs, &l.signature, &l.signer_cert),
+        "signer's signature"
+    );
+    assert!(
+        openssl_verifies(&l.seal_info, &l.seal_signature, &l.maker_cert),
+        "seal maker's signature"
+    );
+    assert_eq!(
+        openssl_sm3(signature.as_bytes()),
+        l.data_hash,
+        "dataHash = SM3(Signature.xml)"
+    );
+    let subject = run_ok(
+        "openssl",
+        &[
+            "x509",
+            "-in",
+            &s.keys.arg("signer.crt"),
+            "-noout",
+            "-subject",
+            "-nameopt",
+            "utf8",
+        ],
+        s.dir.path(),
+    );
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("c.der"), &l.signer_cert).expect("write");
-    let embedded = run_ok("openssl", &["x509", "-inform", "DER", "-in", "c.der", "-noout", "-subject", "-nameopt", "utf8"], dir.path());
+    let embedded = run_ok(
+        "openssl",
+        &[
+            "x509", "-inform", "DER", "-in", "c.der", "-noout", "-subject", "-nameopt", "utf8",
+        ],
+        dir.path(),
+    );
     assert_eq!(subject, embedded, "the signer's certificate is embedded");
 
     let (passed, text) = ofd_cli_check(&sealed);
     assert!(passed, "ofd-cli check: {text}");
-    assert!(text.contains("完整性校验通过"), "ofd-cli checked the seal's digests: {text}");
+    assert!(
+        text.contains("完整性校验通过"),
+        "ofd-cli checked the seal's digests: {text}"
+    );
     let (valid, text) = sofd_verify(&sealed);
     assert!(valid, "sofd verify: {text}");
     validate_with_xmllint(&sealed);
@@ -241,22 +316,44 @@ fn an_issued_seal_file_is_used_as_it_is() {
     let k = &s.keys;
     let out = jixiao_env(
         &[
-            "seal", &s.ofd.to_string_lossy(), "-o", &s.path("issued.ofd"), "--seal",
-            &k.arg("test.esl"), "--key", &k.arg("signer.key"), "--cert", &k.arg("signer.crt"),
-            "--page", "1", "--at", "100,100",
+            "seal",
+            &s.ofd.to_string_lossy(),
+            "-o",
+            &s.path("issued.ofd"),
+            "--seal",
+            &k.arg("test.esl"),
+            "--key",
+            &k.arg("signer.key"),
+            "--cert",
+            &k.arg("signer.crt"),
+            "--page",
+            "1",
+            "--at",
+            "100,100",
         ],
         s.dir.path(),
         &[],
     );
     assert!(out.status.success(), "{}", all_output(&out));
     let sealed = std::fs::read(s.path("issued.ofd")).expect("sealed");
-    assert_eq!(part(&sealed, "Doc_0/Signs/Sign_0/Seal.esl"), esl, "the seal byte for byte");
+    assert_eq!(
+        part(&sealed, "Doc_0/Signs/Sign_0/Seal.esl"),
+        esl,
+        "the seal byte for byte"
+    );
     let signature = String::from_utf8(part(&sealed, SIGNATURE)).expect("utf-8");
     // Page 1's id, a 40 mm wide seal centred at (100, 100).
-    assert!(signature.contains("PageRef=\"1\" Boundary=\"80 80 40 40\""), "{signature}");
+    assert!(
+        signature.contains("PageRef=\"1\" Boundary=\"80 80 40 40\""),
+        "{signature}"
+    );
     let out = s.verify(&sealed, Some("ca.crt"));
     assert_eq!(out.status.code(), Some(0), "{}", all_output(&out));
-    assert!(stdout(&out).contains("第 1 页 / page 1"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("第 1 页 / page 1"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -267,12 +364,19 @@ fn sealing_is_reproducible_and_a_second_seal_keeps_the_first_valid() {
     assert_eq!(a, b, "the same input, key and time give the same bytes");
     std::fs::write(s.path("once.ofd"), &a).expect("write");
     let later = (s.time.timestamp() + 3600).to_string();
-    let out = s.seal_with_image(&s.path("once.ofd"), &s.path("twice.ofd"), &["--time", &later]);
+    let out = s.seal_with_image(
+        &s.path("once.ofd"),
+        &s.path("twice.ofd"),
+        &["--time", &later],
+    );
     assert!(out.status.success(), "{}", all_output(&out));
     let twice = std::fs::read(s.path("twice.ofd")).expect("twice");
     let list = String::from_utf8(part(&twice, "Doc_0/Signs/Signatures.xml")).expect("utf-8");
     assert!(list.contains("<ofd:MaxSignId>2</ofd:MaxSignId>"), "{list}");
-    assert!(list.contains("BaseLoc=\"/Doc_0/Signs/Sign_1/Signature.xml\""), "{list}");
+    assert!(
+        list.contains("BaseLoc=\"/Doc_0/Signs/Sign_1/Signature.xml\""),
+        "{list}"
+    );
     let out = s.verify(&twice, Some("ca.crt"));
     let text = all_output(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
@@ -294,7 +398,10 @@ fn a_changed_page_is_caught_by_jixiao_and_ofd_cli() {
     let text = all_output(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("第 2 页 / page 2"), "{text}");
-    assert!(text.contains("the protected part Doc_0/Pages/Page_1/Content.xml was changed"), "{text}");
+    assert!(
+        text.contains("the protected part Doc_0/Pages/Page_1/Content.xml was changed"),
+        "{text}"
+    );
     let (passed, text) = ofd_cli_check(&tampered);
     assert!(!passed, "ofd-cli must refuse a changed page: {text}");
 }
@@ -314,7 +421,11 @@ fn a_changed_signature_xml_is_caught_by_jixiao_and_openssl() {
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("dataHash"), "{text}");
     let l = layers(&part(&tampered, VALUE));
-    assert_ne!(openssl_sm3(&part(&tampered, SIGNATURE)), l.data_hash, "OpenSSL: SM3 ≠ dataHash");
+    assert_ne!(
+        openssl_sm3(&part(&tampered, SIGNATURE)),
+        l.data_hash,
+        "OpenSSL: SM3 ≠ dataHash"
+    );
     assert_eq!(openssl_sm3(&part(&sealed, SIGNATURE)), l.data_hash);
 }
 
@@ -334,9 +445,15 @@ fn a_flipped_bit_in_the_signature_value_is_caught_by_jixiao_openssl_and_sofd() {
     let out = s.verify(&tampered, Some("ca.crt"));
     let text = all_output(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
-    assert!(text.contains("signer's SM2 signature does not verify"), "{text}");
+    assert!(
+        text.contains("signer's SM2 signature does not verify"),
+        "{text}"
+    );
     let l = layers(&part(&tampered, VALUE));
-    assert!(!openssl_verifies(&l.tbs, &l.signature, &l.signer_cert), "OpenSSL must refuse it");
+    assert!(
+        !openssl_verifies(&l.tbs, &l.signature, &l.signer_cert),
+        "OpenSSL must refuse it"
+    );
     let (valid, text) = sofd_verify(&tampered);
     assert!(!valid, "sofd must refuse it: {text}");
 }
@@ -351,7 +468,10 @@ fn a_changed_attachment_is_caught_by_jixiao_and_ofd_cli() {
     let out = s.verify(&tampered, Some("ca.crt"));
     let text = all_output(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
-    assert!(text.contains("Doc_0/Attachs/declaration.toml was changed"), "{text}");
+    assert!(
+        text.contains("Doc_0/Attachs/declaration.toml was changed"),
+        "{text}"
+    );
     assert!(text.contains("changed after rendering"), "{text}");
     let (passed, text) = ofd_cli_check(&tampered);
     assert!(!passed, "ofd-cli must refuse a changed attachment: {text}");
@@ -381,37 +501,82 @@ fn bad_keys_seals_and_inputs_are_clear_errors_that_leave_no_file() {
     let cases: Vec<(Vec<String>, &str)> = vec![
         // The maker's key with the signer's certificate.
         (
-            vec!["--seal-image".into(), k.arg("seal.png"), "--key".into(), k.arg("maker.key"), "--cert".into(), k.arg("signer.crt")],
+            vec![
+                "--seal-image".into(),
+                k.arg("seal.png"),
+                "--key".into(),
+                k.arg("maker.key"),
+                "--cert".into(),
+                k.arg("signer.crt"),
+            ],
             "does not belong to the certificate",
         ),
         // Not a PNG.
         (
-            vec!["--seal-image".into(), k.arg("ca.crt"), "--key".into(), k.arg("signer.key"), "--cert".into(), k.arg("signer.crt")],
+            vec![
+                "--seal-image".into(),
+                k.arg("ca.crt"),
+                "--key".into(),
+                k.arg("signer.key"),
+                "--cert".into(),
+                k.arg("signer.crt"),
+            ],
             "not a PNG",
         ),
         // Not a seal.
         (
-            vec!["--seal".into(), k.arg("ca.crt"), "--key".into(), k.arg("signer.key"), "--cert".into(), k.arg("signer.crt")],
+            vec![
+                "--seal".into(),
+                k.arg("ca.crt"),
+                "--key".into(),
+                k.arg("signer.key"),
+                "--cert".into(),
+                k.arg("signer.crt"),
+            ],
             "version 4 seal",
         ),
         // Not an SM2 key.
         (
-            vec!["--seal-image".into(), k.arg("seal.png"), "--key".into(), k.arg("signer.crt"), "--cert".into(), k.arg("signer.crt")],
+            vec![
+                "--seal-image".into(),
+                k.arg("seal.png"),
+                "--key".into(),
+                k.arg("signer.crt"),
+                "--cert".into(),
+                k.arg("signer.crt"),
+            ],
             "bad private key",
         ),
         // A page the document does not have.
         (
-            vec!["--seal-image".into(), k.arg("seal.png"), "--key".into(), k.arg("signer.key"), "--cert".into(), k.arg("signer.crt"), "--page".into(), "9".into()],
+            vec![
+                "--seal-image".into(),
+                k.arg("seal.png"),
+                "--key".into(),
+                k.arg("signer.key"),
+                "--cert".into(),
+                k.arg("signer.crt"),
+                "--page".into(),
+                "9".into(),
+            ],
             "there is no page 9",
         ),
     ];
     for (extra, expected) in cases {
-        let mut args = vec!["seal".to_owned(), ofd.clone(), "-o".into(), out_path.clone()];
+        let mut args = vec![
+            "seal".to_owned(),
+            ofd.clone(),
+            "-o".into(),
+            out_path.clone(),
+        ];
         args.extend(extra);
         let out = jixiao_env(&args, s.dir.path(), &[]);
         let text = stderr(&out);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {text}");
-        assert!(text.contains(expected), "{args:?}: expected {expected:?} in {text}");
+        assert!(
+            text.contains(expected),
+            "{args:?}: expected {expected:?} in {text}"
+        );
         assert!(!Path::new(&out_path).exists(), "no output on error");
         assert!(!text.contains("PRIVATE KEY"), "no key material printed");
     }
@@ -419,23 +584,56 @@ fn bad_keys_seals_and_inputs_are_clear_errors_that_leave_no_file() {
     // the maker's own key and certificate.
     s.sealed();
     let args = vec![
-        "seal".to_owned(), ofd.clone(), "-o".into(), out_path.clone(), "--seal".into(), k.arg("test.esl"),
-        "--key".into(), k.arg("maker.key"), "--cert".into(), k.arg("maker.crt"),
+        "seal".to_owned(),
+        ofd.clone(),
+        "-o".into(),
+        out_path.clone(),
+        "--seal".into(),
+        k.arg("test.esl"),
+        "--key".into(),
+        k.arg("maker.key"),
+        "--cert".into(),
+        k.arg("maker.crt"),
     ];
     let out = jixiao_env(&args, s.dir.path(), &[]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("does not list the signer's certificate"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("does not list the signer's certificate"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!Path::new(&out_path).exists());
     // Not an OFD.
     let args = vec![
-        "seal".to_owned(), k.arg("ca.crt"), "-o".into(), out_path.clone(), "--seal".into(), k.arg("test.esl"),
-        "--key".into(), k.arg("signer.key"), "--cert".into(), k.arg("signer.crt"),
+        "seal".to_owned(),
+        k.arg("ca.crt"),
+        "-o".into(),
+        out_path.clone(),
+        "--seal".into(),
+        k.arg("test.esl"),
+        "--key".into(),
+        k.arg("signer.key"),
+        "--cert".into(),
+        k.arg("signer.crt"),
     ];
     let out = jixiao_env(&args, s.dir.path(), &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("not an OFD"), "{}", stderr(&out));
     // Neither --seal nor --seal-image: a usage error.
-    let out = jixiao_env(&["seal", &ofd, "-o", &out_path, "--key", &k.arg("signer.key"), "--cert", &k.arg("signer.crt")], s.dir.path(), &[]);
+    let out = jixiao_env(
+        &[
+            "seal",
+            &ofd,
+            "-o",
+            &out_path,
+            "--key",
+            &k.arg("signer.key"),
+            "--cert",
+            &k.arg("signer.crt"),
+        ],
+        s.dir.path(),
+        &[],
+    );
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -465,7 +663,8 @@ fn a_signer_outside_the_crate_seals_and_a_bad_one_is_caught() {
     use jixiao::seal::esl::SealFile;
     let s = setup();
     s.sealed();
-    let seal = SealFile::parse(&std::fs::read(s.keys.path("test.esl")).expect("esl")).expect("seal");
+    let seal =
+        SealFile::parse(&std::fs::read(s.keys.path("test.esl")).expect("esl")).expect("seal");
     let ofd = std::fs::read(&s.ofd).expect("ofd");
     let options = SealOptions {
         time: s.time,
@@ -474,11 +673,20 @@ fn a_signer_outside_the_crate_seals_and_a_bad_one_is_caught() {
     };
     for corrupt in [false, true] {
         let device = Device {
-            inner: jixiao::seal::Sm2FileSigner::from_files(&s.keys.path("signer.key"), &s.keys.path("signer.crt")).expect("signer"),
+            inner: jixiao::seal::Sm2FileSigner::from_files(
+                &s.keys.path("signer.key"),
+                &s.keys.path("signer.crt"),
+            )
+            .expect("signer"),
             corrupt,
         };
         let sealed = seal_ofd(&ofd, &seal, &device, &options).expect("sealed");
         let out = s.verify(&sealed, Some("ca.crt"));
-        assert_eq!(out.status.code(), Some(if corrupt { 1 } else { 0 }), "{}", all_output(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(if corrupt { 1 } else { 0 }),
+            "{}",
+            all_output(&out)
+        );
     }
 }

@@ -526,7 +526,10 @@ fn render_one(
         }
     };
     let source = source.bytes;
-    let rendered = match options.finishing.render_formats(renderer, &declaration, &source) {
+    let rendered = match options
+        .finishing
+        .render_formats(renderer, &declaration, &source)
+    {
         Ok(r) => r,
         Err(diagnostics) => return fail(diagnostics, "template", codes),
     };
@@ -584,7 +587,10 @@ fn render_one(
         pages: Some(rendered.pages),
         bytes: rendered.pdf.as_ref().map(Vec::len),
         pdf_sha256: rendered.pdf.as_deref().map(sha256_hex),
-        ofd: rendered.ofd.as_ref().map(|_| ofd_output.display().to_string()),
+        ofd: rendered
+            .ofd
+            .as_ref()
+            .map(|_| ofd_output.display().to_string()),
         ofd_bytes: rendered.ofd.as_ref().map(Vec::len),
         ofd_sha256: rendered.ofd.as_deref().map(sha256_hex),
         status: Status::Rendered,

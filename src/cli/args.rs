@@ -148,7 +148,12 @@ pub struct RenderArgs {
     /// formats: pdf, ofd or both (pdf,ofd). Default: pdf, or ofd when -o ends in .ofd. The
     /// OFD (GB/T 33190) carries the declaration and is byte-for-byte reproducible; it is
     /// written beside the PDF with the extension .ofd.
-    #[arg(long = "format", value_enum, value_delimiter = ',', value_name = "pdf|ofd|pdf,ofd")]
+    #[arg(
+        long = "format",
+        value_enum,
+        value_delimiter = ',',
+        value_name = "pdf|ofd|pdf,ofd"
+    )]
     pub formats: Vec<OutputFormat>,
 
     /// Template and fonts.

@@ -46,7 +46,9 @@ pub fn verify(args: &VerifyArgs, ofd: &[u8]) -> ExitCode {
 fn trust_text(trust: &Option<Trust>) -> String {
     match trust {
         None => "未判断（未给出 --trust） / not judged (no --trust)".into(),
-        Some(Trust::Trusted { anchor }) => format!("可信，链到 {anchor} / trusted, chains to {anchor}"),
+        Some(Trust::Trusted { anchor }) => {
+            format!("可信，链到 {anchor} / trusted, chains to {anchor}")
+        }
         Some(Trust::Untrusted { reason }) => format!("不可信 / untrusted: {reason}"),
         Some(_) => "?".into(),
     }
@@ -68,7 +70,9 @@ fn print_text(path: &str, r: &OfdVerifyReport) {
         out.push_str(&format!("  生成者 / creator: {creator}\n"));
     }
     if let Some((name, sha)) = &r.source {
-        out.push_str(&format!("  附带申报文件 / attached declaration: {name}（SHA-256 {sha}）\n"));
+        out.push_str(&format!(
+            "  附带申报文件 / attached declaration: {name}（SHA-256 {sha}）\n"
+        ));
     }
     if let Some(date) = &r.date {
         out.push_str(&format!("  文档日期 / document date: {date}\n"));
@@ -91,7 +95,11 @@ fn print_text(path: &str, r: &OfdVerifyReport) {
             "  电子签章 / seal {}（{}）: {}\n",
             s.id,
             s.path,
-            if s.valid() { "有效 / valid" } else { "无效 / NOT VALID" }
+            if s.valid() {
+                "有效 / valid"
+            } else {
+                "无效 / NOT VALID"
+            }
         ));
         if let Some(name) = &s.seal_name {
             out.push_str(&format!("    印章 / seal: {name}\n"));
@@ -103,10 +111,15 @@ fn print_text(path: &str, r: &OfdVerifyReport) {
             out.push_str(&format!("    制章者 / seal maker: {maker}\n"));
         }
         if let Some(time) = &s.time {
-            out.push_str(&format!("    签章时间 / signing time: {}\n", time.to_rfc3339()));
+            out.push_str(&format!(
+                "    签章时间 / signing time: {}\n",
+                time.to_rfc3339()
+            ));
         }
         if let Some(page) = s.page {
-            out.push_str(&format!("    位置 / placed on: 第 {page} 页 / page {page}\n"));
+            out.push_str(&format!(
+                "    位置 / placed on: 第 {page} 页 / page {page}\n"
+            ));
         }
         out.push_str(&format!(
             "    受保护部件 / protected parts: {}（改动 / changed: {}，缺失 / missing: {}）\n",
@@ -114,19 +127,38 @@ fn print_text(path: &str, r: &OfdVerifyReport) {
             s.changed.len(),
             s.missing.len()
         ));
-        out.push_str(&format!("    dataHash（SM3）: {}\n", yes_no(s.data_hash_ok)));
-        out.push_str(&format!("    签章人签名 / signer's SM2 signature: {}\n", yes_no(s.signature_ok)));
-        out.push_str(&format!("    制章签名 / seal maker's SM2 signature: {}\n", yes_no(s.seal_ok)));
+        out.push_str(&format!(
+            "    dataHash（SM3）: {}\n",
+            yes_no(s.data_hash_ok)
+        ));
+        out.push_str(&format!(
+            "    签章人签名 / signer's SM2 signature: {}\n",
+            yes_no(s.signature_ok)
+        ));
+        out.push_str(&format!(
+            "    制章签名 / seal maker's SM2 signature: {}\n",
+            yes_no(s.seal_ok)
+        ));
         out.push_str(&format!(
             "    印章列出签章人证书 / seal lists the signer: {}\n",
             yes_no(s.signer_listed)
         ));
         out.push_str(&format!(
             "    有效期 / validity: {}\n",
-            if s.validity.is_empty() { "正确 / ok".to_owned() } else { s.validity.join("; ") }
+            if s.validity.is_empty() {
+                "正确 / ok".to_owned()
+            } else {
+                s.validity.join("; ")
+            }
         ));
-        out.push_str(&format!("    签章人证书 / signer certificate: {}\n", trust_text(&s.signer_trust)));
-        out.push_str(&format!("    制章者证书 / seal maker certificate: {}\n", trust_text(&s.maker_trust)));
+        out.push_str(&format!(
+            "    签章人证书 / signer certificate: {}\n",
+            trust_text(&s.signer_trust)
+        ));
+        out.push_str(&format!(
+            "    制章者证书 / seal maker certificate: {}\n",
+            trust_text(&s.maker_trust)
+        ));
     }
     let verdict = match r.verdict {
         Verdict::Reproduced => "一致：与附带申报文件重新生成的 OFD 相同 / reproduced exactly: identical to what its source renders to",
@@ -196,7 +228,10 @@ fn print_json(path: &str, r: &OfdVerifyReport) {
         "unprotected_parts": r.unprotected,
         "notes": r.notes.iter().map(|n| n.render(false)).collect::<Vec<_>>(),
     });
-    println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&value).unwrap_or_default()
+    );
 }
 
 /// Runs `jixiao extract` on an OFD whose bytes are `ofd`.
@@ -214,7 +249,9 @@ pub fn extract(args: ExtractArgs, ofd: &[u8]) -> Result<(), Failure> {
                 .with_help("只有用 jixiao render --format ofd 生成的 OFD 带有申报文件 / only OFDs made by jixiao render --format ofd carry one"),
             )
         })?;
-    let output = args.output.unwrap_or_else(|| args.input.with_extension("toml"));
+    let output = args
+        .output
+        .unwrap_or_else(|| args.input.with_extension("toml"));
     if output.as_os_str() == "-" {
         std::io::stdout()
             .write_all(&bytes)

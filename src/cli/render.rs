@@ -175,7 +175,8 @@ fn run_single(args: RenderArgs) -> Result<(), Failure> {
 
 /// Whether `path` ends in `.ofd`.
 fn is_ofd_path(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ofd"))
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ofd"))
 }
 
 /// `decl.toml` → `decl.pdf`, in the same directory.

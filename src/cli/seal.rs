@@ -15,8 +15,13 @@ fn error(e: impl std::fmt::Display) -> Failure {
 }
 
 fn read(path: &std::path::Path, what: &str) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path)
-        .map_err(|e| error(format!("无法读取{what} {} / cannot read {}: {e}", path.display(), path.display())))
+    std::fs::read(path).map_err(|e| {
+        error(format!(
+            "无法读取{what} {} / cannot read {}: {e}",
+            path.display(),
+            path.display()
+        ))
+    })
 }
 
 /// Loads a signer, warning when the key file is readable by others.
@@ -95,13 +100,20 @@ pub fn run(args: SealArgs) -> Result<(), Failure> {
             let der = make_test_seal(&spec, maker).map_err(error)?;
             if let Some(path) = &args.save_seal {
                 write_atomic(path, &der).map_err(|e| {
-                    error(format!("无法写入 {} / cannot write the seal: {e}", path.display()))
+                    error(format!(
+                        "无法写入 {} / cannot write the seal: {e}",
+                        path.display()
+                    ))
                 })?;
                 eprintln!("已保存测试印章 / wrote the test seal: {}", path.display());
             }
             der
         }
-        (None, None) => return Err(error("请给出 --seal 或 --seal-image / give --seal or --seal-image")),
+        (None, None) => {
+            return Err(error(
+                "请给出 --seal 或 --seal-image / give --seal or --seal-image",
+            ))
+        }
     };
     let seal = SealFile::parse(&seal_der).map_err(error)?;
     let options = SealOptions {

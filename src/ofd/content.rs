@@ -16,7 +16,9 @@ use std::collections::BTreeMap;
 
 use kurbo::{Affine, BezPath, PathEl, Point, Rect};
 
-use super::page::{as_rect, bounds, Cluster, ImagePlacement, Object, PageObjects, PathShape, Rgba, Stroke, TextRun};
+use super::page::{
+    as_rect, bounds, Cluster, ImagePlacement, Object, PageObjects, PathShape, Rgba, Stroke, TextRun,
+};
 use super::xml::{deltas, num, nums, Xml};
 
 /// The ids of a document's resources, and the counter for new ids.
@@ -54,7 +56,9 @@ pub fn page_xml(page: &PageObjects, default_size: (f64, f64), ids: &mut Ids<'_>)
             .close();
     }
     xml.open("Content");
-    xml.open("Layer").attr("ID", ids.take()).attr("Type", "Body");
+    xml.open("Layer")
+        .attr("ID", ids.take())
+        .attr("Type", "Body");
     for object in &page.objects {
         match object {
             Object::Text(run) => text(&mut xml, run, ids),
@@ -72,8 +76,7 @@ pub fn same_size(a: (f64, f64), b: (f64, f64)) -> bool {
 
 fn color(xml: &mut Xml, element: &'static str, rgba: Rgba) {
     let [r, g, b, a] = rgba.0;
-    xml.open(element)
-        .attr("Value", format!("{r} {g} {b}"));
+    xml.open(element).attr("Value", format!("{r} {g} {b}"));
     if a != 255 {
         xml.attr("Alpha", a);
     }

@@ -93,8 +93,11 @@ pub fn font_ref(face: &Face) -> Result<FontRef<'_>, FontError> {
 pub fn subset(face: &Face, used: &GlyphUse) -> Result<Subset, FontError> {
     let font = font_ref(face)?;
     let sparse = sparse_truetype(&font, face, used)?;
-    let sparse_font = FontRef::new(&sparse)
-        .map_err(|e| FontError(format!("转换后的字体无法读取 / the converted font is unreadable ({e})")))?;
+    let sparse_font = FontRef::new(&sparse).map_err(|e| {
+        FontError(format!(
+            "转换后的字体无法读取 / the converted font is unreadable ({e})"
+        ))
+    })?;
 
     let mut gids = IntSet::<GlyphId>::empty();
     gids.insert(GlyphId::NOTDEF);
@@ -145,7 +148,9 @@ pub fn subset(face: &Face, used: &GlyphUse) -> Result<Subset, FontError> {
 /// every other glyph empty, a `cmap` with `used.mapped`, the face's metrics and names.
 fn sparse_truetype(font: &FontRef<'_>, face: &Face, used: &GlyphUse) -> Result<Vec<u8>, FontError> {
     let read = |what: &str, e: skrifa::raw::ReadError| {
-        FontError(format!("字体缺少 {what} 表 / the font has no usable {what} table ({e})"))
+        FontError(format!(
+            "字体缺少 {what} 表 / the font has no usable {what} table ({e})"
+        ))
     };
     let num_glyphs = font.maxp().map_err(|e| read("maxp", e))?.num_glyphs();
     let outlines = font.outline_glyphs();
@@ -177,7 +182,9 @@ fn sparse_with(
     draw: impl Fn(GlyphId, &mut PathPen) -> Option<()>,
 ) -> Result<Vec<u8>, FontError> {
     let read = |what: &str, e: skrifa::raw::ReadError| {
-        FontError(format!("字体缺少 {what} 表 / the font has no usable {what} table ({e})"))
+        FontError(format!(
+            "字体缺少 {what} 表 / the font has no usable {what} table ({e})"
+        ))
     };
     let hmtx = font.hmtx().map_err(|e| read("hmtx", e))?;
     let mut wanted: BTreeSet<u16> = used.glyphs.clone();
@@ -223,9 +230,11 @@ fn sparse_with(
             _ => 0,
         };
         metrics.push(LongMetric::new(advance, lsb));
-        builder
-            .add_glyph(&glyph)
-            .map_err(|e| FontError(format!("字形 {gid} 无法写入 / glyph {gid} cannot be written ({e})")))?;
+        builder.add_glyph(&glyph).map_err(|e| {
+            FontError(format!(
+                "字形 {gid} 无法写入 / glyph {gid} cannot be written ({e})"
+            ))
+        })?;
     }
     let (glyf, loca, loca_format) = builder.build();
 
@@ -233,7 +242,8 @@ fn sparse_with(
         font.head().map_err(|e| read("head", e))?.to_owned_table();
     head.index_to_loc_format = loca_format as i16;
     let bbox = bbox.unwrap_or_default();
-    (head.x_min, head.y_min, head.x_max, head.y_max) = (bbox.x_min, bbox.y_min, bbox.x_max, bbox.y_max);
+    (head.x_min, head.y_min, head.x_max, head.y_max) =
+        (bbox.x_min, bbox.y_min, bbox.x_max, bbox.y_max);
     let mut hhea: write_fonts::tables::hhea::Hhea =
         font.hhea().map_err(|e| read("hhea", e))?.to_owned_table();
     hhea.number_of_h_metrics = num_glyphs;
@@ -331,7 +341,11 @@ impl PathPen {
         if path.elements().is_empty() {
             return None;
         }
-        Some(if from_cff { path.reverse_subpaths() } else { path })
+        Some(if from_cff {
+            path.reverse_subpaths()
+        } else {
+            path
+        })
     }
 
     fn close_if_open(&mut self) {

@@ -77,10 +77,8 @@ pub fn encode(image: &Image, size_mm: (f64, f64)) -> (EncodedImage, Option<Strin
             };
             let tree = svg.tree();
             let size = tree.size();
-            let transform = tiny_skia::Transform::from_scale(
-                w as f32 / size.width(),
-                h as f32 / size.height(),
-            );
+            let transform =
+                tiny_skia::Transform::from_scale(w as f32 / size.width(), h as f32 / size.height());
             resvg::render(tree, transform, &mut pixmap.as_mut());
             match pixmap.encode_png() {
                 Ok(data) => (png(data), note),

@@ -35,9 +35,9 @@ pub mod zip;
 pub use meta::OfdMeta;
 pub use verify::{verify_ofd, OfdVerifyReport};
 
+use crate::date::Date;
 use crate::declaration::Declaration;
 use crate::diag::Diagnostic;
-use crate::date::Date;
 use crate::render::{RenderError, Rendered, Renderer};
 
 /// Why an OFD could not be written or read.
@@ -67,10 +67,7 @@ pub fn is_ofd(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04")
 }
 
-fn rendered(
-    written: package::Written,
-    mut warnings: Vec<Diagnostic>,
-) -> RenderedOfd {
+fn rendered(written: package::Written, mut warnings: Vec<Diagnostic>) -> RenderedOfd {
     warnings.extend(
         written
             .approximations
@@ -94,7 +91,11 @@ impl Renderer {
 
     /// Renders `decl` as an OFD with `meta`. The bytes depend only on the declaration
     /// file, the date, the template, the fonts and jixiao's version.
-    pub fn render_ofd(&self, decl: &Declaration, meta: &OfdMeta) -> Result<RenderedOfd, RenderError> {
+    pub fn render_ofd(
+        &self,
+        decl: &Declaration,
+        meta: &OfdMeta,
+    ) -> Result<RenderedOfd, RenderError> {
         let laid = self.layout(decl)?;
         let written = package::write(laid.document.pages(), meta).map_err(export_error)?;
         Ok(rendered(written, laid.warnings))

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 use typst_layout::Page;
 
-use super::content::{page_xml, same_size, Ids};
+use super::content::{page_xml, Ids};
 use super::font::{subset, GlyphUse};
 use super::meta::{OfdMeta, ATTACHMENT_DESCRIPTION, SOURCE_FILE, SOURCE_SHA256};
 use super::page::{walk, Object, Pages};
@@ -71,7 +71,8 @@ fn glyph_uses(walked: &Pages) -> Vec<GlyphUse> {
             for cluster in &run.clusters {
                 used.glyphs.extend(cluster.glyphs.iter().map(|g| g.id));
                 if cluster.by_cmap {
-                    if let (Some(c), [g]) = (cluster.text.chars().next(), cluster.glyphs.as_slice()) {
+                    if let (Some(c), [g]) = (cluster.text.chars().next(), cluster.glyphs.as_slice())
+                    {
                         used.mapped.insert(c, g.id);
                     }
                 }
@@ -118,7 +119,12 @@ fn entries(walked: &Pages, meta: &OfdMeta) -> Result<Vec<Entry>, OfdError> {
     }];
     out.push(Entry {
         name: DOC_ROOT.into(),
-        data: document_xml(default_size, max_unit_id, &page_ids, !walked.images.is_empty()),
+        data: document_xml(
+            default_size,
+            max_unit_id,
+            &page_ids,
+            !walked.images.is_empty(),
+        ),
     });
     out.push(Entry {
         name: "Doc_0/PublicRes.xml".into(),
@@ -156,7 +162,6 @@ fn entries(walked: &Pages, meta: &OfdMeta) -> Result<Vec<Entry>, OfdError> {
         name: source_path(meta),
         data: meta.source.bytes.clone(),
     });
-    let _ = same_size; // (used by page_xml)
     Ok(out)
 }
 
@@ -233,7 +238,9 @@ fn public_res(walked: &Pages, font_ids: &[u32]) -> Vec<u8> {
         xml.open("Fonts");
         for (font, id) in walked.fonts.iter().zip(font_ids) {
             let info = font.info();
-            let name = font.post_script_name().unwrap_or_else(|| info.family.clone());
+            let name = font
+                .post_script_name()
+                .unwrap_or_else(|| info.family.clone());
             xml.open("Font")
                 .attr("ID", id)
                 .attr("FontName", name)

@@ -253,10 +253,10 @@ impl Walker<'_> {
         match paint {
             Paint::Solid(color) => Rgba::of(color),
             Paint::Gradient(gradient) => {
-                self.note(
-                    "渐变色以其中间色绘制 / a gradient is drawn in its middle colour".into(),
-                );
-                Rgba::of(&gradient.sample(typst::visualize::RatioOrAngle::Ratio(typst::layout::Ratio::new(0.5))))
+                self.note("渐变色以其中间色绘制 / a gradient is drawn in its middle colour".into());
+                Rgba::of(&gradient.sample(typst::visualize::RatioOrAngle::Ratio(
+                    typst::layout::Ratio::new(0.5),
+                )))
             }
             Paint::Tiling(_) => {
                 self.note("图案填充以黑色绘制 / a tiling is drawn in black".into());
@@ -286,12 +286,10 @@ impl Walker<'_> {
                 LineJoin::Bevel => "Bevel",
             },
             miter_limit: stroke.miter_limit.get(),
-            dash: stroke.dash.as_ref().map(|dash| {
-                (
-                    dash.array.iter().map(|&a| mm(a)).collect(),
-                    mm(dash.phase),
-                )
-            }),
+            dash: stroke
+                .dash
+                .as_ref()
+                .map(|dash| (dash.array.iter().map(|&a| mm(a)).collect(), mm(dash.phase))),
         }
     }
 
@@ -383,7 +381,10 @@ impl Walker<'_> {
         let font = font_ref(&self.out.faces[face])?;
         let size = text.size;
         let metrics = text.font.metrics();
-        let extent = (mm(metrics.ascender.at(size)), mm(metrics.descender.at(size)));
+        let extent = (
+            mm(metrics.ascender.at(size)),
+            mm(metrics.descender.at(size)),
+        );
         let ttf = text.font.ttf();
         let mut clusters: Vec<Cluster> = Vec::new();
         let mut boxes = Vec::with_capacity(text.glyphs.len());
@@ -400,17 +401,15 @@ impl Walker<'_> {
                 at: origin,
                 advance,
             };
-            let ink = ttf
-                .glyph_bounding_box(ttf_parser_glyph(glyph.id))
-                .map(|r| {
-                    let s = |v: i16| mm(text.font.to_em(v).at(size));
-                    Rect::new(
-                        origin.x + s(r.x_min),
-                        origin.y - s(r.y_max),
-                        origin.x + s(r.x_max),
-                        origin.y - s(r.y_min),
-                    )
-                });
+            let ink = ttf.glyph_bounding_box(ttf_parser_glyph(glyph.id)).map(|r| {
+                let s = |v: i16| mm(text.font.to_em(v).at(size));
+                Rect::new(
+                    origin.x + s(r.x_min),
+                    origin.y - s(r.y_max),
+                    origin.x + s(r.x_max),
+                    origin.y - s(r.y_min),
+                )
+            });
             let cell = Rect::new(
                 origin.x,
                 origin.y - extent.0,

@@ -38,9 +38,7 @@ impl Package {
     /// The part at `path`, or an error naming it.
     pub fn require(&self, path: &str) -> Result<&[u8], OfdError> {
         self.get(path).ok_or_else(|| {
-            OfdError::Package(format!(
-                "缺少部件 {path} / the part {path} is missing"
-            ))
+            OfdError::Package(format!("缺少部件 {path} / the part {path} is missing"))
         })
     }
 
@@ -86,8 +84,11 @@ pub fn parse_xml<'a>(path: &str, bytes: &'a [u8]) -> Result<roxmltree::Document<
     let text = std::str::from_utf8(bytes)
         .map_err(|_| OfdError::Package(format!("{path} 不是 UTF-8 / {path} is not UTF-8")))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    roxmltree::Document::parse(text)
-        .map_err(|e| OfdError::Package(format!("{path} 不是有效的 XML / {path} is not valid XML: {e}")))
+    roxmltree::Document::parse(text).map_err(|e| {
+        OfdError::Package(format!(
+            "{path} 不是有效的 XML / {path} is not valid XML: {e}"
+        ))
+    })
 }
 
 /// The first child element of `node` with local name `name`.
@@ -225,7 +226,10 @@ pub fn document(package: &Package, doc_root: &str) -> Result<DocumentEntry, OfdE
         .and_then(|c| child(c, "PageArea"))
         .and_then(|a| child_text(a, "PhysicalBox"))
         .and_then(|b| {
-            let v: Vec<f64> = b.split_whitespace().filter_map(|t| t.parse().ok()).collect();
+            let v: Vec<f64> = b
+                .split_whitespace()
+                .filter_map(|t| t.parse().ok())
+                .collect();
             <[f64; 4]>::try_from(v).ok()
         });
     Ok(out)
@@ -295,10 +299,22 @@ mod tests {
 
     #[test]
     fn locations_resolve_from_their_directory_or_the_root() {
-        assert_eq!(resolve("Doc_0", "Pages/Page_0/Content.xml").as_deref(), Some("Doc_0/Pages/Page_0/Content.xml"));
-        assert_eq!(resolve("Doc_0/Signs", "/Doc_0/Signs/Sign_0/Signature.xml").as_deref(), Some("Doc_0/Signs/Sign_0/Signature.xml"));
-        assert_eq!(resolve("Doc_0/Res", "./font_1.ttf").as_deref(), Some("Doc_0/Res/font_1.ttf"));
-        assert_eq!(resolve("Doc_0/Res", "../Attachs/a.toml").as_deref(), Some("Doc_0/Attachs/a.toml"));
+        assert_eq!(
+            resolve("Doc_0", "Pages/Page_0/Content.xml").as_deref(),
+            Some("Doc_0/Pages/Page_0/Content.xml")
+        );
+        assert_eq!(
+            resolve("Doc_0/Signs", "/Doc_0/Signs/Sign_0/Signature.xml").as_deref(),
+            Some("Doc_0/Signs/Sign_0/Signature.xml")
+        );
+        assert_eq!(
+            resolve("Doc_0/Res", "./font_1.ttf").as_deref(),
+            Some("Doc_0/Res/font_1.ttf")
+        );
+        assert_eq!(
+            resolve("Doc_0/Res", "../Attachs/a.toml").as_deref(),
+            Some("Doc_0/Attachs/a.toml")
+        );
         assert_eq!(resolve("Doc_0", "../../etc/passwd"), None);
         assert_eq!(resolve("", ""), None);
     }

@@ -92,7 +92,12 @@ fn page_of(path: &str, pages: &[(String, String)]) -> Option<usize> {
 
 /// Verifies the OFD `bytes` by rendering its attached declaration again with `renderer`,
 /// and checks its seals (trust against `trust` when given).
-pub fn verify_ofd(bytes: &[u8], renderer: &Renderer, trust: &[Certificate], lang: Lang) -> OfdVerifyReport {
+pub fn verify_ofd(
+    bytes: &[u8],
+    renderer: &Renderer,
+    trust: &[Certificate],
+    lang: Lang,
+) -> OfdVerifyReport {
     if !is_ofd(bytes) {
         return OfdVerifyReport::cannot(vec![Diagnostic::error(
             "不是 OFD 文件（OFD 是 zip 包） / not an OFD file (an OFD is a zip package)",
@@ -157,9 +162,11 @@ pub fn verify_ofd(bytes: &[u8], renderer: &Renderer, trust: &[Certificate], lang
         ));
         report.notes.extend(checked.diagnostics(lang, false));
     }
-    let date = decl
-        .document_date()
-        .or_else(|| main.creation_date.as_deref().and_then(|d| Date::parse(d).ok()));
+    let date = decl.document_date().or_else(|| {
+        main.creation_date
+            .as_deref()
+            .and_then(|d| Date::parse(d).ok())
+    });
     report.date = date;
     let meta = renderer.ofd_meta(&decl, &source_bytes, date);
     let reproduced = match renderer.render_ofd(&decl, &meta) {
@@ -251,10 +258,11 @@ pub fn verify_ofd(bytes: &[u8], renderer: &Renderer, trust: &[Certificate], lang
         )));
     }
     let unprotected_ok = !sealed || report.unprotected.is_empty();
-    report.verdict = if report.part_diffs.is_empty() && container_identical && seals_ok && unprotected_ok {
-        Verdict::Reproduced
-    } else {
-        Verdict::Differs
-    };
+    report.verdict =
+        if report.part_diffs.is_empty() && container_identical && seals_ok && unprotected_ok {
+            Verdict::Reproduced
+        } else {
+            Verdict::Differs
+        };
     report
 }

@@ -53,11 +53,7 @@ impl Xml {
     }
 
     /// Adds an attribute when `value` is `Some`.
-    pub fn attr_opt(
-        &mut self,
-        name: &str,
-        value: Option<impl std::fmt::Display>,
-    ) -> &mut Xml {
+    pub fn attr_opt(&mut self, name: &str, value: Option<impl std::fmt::Display>) -> &mut Xml {
         if let Some(value) = value {
             self.attr(name, value);
         }
@@ -198,7 +194,12 @@ mod tests {
             .text("R&D <x> \u{1}")
             .close();
         let s = String::from_utf8(xml.finish()).expect("utf-8");
-        assert!(s.contains("<ofd:TextCode X=\"a&quot;b&lt;\">R&amp;D &lt;x&gt; \u{FFFD}</ofd:TextCode>"), "{s}");
+        assert!(
+            s.contains(
+                "<ofd:TextCode X=\"a&quot;b&lt;\">R&amp;D &lt;x&gt; \u{FFFD}</ofd:TextCode>"
+            ),
+            "{s}"
+        );
         assert!(s.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ofd:Page xmlns:ofd="));
         assert!(s.ends_with("</ofd:Page>"), "{s}");
     }
@@ -208,6 +209,9 @@ mod tests {
         let mut xml = Xml::new("Signatures");
         xml.open("Signature").attr("ID", 1).close();
         let s = String::from_utf8(xml.finish()).expect("utf-8");
-        assert!(s.ends_with("<ofd:Signature ID=\"1\"/></ofd:Signatures>"), "{s}");
+        assert!(
+            s.ends_with("<ofd:Signature ID=\"1\"/></ofd:Signatures>"),
+            "{s}"
+        );
     }
 }

@@ -58,7 +58,9 @@ pub fn sm3(data: &[u8]) -> Vec<u8> {
 pub fn with_signatures_entry(ofd_xml: &[u8], list: &str) -> Result<Vec<u8>, SealError> {
     let doc = parse_xml("OFD.xml", ofd_xml)?;
     let Some(body) = child(doc.root_element(), "DocBody") else {
-        return Err(SealError::Ofd("OFD.xml 中没有 DocBody / OFD.xml has no DocBody".into()));
+        return Err(SealError::Ofd(
+            "OFD.xml 中没有 DocBody / OFD.xml has no DocBody".into(),
+        ));
     };
     if child(body, "Signatures").is_some() {
         return Ok(ofd_xml.to_vec());
@@ -67,7 +69,9 @@ pub fn with_signatures_entry(ofd_xml: &[u8], list: &str) -> Result<Vec<u8>, Seal
     let range = body.range();
     let element = &text[range.clone()];
     let Some(close) = element.rfind("</") else {
-        return Err(SealError::Ofd("DocBody 是空元素 / DocBody is an empty element".into()));
+        return Err(SealError::Ofd(
+            "DocBody 是空元素 / DocBody is an empty element".into(),
+        ));
     };
     let name = element[close + 2..].trim_end_matches('>').trim();
     let prefix = name.strip_suffix("DocBody").unwrap_or("");
@@ -170,7 +174,12 @@ fn placement(
     };
     Ok((
         id.clone(),
-        [center.0 - size.0 / 2.0, center.1 - size.1 / 2.0, size.0, size.1],
+        [
+            center.0 - size.0 / 2.0,
+            center.1 - size.1 / 2.0,
+            size.0,
+            size.1,
+        ],
     ))
 }
 
@@ -292,10 +301,15 @@ pub fn seal_ofd(
     let main = read::main_entry(&package)?;
     let document = read::document(&package, &main.doc_root)?;
     if document.pages.is_empty() {
-        return Err(SealError::Ofd("文档没有页面 / the document has no pages".into()));
+        return Err(SealError::Ofd(
+            "文档没有页面 / the document has no pages".into(),
+        ));
     }
 
-    let list_path = main.signatures.clone().unwrap_or_else(|| SIGNATURES.to_owned());
+    let list_path = main
+        .signatures
+        .clone()
+        .unwrap_or_else(|| SIGNATURES.to_owned());
     let mut listed = match &main.signatures {
         Some(path) if package.get(path).is_some() => read_list(&package, path)?,
         _ => Vec::new(),
@@ -348,7 +362,11 @@ pub fn seal_ofd(
 
     // Signature.xml.
     let (_, _, w, h) = seal.picture();
-    let size = if w == 0 || h == 0 { (40.0, 40.0) } else { (f64::from(w), f64::from(h)) };
+    let size = if w == 0 || h == 0 {
+        (40.0, 40.0)
+    } else {
+        (f64::from(w), f64::from(h))
+    };
     let after = Package::from_entries(entries);
     let (page_id, boundary) = placement(&after, &document.pages, size, options)?;
     let mut xml = Xml::new("Signature");
@@ -377,7 +395,9 @@ pub fn seal_ofd(
         .attr("PageRef", &page_id)
         .attr("Boundary", nums(&boundary))
         .close();
-    xml.open("Seal").leaf("BaseLoc", &format!("/{seal_path}")).close();
+    xml.open("Seal")
+        .leaf("BaseLoc", &format!("/{seal_path}"))
+        .close();
     xml.close(); // SignedInfo
     xml.leaf("SignedValue", &format!("/{value_path}"));
     let signature_xml = xml.finish();
@@ -409,9 +429,9 @@ pub fn seal_ofd(
         name: value_path,
         data: signed.to_der()?,
     });
-    let beijing = options
-        .time
-        .with_timezone(&FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!("valid offset")));
+    let beijing = options.time.with_timezone(
+        &FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!("valid offset")),
+    );
     use chrono::Datelike;
     let time = DosTime::midnight(beijing.year(), beijing.month(), beijing.day());
     Ok(zip::write(&entries, time))
@@ -425,13 +445,21 @@ mod tests {
     fn the_signatures_entry_goes_at_the_end_of_doc_body_with_its_prefix() {
         let xml = br#"<?xml version="1.0" encoding="UTF-8"?>
 <ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016" Version="1.0" DocType="OFD"><ofd:DocBody><ofd:DocInfo><ofd:DocID>x</ofd:DocID></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"#;
-        let out = String::from_utf8(with_signatures_entry(xml, SIGNATURES).expect("ok")).expect("utf-8");
+        let out =
+            String::from_utf8(with_signatures_entry(xml, SIGNATURES).expect("ok")).expect("utf-8");
         assert!(out.contains("<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot><ofd:Signatures>Doc_0/Signs/Signatures.xml</ofd:Signatures></ofd:DocBody>"), "{out}");
         // Idempotent.
-        assert_eq!(with_signatures_entry(out.as_bytes(), SIGNATURES).expect("ok"), out.as_bytes());
+        assert_eq!(
+            with_signatures_entry(out.as_bytes(), SIGNATURES).expect("ok"),
+            out.as_bytes()
+        );
         let bare = br#"<OFD xmlns="http://www.ofdspec.org/2016"><DocBody><DocRoot>a.xml</DocRoot></DocBody></OFD>"#;
-        let out = String::from_utf8(with_signatures_entry(bare, "s.xml").expect("ok")).expect("utf-8");
-        assert!(out.contains("<DocRoot>a.xml</DocRoot><Signatures>s.xml</Signatures></DocBody>"), "{out}");
+        let out =
+            String::from_utf8(with_signatures_entry(bare, "s.xml").expect("ok")).expect("utf-8");
+        assert!(
+            out.contains("<DocRoot>a.xml</DocRoot><Signatures>s.xml</Signatures></DocBody>"),
+            "{out}"
+        );
     }
 
     #[test]
@@ -442,7 +470,9 @@ mod tests {
 
     #[test]
     fn signature_times_are_beijing_time() {
-        let t = DateTime::parse_from_rfc3339("2025-01-20T00:30:00Z").expect("t").with_timezone(&Utc);
+        let t = DateTime::parse_from_rfc3339("2025-01-20T00:30:00Z")
+            .expect("t")
+            .with_timezone(&Utc);
         assert_eq!(signature_date_time(t), "2025-01-20 08:30:00");
     }
 }

@@ -246,10 +246,7 @@ impl PropertyInfo {
             Ok(CertList::Digests(out))
         } else {
             Ok(CertList::Certificates(
-                items
-                    .iter()
-                    .map(|i| i.value().to_vec())
-                    .collect(),
+                items.iter().map(|i| i.value().to_vec()).collect(),
             ))
         }
     }
@@ -305,7 +302,8 @@ mod tests {
         assert_eq!(frac, z);
         let local = read_time(&time_any(Tag::GeneralizedTime, "20250120163000")).expect("time");
         assert_eq!(local, z, "no zone: Beijing time");
-        let offset = read_time(&time_any(Tag::GeneralizedTime, "20250120163000+0800")).expect("time");
+        let offset =
+            read_time(&time_any(Tag::GeneralizedTime, "20250120163000+0800")).expect("time");
         assert_eq!(offset, z);
         let utc = read_time(&time_any(Tag::UtcTime, "250120083000Z")).expect("time");
         assert_eq!(utc, z);
@@ -314,7 +312,10 @@ mod tests {
 
     #[test]
     fn generalized_times_round_trip() {
-        let t = Utc.with_ymd_and_hms(2025, 1, 20, 8, 30, 0).single().expect("time");
+        let t = Utc
+            .with_ymd_and_hms(2025, 1, 20, 8, 30, 0)
+            .single()
+            .expect("time");
         let any = generalized_time(t).expect("encode");
         assert_eq!(any.value(), b"20250120083000Z");
         assert_eq!(read_time(&any), Some(t));
@@ -340,6 +341,9 @@ mod tests {
         let der = sig.to_der().expect("der");
         let back = SesSignature::from_der(&der).expect("decode");
         assert_eq!(back, sig);
-        assert_eq!(TbsSign::from_der(&back.to_sign.to_der().expect("der")).expect("tbs"), tbs);
+        assert_eq!(
+            TbsSign::from_der(&back.to_sign.to_der().expect("der")).expect("tbs"),
+            tbs
+        );
     }
 }

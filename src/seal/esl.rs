@@ -170,11 +170,15 @@ pub fn size_for(picture: (u32, u32), width_mm: Option<u32>) -> (u32, u32) {
 }
 
 /// Makes a test seal (DER `SESeal`, version 4) signed by `maker`.
-pub fn make_test_seal(spec: &TestSealSpec<'_>, maker: &dyn SealSigner) -> Result<Vec<u8>, SealError> {
+pub fn make_test_seal(
+    spec: &TestSealSpec<'_>,
+    maker: &dyn SealSigner,
+) -> Result<Vec<u8>, SealError> {
     png_size(spec.png)?;
     if spec.users.is_empty() {
         return Err(SealError::Seal(
-            "印章须列出至少一张签章人证书 / a seal must list at least one signer certificate".into(),
+            "印章须列出至少一张签章人证书 / a seal must list at least one signer certificate"
+                .into(),
         ));
     }
     let users: Vec<Vec<u8>> = spec
@@ -189,7 +193,10 @@ pub fn make_test_seal(spec: &TestSealSpec<'_>, maker: &dyn SealSigner) -> Result
         id.update(u);
     }
     id.update(spec.created.timestamp().to_be_bytes());
-    let es_id: String = id.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect();
+    let es_id: String = id.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     let header = Header {
         id: der::asn1::Ia5String::new("ES")?,
         version: 4,
@@ -243,7 +250,9 @@ mod tests {
 
     #[test]
     fn garbage_is_not_a_seal() {
-        let err = SealFile::parse(b"\x30\x03\x02\x01\x04").unwrap_err().to_string();
+        let err = SealFile::parse(b"\x30\x03\x02\x01\x04")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("version 4 seal"), "{err}");
     }
 }

@@ -101,8 +101,9 @@ pub fn secret_key(bytes: &[u8]) -> Result<sm2::SecretKey, SealError> {
     };
     if let Ok(text) = std::str::from_utf8(bytes) {
         if text.contains("-----BEGIN") {
-            let (label, der) = der::pem::decode_vec(text.trim().as_bytes())
-                .map_err(|e| SealError::Key(format!("PEM 无法解析 / the PEM cannot be parsed ({e})")))?;
+            let (label, der) = der::pem::decode_vec(text.trim().as_bytes()).map_err(|e| {
+                SealError::Key(format!("PEM 无法解析 / the PEM cannot be parsed ({e})"))
+            })?;
             let der = Zeroizing::new(der);
             return match label {
                 "PRIVATE KEY" => sm2::SecretKey::from_pkcs8_der(&der).map_err(|_| not_sm2()),
@@ -131,7 +132,9 @@ pub fn certificate_from_file(path: &Path) -> Result<Certificate, SealError> {
 /// A certificate from DER.
 pub fn certificate_from_der(der: &[u8]) -> Result<Certificate, SealError> {
     Certificate::from_der(der).map_err(|e| {
-        SealError::Certificate(format!("证书无法解析 / the certificate cannot be parsed ({e})"))
+        SealError::Certificate(format!(
+            "证书无法解析 / the certificate cannot be parsed ({e})"
+        ))
     })
 }
 
@@ -144,10 +147,14 @@ pub fn subject(cert: &Certificate) -> String {
 pub fn verify_sm2(cert: &Certificate, message: &[u8], signature: &[u8]) -> Result<(), String> {
     use signature::Verifier;
     let spki = cert.tbs_certificate().subject_public_key_info();
-    let key = sm2::dsa::VerifyingKey::from_sec1_bytes(SIGNER_ID, spki.subject_public_key.raw_bytes())
-        .map_err(|_| "证书的公钥不是 SM2 公钥 / the certificate's key is not an SM2 key".to_string())?;
-    let signature = sm2::dsa::Signature::from_der(signature)
-        .map_err(|_| "签名值不是 DER 编码的 SM2 签名 / the signature is not a DER SM2 signature".to_string())?;
+    let key =
+        sm2::dsa::VerifyingKey::from_sec1_bytes(SIGNER_ID, spki.subject_public_key.raw_bytes())
+            .map_err(|_| {
+                "证书的公钥不是 SM2 公钥 / the certificate's key is not an SM2 key".to_string()
+            })?;
+    let signature = sm2::dsa::Signature::from_der(signature).map_err(|_| {
+        "签名值不是 DER 编码的 SM2 签名 / the signature is not a DER SM2 signature".to_string()
+    })?;
     key.verify(message, &signature)
         .map_err(|_| "SM2 签名值不正确 / the SM2 signature does not verify".to_string())
 }

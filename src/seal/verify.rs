@@ -110,10 +110,14 @@ impl SealReport {
     pub fn reasons(&self) -> Vec<String> {
         let mut out = Vec::new();
         for p in &self.changed {
-            out.push(format!("受保护的部件 {p} 已被改动 / the protected part {p} was changed"));
+            out.push(format!(
+                "受保护的部件 {p} 已被改动 / the protected part {p} was changed"
+            ));
         }
         for p in &self.missing {
-            out.push(format!("受保护的部件 {p} 已不存在 / the protected part {p} is gone"));
+            out.push(format!(
+                "受保护的部件 {p} 已不存在 / the protected part {p} is gone"
+            ));
         }
         if !self.data_hash_ok {
             out.push(format!(
@@ -122,17 +126,26 @@ impl SealReport {
             ));
         }
         if !self.signature_ok {
-            out.push("签章人的 SM2 签名值不正确 / the signer's SM2 signature does not verify".into());
+            out.push(
+                "签章人的 SM2 签名值不正确 / the signer's SM2 signature does not verify".into(),
+            );
         }
         if !self.seal_ok {
-            out.push("电子印章的制章签名不正确 / the seal maker's signature does not verify".into());
+            out.push(
+                "电子印章的制章签名不正确 / the seal maker's signature does not verify".into(),
+            );
         }
         if !self.signer_listed {
-            out.push("印章未列出签章人证书 / the seal does not list the signer's certificate".into());
+            out.push(
+                "印章未列出签章人证书 / the seal does not list the signer's certificate".into(),
+            );
         }
         out.extend(self.validity.iter().cloned());
         out.extend(self.problems.iter().cloned());
-        for (who, trust) in [("签章人 / signer", &self.signer_trust), ("制章者 / seal maker", &self.maker_trust)] {
+        for (who, trust) in [
+            ("签章人 / signer", &self.signer_trust),
+            ("制章者 / seal maker", &self.maker_trust),
+        ] {
             if let Some(Trust::Untrusted { reason }) = trust {
                 out.push(format!("{who}: {reason}"));
             }
@@ -182,7 +195,15 @@ pub fn verify_seals(package: &Package, anchors: &[Certificate], now: SystemTime)
     let mut protected: BTreeSet<String> = BTreeSet::new();
     for entry in &listed {
         let mut report = SealReport::new(entry);
-        let refs = check_signature(package, entry, &pages, anchors, now, &mut report, &mut out.seal_parts);
+        let refs = check_signature(
+            package,
+            entry,
+            &pages,
+            anchors,
+            now,
+            &mut report,
+            &mut out.seal_parts,
+        );
         protected.extend(refs);
         out.reports.push(report);
     }
@@ -223,7 +244,9 @@ fn check_signature(
     let dir = parent(&entry.path);
     let root = doc.root_element();
     let Some(info) = child(root, "SignedInfo") else {
-        report.problems.push("Signature.xml 中没有 SignedInfo / Signature.xml has no SignedInfo".into());
+        report
+            .problems
+            .push("Signature.xml 中没有 SignedInfo / Signature.xml has no SignedInfo".into());
         return protected;
     };
     if let Some(method) = child_text(info, "SignatureMethod") {
@@ -249,7 +272,9 @@ fn check_signature(
                 .filter(|p| loc.starts_with('/') || package.get(p).is_some())
                 .or_else(|| read::resolve("", loc))
             else {
-                report.problems.push(format!("无效的 FileRef {loc} / invalid FileRef {loc}"));
+                report
+                    .problems
+                    .push(format!("无效的 FileRef {loc} / invalid FileRef {loc}"));
                 continue;
             };
             report.protected += 1;
@@ -266,11 +291,16 @@ fn check_signature(
             }
         }
     } else {
-        report.problems.push("Signature.xml 中没有 References / Signature.xml has no References".into());
+        report
+            .problems
+            .push("Signature.xml 中没有 References / Signature.xml has no References".into());
     }
     if let Some(stamp) = child(info, "StampAnnot") {
         let page_ref = stamp.attribute("PageRef").unwrap_or_default();
-        report.page = pages.iter().position(|(id, _)| id == page_ref).map(|i| i + 1);
+        report.page = pages
+            .iter()
+            .position(|(id, _)| id == page_ref)
+            .map(|i| i + 1);
         if report.page.is_none() {
             report.problems.push(format!(
                 "印章外观所在页 {page_ref} 不存在 / the seal's page {page_ref} does not exist"
@@ -279,14 +309,22 @@ fn check_signature(
     }
     let seal_loc = child(info, "Seal")
         .and_then(|s| child_text(s, "BaseLoc"))
-        .and_then(|loc| read::resolve("", &loc).filter(|p| package.get(p).is_some()).or_else(|| read::resolve(dir, &loc)));
+        .and_then(|loc| {
+            read::resolve("", &loc)
+                .filter(|p| package.get(p).is_some())
+                .or_else(|| read::resolve(dir, &loc))
+        });
     if let Some(p) = &seal_loc {
         seal_parts.insert(p.clone());
     }
-    let Some(value_path) = child_text(root, "SignedValue")
-        .and_then(|loc| read::resolve("", &loc).filter(|p| package.get(p).is_some()).or_else(|| read::resolve(dir, &loc)))
-    else {
-        report.problems.push("Signature.xml 中没有 SignedValue / Signature.xml has no SignedValue".into());
+    let Some(value_path) = child_text(root, "SignedValue").and_then(|loc| {
+        read::resolve("", &loc)
+            .filter(|p| package.get(p).is_some())
+            .or_else(|| read::resolve(dir, &loc))
+    }) else {
+        report
+            .problems
+            .push("Signature.xml 中没有 SignedValue / Signature.xml has no SignedValue".into());
         return protected;
     };
     seal_parts.insert(value_path.clone());
@@ -296,7 +334,14 @@ fn check_signature(
         ));
         return protected;
     };
-    check_signed_value(value, signature_xml, seal_loc.as_deref().and_then(|p| package.get(p)), anchors, now, report);
+    check_signed_value(
+        value,
+        signature_xml,
+        seal_loc.as_deref().and_then(|p| package.get(p)),
+        anchors,
+        now,
+        report,
+    );
     protected
 }
 
@@ -334,12 +379,17 @@ fn check_signed_value(
         }
     };
     if tbs.version != 4 {
-        report.problems.push(not_v4(format!("version {}", tbs.version)));
+        report
+            .problems
+            .push(not_v4(format!("version {}", tbs.version)));
     }
     report.time = read_time(&tbs.time_info);
     report.data_hash_ok = bits(&tbs.data_hash) == Some(sm3(signature_xml).as_slice());
     let property = read_text(&tbs.property_info);
-    if !property.trim_start_matches('/').ends_with(report.path.as_str()) {
+    if !property
+        .trim_start_matches('/')
+        .ends_with(report.path.as_str())
+    {
         report.problems.push(format!(
             "签章数据指向 {property}，而不是 {} / the signed value names {property}, not {}",
             report.path, report.path
@@ -349,7 +399,9 @@ fn check_signed_value(
     let signer = match certificate_from_der(signed.cert.as_bytes()) {
         Ok(c) => Some(c),
         Err(e) => {
-            report.problems.push(format!("签章人证书 / signer certificate: {e}"));
+            report
+                .problems
+                .push(format!("签章人证书 / signer certificate: {e}"));
             None
         }
     };
@@ -361,8 +413,8 @@ fn check_signed_value(
                 signed.signature_alg_id, signed.signature_alg_id
             ));
         }
-        report.signature_ok = bits(&signed.signature)
-            .is_some_and(|sig| verify_sm2(cert, &tbs_der, sig).is_ok());
+        report.signature_ok =
+            bits(&signed.signature).is_some_and(|sig| verify_sm2(cert, &tbs_der, sig).is_ok());
     }
     // The seal.
     let seal_der = match der_of(&tbs.eseal) {
@@ -394,7 +446,9 @@ fn check_signed_value(
     // Validity at the signing time.
     let time = report.time;
     match time {
-        None => report.validity.push("签章时间无法读取 / the signing time cannot be read".into()),
+        None => report
+            .validity
+            .push("签章时间无法读取 / the signing time cannot be read".into()),
         Some(t) => {
             let (from, until) = seal.validity();
             if from.is_some_and(|f| t < f) || until.is_some_and(|u| t > u) {
@@ -405,7 +459,9 @@ fn check_signed_value(
             }
             if let Some(cert) = &signer {
                 if let Some(p) = outside_validity(cert, t) {
-                    report.validity.push(format!("签章人证书 / signer certificate: {p}"));
+                    report
+                        .validity
+                        .push(format!("签章人证书 / signer certificate: {p}"));
                 }
             }
             if let (Some(cert), Some(created)) = (&maker, seal.created()) {
@@ -426,7 +482,10 @@ fn check_signed_value(
 }
 
 fn show(t: Option<DateTime<Utc>>) -> String {
-    t.map_or_else(|| "?".into(), |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+    t.map_or_else(
+        || "?".into(),
+        |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+    )
 }
 
 /// Why `cert` was not valid at `t`, if it was not.

@@ -118,9 +118,11 @@ fn verify_sm2(
 ) -> Result<(), String> {
     use signature::Verifier;
     let invalid = || "签名值不正确 / the signature value does not verify".to_string();
-    let key =
-        sm2::dsa::VerifyingKey::from_sec1_bytes("1234567812345678", spki.subject_public_key.raw_bytes())
-            .map_err(|_| "公钥不是 SM2 公钥 / the public key is not an SM2 key".to_string())?;
+    let key = sm2::dsa::VerifyingKey::from_sec1_bytes(
+        "1234567812345678",
+        spki.subject_public_key.raw_bytes(),
+    )
+    .map_err(|_| "公钥不是 SM2 公钥 / the public key is not an SM2 key".to_string())?;
     let signature = sm2::dsa::Signature::from_der(signature).map_err(|_| invalid())?;
     key.verify(message, &signature).map_err(|_| invalid())
 }

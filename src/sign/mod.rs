@@ -41,10 +41,10 @@ mod verify;
 
 use chrono::{DateTime, Utc};
 
-pub use chain::Trust;
 /// The certificate-path check of signatures, also used for the certificates of
 /// electronic seals (`crate::seal`).
 pub(crate) use chain::check as chain_check;
+pub use chain::Trust;
 pub use error::{SignError, VerifyError};
 pub use signer::{EcdsaP256Signer, RsaSigner, SignatureAlgorithm, Signer};
 pub use verify::{revisions, verify_signatures, verify_signatures_at, SignatureReport};

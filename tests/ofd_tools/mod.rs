@@ -114,7 +114,11 @@ pub fn patched_schemas() -> tempfile::TempDir {
             copied += 1;
         }
     }
-    assert!(copied >= 10, "the OFD schemas are missing from {}", src.display());
+    assert!(
+        copied >= 10,
+        "the OFD schemas are missing from {}",
+        src.display()
+    );
     dir
 }
 
@@ -203,7 +207,13 @@ pub fn asn1parse(der: &[u8]) -> Vec<Asn1Element> {
     std::fs::write(&path, der).expect("write");
     let text = run_ok(
         "openssl",
-        &["asn1parse", "-inform", "DER", "-in", path.to_str().expect("path")],
+        &[
+            "asn1parse",
+            "-inform",
+            "DER",
+            "-in",
+            path.to_str().expect("path"),
+        ],
         dir.path(),
     );
     text.lines()
@@ -259,7 +269,8 @@ impl Sm2Keys {
     }
 }
 
-const EXTENSIONS: &str = "[v3_ca]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n\
+const EXTENSIONS: &str =
+    "[v3_ca]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n\
 [v3_leaf]\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n";
 
 /// Makes the test keys (OpenSSL 3, SM2 with SM3, signer ID 1234567812345678).
@@ -275,35 +286,95 @@ pub fn sm2_keys() -> Sm2Keys {
     )
     .expect("write");
     for ca in ["ca", "other-ca"] {
-        run_ok("openssl", &["genpkey", "-algorithm", "SM2", "-out", &format!("{ca}.key")], d);
+        run_ok(
+            "openssl",
+            &["genpkey", "-algorithm", "SM2", "-out", &format!("{ca}.key")],
+            d,
+        );
         run_ok(
             "openssl",
             &[
-                "req", "-new", "-x509", "-key", &format!("{ca}.key"), "-sm3", "-sigopt",
-                "distid:1234567812345678", "-subj", &format!("/CN=jixiao test {ca}"), "-days",
-                "30", "-config", "ext.cnf", "-extensions", "v3_ca", "-out", &format!("{ca}.crt"),
+                "req",
+                "-new",
+                "-x509",
+                "-key",
+                &format!("{ca}.key"),
+                "-sm3",
+                "-sigopt",
+                "distid:1234567812345678",
+                "-subj",
+                &format!("/CN=jixiao test {ca}"),
+                "-days",
+                "30",
+                "-config",
+                "ext.cnf",
+                "-extensions",
+                "v3_ca",
+                "-out",
+                &format!("{ca}.crt"),
             ],
             d,
         );
     }
-    for (who, cn) in [("signer", "广州市科学技术协会 签章人"), ("maker", "jixiao 测试制章者")] {
-        run_ok("openssl", &["genpkey", "-algorithm", "SM2", "-out", &format!("{who}.key")], d);
+    for (who, cn) in [
+        ("signer", "广州市科学技术协会 签章人"),
+        ("maker", "jixiao 测试制章者"),
+    ] {
         run_ok(
             "openssl",
             &[
-                "req", "-new", "-key", &format!("{who}.key"), "-sm3", "-sigopt",
-                "distid:1234567812345678", "-utf8", "-subj", &format!("/CN={cn}/O=jixiao"),
-                "-config", "ext.cnf", "-out", &format!("{who}.csr"),
+                "genpkey",
+                "-algorithm",
+                "SM2",
+                "-out",
+                &format!("{who}.key"),
             ],
             d,
         );
         run_ok(
             "openssl",
             &[
-                "x509", "-req", "-in", &format!("{who}.csr"), "-CA", "ca.crt", "-CAkey", "ca.key",
-                "-sm3", "-sigopt", "distid:1234567812345678", "-vfyopt",
-                "distid:1234567812345678", "-days", "30", "-extfile", "ext.cnf", "-extensions",
-                "v3_leaf", "-out", &format!("{who}.crt"),
+                "req",
+                "-new",
+                "-key",
+                &format!("{who}.key"),
+                "-sm3",
+                "-sigopt",
+                "distid:1234567812345678",
+                "-utf8",
+                "-subj",
+                &format!("/CN={cn}/O=jixiao"),
+                "-config",
+                "ext.cnf",
+                "-out",
+                &format!("{who}.csr"),
+            ],
+            d,
+        );
+        run_ok(
+            "openssl",
+            &[
+                "x509",
+                "-req",
+                "-in",
+                &format!("{who}.csr"),
+                "-CA",
+                "ca.crt",
+                "-CAkey",
+                "ca.key",
+                "-sm3",
+                "-sigopt",
+                "distid:1234567812345678",
+                "-vfyopt",
+                "distid:1234567812345678",
+                "-days",
+                "30",
+                "-extfile",
+                "ext.cnf",
+                "-extensions",
+                "v3_leaf",
+                "-out",
+                &format!("{who}.crt"),
             ],
             d,
         );
@@ -311,7 +382,8 @@ pub fn sm2_keys() -> Sm2Keys {
     #[cfg(unix)]
     for key in ["ca.key", "other-ca.key", "signer.key", "maker.key"] {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(d.join(key), std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        std::fs::set_permissions(d.join(key), std::fs::Permissions::from_mode(0o600))
+            .expect("chmod");
     }
     keys
 }
