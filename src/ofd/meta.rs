@@ -3,9 +3,7 @@
 
 use crate::date::Date;
 use crate::declaration::Declaration;
-use crate::filename::with_extension;
 use crate::hash::sha256_hex;
-use crate::text::single_line;
 
 /// Name of the `CustomData` holding the SHA-256 of the attached declaration.
 pub const SOURCE_SHA256: &str = "jixiao.source.sha256";
@@ -51,8 +49,14 @@ impl OfdMeta {
     /// The metadata of `decl`, read from the file `source`, for a form titled
     /// `form_title` (the template's title, filled in), dated `date`.
     pub fn new(decl: &Declaration, form_title: &str, source: &[u8], date: Option<Date>) -> OfdMeta {
-        let department = single_line(&decl.department);
-        let year = decl.year;
+        // The title, author, subject, keywords and attachment name of the archival PDF
+        // (none of which depends on the date).
+        let pdf = crate::archive::ArchiveMeta::new(
+            decl,
+            form_title,
+            "",
+            date.unwrap_or(Date(chrono::NaiveDate::MIN)),
+        );
         let iso = date.map(|d| d.iso()).unwrap_or_default();
         let digest = crate::hash::sha256_hex_of(&[
             source,
@@ -62,19 +66,14 @@ impl OfdMeta {
         ]);
         OfdMeta {
             doc_id: digest[..32].to_owned(),
-            title: format!("{form_title}（{department} {year}年度）"),
-            author: department.clone(),
-            subject: format!("{department} {year}年度部门整体预算绩效目标申报"),
-            keywords: vec![
-                "部门整体预算绩效目标申报表".to_owned(),
-                "预算绩效".to_owned(),
-                department.clone(),
-                format!("{year}年度"),
-            ],
+            title: pdf.title.clone(),
+            author: pdf.author.clone(),
+            subject: pdf.subject.clone(),
+            keywords: pdf.keywords.clone(),
             date,
             creator: ("jixiao", env!("CARGO_PKG_VERSION")),
             source: Source {
-                name: with_extension(&format!("{year}-{department}"), ".toml"),
+                name: pdf.attachment_name().to_owned(),
                 bytes: source.to_vec(),
             },
         }

@@ -146,7 +146,7 @@ pub fn verify_ofd(
     report.source = Some((name.clone(), sha));
     let checked = check(
         DeclarationSource::from_bytes(format!("{name} (附件 / attachment)"), source_bytes.clone()),
-        &renderer.template().manifest,
+        renderer.kinds(),
         renderer.fonts(),
     );
     let Some(decl) = checked.declaration.clone() else {
