@@ -703,3 +703,109 @@ fn a_batch_writes_ofds_beside_the_pdfs_and_records_them_in_the_manifest() {
         );
     }
 }
+
+/// A template that draws what the built-in one does not: an image, rotated and scaled
+/// text, a clipped box, a circle, a dashed line. The frame walker must carry each over.
+fn template_with_everything() -> tempfile::TempDir {
+    let dir = builtin_template_copy();
+    let logo = image::RgbaImage::from_fn(64, 32, |x, y| {
+        if (x / 8 + y / 8) % 2 == 0 {
+            image::Rgba([20, 60, 160, 255])
+        } else {
+            image::Rgba([255, 255, 255, 0])
+        }
+    });
+    image::DynamicImage::ImageRgba8(logo)
+        .save(dir.path().join("logo.png"))
+        .expect("png");
+    let main = dir.path().join("main.typ");
+    let mut text = std::fs::read_to_string(&main).expect("main.typ");
+    text.push_str(
+        r##"
+#pagebreak()
+#image("logo.png", width: 4cm)
+#rotate(30deg, reflow: true)[#text(size: 14pt)[旋转的文字 Rotated]]
+#scale(x: 150%, y: 80%, reflow: true)[缩放的文字]
+#box(clip: true, width: 2cm, height: 0.7cm, stroke: 0.5pt)[被裁剪的很长很长很长的一行文字]
+#circle(radius: 1cm, stroke: 1pt + red, fill: rgb("#ffeeaa"))
+#line(length: 8cm, stroke: (paint: blue, thickness: 1pt, dash: "dashed"))
+"##,
+    );
+    std::fs::write(&main, text).expect("write");
+    dir
+}
+
+#[test]
+fn images_transforms_clips_and_shapes_are_carried_over() {
+    let template = template_with_everything();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("d.toml");
+    std::fs::copy(root().join("samples/guangzhou-kexie.toml"), &input).expect("copy");
+    let out = jixiao_env(
+        &[
+            "render",
+            input.to_str().expect("path"),
+            "--template",
+            template.path().to_str().expect("path"),
+            "--format",
+            "pdf,ofd",
+        ],
+        dir.path(),
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = std::fs::read(input.with_extension("pdf")).expect("pdf");
+    let ofd = std::fs::read(input.with_extension("ofd")).expect("ofd");
+    let res = String::from_utf8(part(&ofd, "Doc_0/DocumentRes.xml")).expect("image resource");
+    assert!(res.contains("Type=\"Image\" Format=\"PNG\""), "{res}");
+    let last = page_count(&pdf) - 1;
+    let page = String::from_utf8(part(&ofd, &format!("Doc_0/Pages/Page_{last}/Content.xml")))
+        .expect("utf-8");
+    assert!(page.contains("<ofd:ImageObject"), "the image");
+    assert!(
+        page.contains("旋转的文字") && page.contains(" CTM=\""),
+        "rotated text keeps its text and gets a CTM"
+    );
+    assert!(page.contains("DashPattern=\""), "the dashed line");
+    assert!(
+        page.contains("Value=\"255 65 54\""),
+        "the red circle (Typst red, #ff4136)"
+    );
+    let (passed, text) = {
+        let d = tempfile::tempdir().expect("tempdir");
+        std::fs::write(d.path().join("x.ofd"), &ofd).expect("write");
+        let out = run("ofd-cli", &["check", "x.ofd"], d.path());
+        (out.status.success(), all_output(&out))
+    };
+    assert!(passed, "{text}");
+    validate_with_xmllint(&ofd);
+    // The extra page looks the same in both renderers.
+    std::fs::write(dir.path().join("form.pdf"), &pdf).expect("write");
+    std::fs::write(dir.path().join("form.ofd"), &ofd).expect("write");
+    std::fs::create_dir(dir.path().join("pdf")).expect("mkdir");
+    let n = (last + 1).to_string();
+    run_ok(
+        "pdftoppm",
+        &[
+            "-r", "100", "-png", "-f", &n, "-l", &n, "form.pdf", "pdf/page",
+        ],
+        dir.path(),
+    );
+    run_ok(
+        "ofd-cli",
+        &[
+            "render", "--dpi", "100", "--prefix", "page", "form.ofd", "ofd",
+        ],
+        dir.path(),
+    );
+    let ofd_page = images_in(&dir.path().join("ofd")).pop().expect("last page");
+    let pdf_page = images_in(&dir.path().join("pdf")).pop().expect("last page");
+    let (a, b) = (ink(&ofd_page), ink(&pdf_page));
+    let total = a.2.iter().filter(|&&i| i).count() + b.2.iter().filter(|&&i| i).count();
+    let share = (unmatched(&a, &b) + unmatched(&b, &a)) as f64 / total.max(1) as f64;
+    assert!(
+        share <= 0.02,
+        "{:.2} % of the ink differs on the extra page",
+        share * 100.0
+    );
+}
