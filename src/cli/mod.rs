@@ -5,7 +5,9 @@ mod check;
 mod common;
 mod data;
 mod init;
+mod ofd;
 mod render;
+mod seal;
 mod sign;
 mod template;
 mod verify;
@@ -28,6 +30,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Extract(args) => verify::extract(args),
         Command::Verify(args) => return verify::run(args),
         Command::Sign(args) => sign::run(args),
+        Command::Seal(args) => seal::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
