@@ -83,65 +83,11 @@ fn strip_labels(text: &str, source: &str) -> String {
     }
     labels.sort_by_key(|l| std::cmp::Reverse(l.chars().count()));
     let mut s = squeeze(text);
-    let footer = regex_lite_footer();
-    s = footer(&s);
+    s = strip_footers(&s);
     for l in labels.iter().filter(|l| !l.is_empty()) {
         s = s.replace(l.as_str(), "");
     }
     s
-}
-
-/// Removes `第N页共M页` footers.
-fn regex_lite_footer() -> impl Fn(&str) -> String {
-    |s: &str| {
-        let mut out = String::new();
-        let mut rest = s;
-        while let Some(i) = rest.find('第') {
-            out.push_str(&rest[..i]);
-            let tail = &rest[i + '第'.len_utf8()..];
-            let digits: String = tail.chars().take_while(|c| c.is_ascii_digit()).collect();
-            let after = &tail[digits.len()..];
-            if !digits.is_empty() && after.starts_with("页共") {
-                let after = &after["页共".len()..];
-                let d2: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
-                if !d2.is_empty() && after[d2.len()..].starts_with('页') {
-                    rest = &after[d2.len() + '页'.len_utf8()..];
-                    continue;
-                }
-            }
-            out.push('第');
-            rest = tail;
-        }
-        out.push_str(rest);
-        out
-    }
-}
-
-/// Finds `want` on page `q` at or after `cursors[q]`, whole or split across consecutive
-/// pages (a table row broken by a page break continues at the top of the next page).
-/// Returns the (page, end) of each fragment.
-fn find_on_pages(
-    pages: &[String],
-    cursors: &[usize],
-    q: usize,
-    want: &str,
-) -> Option<Vec<(usize, usize)>> {
-    let page = pages.get(q)?;
-    let from = cursors[q];
-    if let Some(i) = page[from..].find(want) {
-        return Some(vec![(q, from + i + want.len())]);
-    }
-    let bounds: Vec<usize> = want.char_indices().map(|(i, _)| i).skip(1).collect();
-    for &k in bounds.iter().rev() {
-        let (head, tail) = want.split_at(k);
-        if let Some(i) = page[from..].find(head) {
-            if let Some(mut rest) = find_on_pages(pages, cursors, q + 1, tail) {
-                rest.insert(0, (q, from + i + head.len()));
-                return Some(rest);
-            }
-        }
-    }
-    None
 }
 
 #[test]

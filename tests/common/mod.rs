@@ -110,3 +110,71 @@ pub fn builtin_template_copy() -> tempfile::TempDir {
     }
     dir
 }
+
+/// Removes `第N页共M页` footers from squeezed page text.
+pub fn strip_footers(s: &str) -> String {
+    {
+        let mut out = String::new();
+        let mut rest = s;
+        while let Some(i) = rest.find('第') {
+            out.push_str(&rest[..i]);
+            let tail = &rest[i + '第'.len_utf8()..];
+            let digits: String = tail.chars().take_while(|c| c.is_ascii_digit()).collect();
+            let after = &tail[digits.len()..];
+            if !digits.is_empty() && after.starts_with("页共") {
+                let after = &after["页共".len()..];
+                let d2: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
+                if !d2.is_empty() && after[d2.len()..].starts_with('页') {
+                    rest = &after[d2.len() + '页'.len_utf8()..];
+                    continue;
+                }
+            }
+            out.push('第');
+            rest = tail;
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+/// Finds `want` on page `q` at or after `cursors[q]`, whole or split across consecutive
+/// pages (a table row broken by a page break continues at the top of the next page).
+/// Returns the (page, end) of each fragment.
+pub fn find_on_pages(
+    pages: &[String],
+    cursors: &[usize],
+    q: usize,
+    want: &str,
+) -> Option<Vec<(usize, usize)>> {
+    let page = pages.get(q)?;
+    let from = cursors[q];
+    if let Some(i) = page[from..].find(want) {
+        return Some(vec![(q, from + i + want.len())]);
+    }
+    let bounds: Vec<usize> = want.char_indices().map(|(i, _)| i).skip(1).collect();
+    for &k in bounds.iter().rev() {
+        let (head, tail) = want.split_at(k);
+        if let Some(i) = page[from..].find(head) {
+            if let Some(mut rest) = find_on_pages(pages, cursors, q + 1, tail) {
+                rest.insert(0, (q, from + i + head.len()));
+                return Some(rest);
+            }
+        }
+    }
+    None
+}
+
+
+/// The text of every page of `pdf`, squeezed, without page footers.
+pub fn page_texts(pdf: &[u8]) -> Vec<String> {
+    (1..=page_count(pdf))
+        .map(|p| strip_footers(&squeeze(&pdftotext(pdf, Some(p)))))
+        .collect()
+}
+
+/// Whether `want` (squeezed) is printed somewhere: whole on a page, or split across
+/// consecutive pages (a cell broken by a page break).
+pub fn printed(pages: &[String], want: &str) -> bool {
+    let cursors = vec![0; pages.len() + 1];
+    (0..pages.len()).any(|q| find_on_pages(pages, &cursors, q, want).is_some())
+}
