@@ -7,9 +7,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
-use typst::foundations::{Bytes, Label, Selector, Smart, Value};
+use typst::foundations::{Bytes, Element, Selector, Smart, Value};
 use typst::introspection::{Introspector, MetadataElem};
-use typst::utils::PicoStr;
 use typst::WorldExt;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
@@ -52,33 +51,40 @@ impl Laid {
         self.document.pages().len()
     }
 
-    /// For templates that mark their table rows as the default one does (a
-    /// `metadata(id)` labelled `<jx-row-start>` at the start of each body cell and one
-    /// labelled `<jx-row-end>` at its end): each row id with the first and last page
-    /// (1-based) the row reaches. Used to test pagination and to debug templates.
+    /// For templates that mark their table rows as the default one does
+    /// (`templates/default/rows.typ`: a `metadata(id)` labelled `<jx-row-start:ID>` at the
+    /// start of each body cell and one labelled `<jx-row-end:ID>` at its end): each row id
+    /// with the first and last page (1-based) the row reaches. Used to test pagination
+    /// and to debug templates.
     pub fn row_pages(&self) -> BTreeMap<String, (usize, usize)> {
         let introspector = self.document.introspector();
         let mut rows: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-        for (name, is_start) in [("jx-row-start", true), ("jx-row-end", false)] {
-            let label = Label::new(PicoStr::intern(name))
-                .unwrap_or_else(|| unreachable!("non-empty label"));
-            for content in introspector.query(&Selector::Label(label)) {
-                let Some(meta) = content.to_packed::<MetadataElem>() else {
-                    continue;
-                };
-                let Value::Str(id) = &meta.value else {
-                    continue;
-                };
-                let Some(page) = content.location().and_then(|l| introspector.position(l)) else {
-                    continue;
-                };
-                let page = page.page.get();
-                let entry = rows.entry(id.to_string()).or_insert((page, page));
-                if is_start {
-                    entry.0 = entry.0.min(page);
-                } else {
-                    entry.1 = entry.1.max(page);
-                }
+        let metadata = Selector::Elem(Element::of::<MetadataElem>(), None);
+        for content in introspector.query(&metadata) {
+            let Some(label) = content.label() else {
+                continue;
+            };
+            let name = label.resolve();
+            let is_start = match name.as_str() {
+                n if n.starts_with("jx-row-start:") => true,
+                n if n.starts_with("jx-row-end:") => false,
+                _ => continue,
+            };
+            let Some(meta) = content.to_packed::<MetadataElem>() else {
+                continue;
+            };
+            let Value::Str(id) = &meta.value else {
+                continue;
+            };
+            let Some(page) = content.location().and_then(|l| introspector.position(l)) else {
+                continue;
+            };
+            let page = page.page.get();
+            let entry = rows.entry(id.to_string()).or_insert((page, page));
+            if is_start {
+                entry.0 = entry.0.min(page);
+            } else {
+                entry.1 = entry.1.max(page);
             }
         }
         rows

@@ -16,13 +16,14 @@ use typst::foundations::Bytes;
 pub const DATA_PATH: &str = "/data.json";
 
 /// The default template's files, compiled in.
-const DEFAULT_FILES: [(&str, &[u8]); 3] = [
+const DEFAULT_FILES: [(&str, &[u8]); 4] = [
     (
         "form.toml",
         include_bytes!("../templates/default/form.toml"),
     ),
     ("main.typ", include_bytes!("../templates/default/main.typ")),
     ("form.typ", include_bytes!("../templates/default/form.typ")),
+    ("rows.typ", include_bytes!("../templates/default/rows.typ")),
 ];
 
 /// `form.toml`: what a template declares about the variant of the form it prints.
