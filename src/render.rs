@@ -32,6 +32,18 @@ fn document_ident(source: &[u8], date: Date) -> String {
     crate::hash::sha256_hex_of(&[source, date.iso().as_bytes(), CREATOR.as_bytes()])
 }
 
+/// What a render checks before laying out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Precheck {
+    /// Everything: fields the template does not print, and characters no font has.
+    #[default]
+    All,
+    /// The declaration already passed [`crate::check::check`] with this renderer's
+    /// template and fonts (the CLI and the batch runner check every file first), and
+    /// those checks include font coverage: it is not checked a second time.
+    Checked,
+}
+
 /// Renders declarations with one template and one set of fonts.
 pub struct Renderer {
     workspace: Workspace,
@@ -165,13 +177,17 @@ impl Renderer {
         FormData::new(decl, &self.workspace.template().manifest)
     }
 
-    /// Refuses what the template would not print and characters no font has.
-    fn precheck(&self, decl: &Declaration) -> Result<(), RenderError> {
+    /// Refuses what the template would not print and (unless already checked)
+    /// characters no font has.
+    fn precheck(&self, decl: &Declaration, precheck: Precheck) -> Result<(), RenderError> {
         let unprinted = crate::form_data::unprinted(decl, &self.workspace.template().manifest);
         if !unprinted.is_empty() {
             return Err(RenderError::Unprinted(
                 unprinted.iter().map(|f| f.to_diagnostic(None)).collect(),
             ));
+        }
+        if precheck == Precheck::Checked {
+            return Ok(());
         }
         let missing = missing_glyphs(decl, self.workspace.fonts());
         if !missing.is_empty() {
@@ -196,14 +212,23 @@ impl Renderer {
 
     /// Lays out `decl` without exporting it: for tests and previews.
     pub fn layout(&self, decl: &Declaration) -> Result<Laid, RenderError> {
-        self.precheck(decl)?;
+        self.precheck(decl, Precheck::All)?;
         let data = Bytes::new(self.form_data(decl).to_json());
         self.compile(&self.workspace.document(data, None))
     }
 
     /// Renders `decl` to PDF bytes.
     pub fn render(&self, decl: &Declaration) -> Result<Rendered, RenderError> {
-        self.precheck(decl)?;
+        self.render_with(decl, Precheck::All)
+    }
+
+    /// [`Renderer::render`], checking only what `precheck` says is still unchecked.
+    pub fn render_with(
+        &self,
+        decl: &Declaration,
+        precheck: Precheck,
+    ) -> Result<Rendered, RenderError> {
+        self.precheck(decl, precheck)?;
         let data = Bytes::new(self.form_data(decl).to_json());
         let world = self.workspace.document(data, None);
         let options = PdfOptions {
@@ -223,7 +248,19 @@ impl Renderer {
         source: &[u8],
         date: Date,
     ) -> Result<Rendered, RenderError> {
-        self.precheck(decl)?;
+        self.render_archival_with(decl, source, date, Precheck::All)
+    }
+
+    /// [`Renderer::render_archival`], checking only what `precheck` says is still
+    /// unchecked.
+    pub fn render_archival_with(
+        &self,
+        decl: &Declaration,
+        source: &[u8],
+        date: Date,
+        precheck: Precheck,
+    ) -> Result<Rendered, RenderError> {
+        self.precheck(decl, precheck)?;
         let data = self.form_data(decl);
         let meta = ArchiveMeta::new(decl, &data.title, &self.workspace.main_path(), date);
         let files = ArchiveFiles {
