@@ -1,8 +1,10 @@
-//! Fonts: the bundled Noto CJK SC faces, compiled into the binary, plus any fonts the
-//! user adds with `--font-dir`.
+//! Fonts: the two bundled Noto CJK SC faces the templates use, compiled into the
+//! binary, plus any fonts the user adds with `--font-dir`.
 //!
 //! The bundled bytes are `'static` and parsed once per process, so every document of a
-//! batch shares the same [`Font`] values (and Typst's caches stay warm).
+//! batch shares the same [`Font`] values (and Typst's caches stay warm). How the two
+//! files are cut from Debian's font collections, and how to make them again:
+//! `fonts/README.md`, `scripts/fonts.sh`.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -10,47 +12,50 @@ use std::sync::{Arc, OnceLock};
 use typst::foundations::Bytes;
 use typst::text::{Font, FontBook};
 
-/// The bundled font collections: file name and bytes.
-const BUNDLED: [(&str, &[u8]); 4] = [
+/// The bundled faces: file name and bytes. Body text is set in the serif, the title
+/// and headings in the bold sans.
+const BUNDLED: [(&str, &[u8]); 2] = [
     (
-        "NotoSerifCJK-Regular.ttc",
-        include_bytes!("../fonts/NotoSerifCJK-Regular.ttc"),
+        "NotoSerifCJKsc-Regular.otf",
+        include_bytes!("../fonts/NotoSerifCJKsc-Regular.otf"),
     ),
     (
-        "NotoSerifCJK-Bold.ttc",
-        include_bytes!("../fonts/NotoSerifCJK-Bold.ttc"),
-    ),
-    (
-        "NotoSansCJK-Regular.ttc",
-        include_bytes!("../fonts/NotoSansCJK-Regular.ttc"),
-    ),
-    (
-        "NotoSansCJK-Bold.ttc",
-        include_bytes!("../fonts/NotoSansCJK-Bold.ttc"),
+        "NotoSansCJKsc-Bold.otf",
+        include_bytes!("../fonts/NotoSansCJKsc-Bold.otf"),
     ),
 ];
 
-/// Index of the Simplified Chinese face in each Noto CJK collection.
-const SC_FACE_INDEX: u32 = 2;
-
-/// The bundled Simplified Chinese faces, parsed once per process.
+/// The bundled faces, parsed once per process, one thread per face.
 pub fn bundled() -> &'static [Font] {
     static FONTS: OnceLock<Vec<Font>> = OnceLock::new();
     FONTS.get_or_init(|| {
-        BUNDLED
-            .iter()
-            .filter_map(|(_, data)| sc_face(Bytes::new(*data)))
+        let parse = |data: &'static [u8]| Font::new(Bytes::new(data), 0);
+        in_parallel(BUNDLED.iter().map(|(_, data)| *data), parse)
+            .into_iter()
+            .flatten()
             .collect()
     })
 }
 
-/// The SC face of a Noto CJK collection: index 2 in Debian's files; if a future file
-/// orders its faces differently, the face whose family ends in "SC" is searched for.
-fn sc_face(bytes: Bytes) -> Option<Font> {
-    let is_sc = |f: &Font| f.info().family.ends_with(" SC");
-    Font::new(bytes.clone(), SC_FACE_INDEX)
-        .filter(is_sc)
-        .or_else(|| Font::iter(bytes).find(is_sc))
+/// Hashes every font's bytes now, one thread per font. Typst hashes each font it
+/// uses once per process (a SipHash of the whole file, cached in the font's bytes):
+/// for the two bundled faces that is 28 MB, the largest single cost of a cold render,
+/// so it is done in parallel before the first layout instead of one face after the
+/// other in the middle of it.
+pub fn prehash(fonts: &[Font]) {
+    in_parallel(fonts.iter(), |font| typst::utils::hash128(font));
+}
+
+/// `f` of every item, each on a thread of its own, in order.
+fn in_parallel<T: Send, R: Send>(items: impl Iterator<Item = T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = items.map(|item| scope.spawn(move || f(item))).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
 }
 
 /// A font file in `--font-dir` that could not be used.
@@ -196,19 +201,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bundles_the_four_sc_faces() {
-        let fonts = bundled();
-        assert_eq!(fonts.len(), 4);
-        let families: Vec<_> = fonts.iter().map(|f| f.info().family.as_str()).collect();
+    fn bundles_the_two_faces_the_templates_use() {
+        let faces: Vec<(String, u16)> = bundled()
+            .iter()
+            .map(|f| (f.info().family.clone(), f.info().variant.weight.to_number()))
+            .collect();
         assert_eq!(
-            families,
+            faces,
             [
-                "Noto Serif CJK SC",
-                "Noto Serif CJK SC",
-                "Noto Sans CJK SC",
-                "Noto Sans CJK SC"
+                ("Noto Serif CJK SC".to_owned(), 400),
+                ("Noto Sans CJK SC".to_owned(), 700)
             ]
         );
+    }
+
+    #[test]
+    fn the_bundled_faces_keep_their_whole_simplified_chinese_coverage() {
+        // Rare characters people have in their names, from CJK Extension A (䶮, 㑇),
+        // B (𨱏), C (𪟝), D (𫝆), E (𬍛), F (𭕄), G (𰻝) and late additions to the main
+        // block (鿏); and the SC face's 44,746 code points in all (as Debian's
+        // collection maps them: scripts/subset_fonts.py checks every one).
+        let serif = &bundled()[0];
+        for c in [
+            '䶮', '㑇', '𨱏', '𪟝', '𫝆', '𬍛', '𭕄', '𰻝', '喆', '堃', '昇', '祎', '鿏',
+        ] {
+            assert!(serif.info().coverage.contains(c as u32), "{c} U+{:04X}", c as u32);
+        }
+        assert_eq!(serif.info().coverage.iter().count(), 44_746);
     }
 
     #[test]
