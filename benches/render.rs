@@ -132,7 +132,7 @@ fn main() {
         median(same)
     );
 
-    let manifest = &renderer.template().manifest;
+    let kinds = renderer.kinds();
     let (mut checks, mut layouts, mut exports, mut totals) = (vec![], vec![], vec![], vec![]);
     let options = typst_pdf::PdfOptions {
         creator: Smart::Custom(Some(CREATOR.to_owned())),
@@ -144,7 +144,7 @@ fn main() {
         let (_, c) = time(|| {
             check(
                 DeclarationSource::from_bytes("v.toml".into(), toml.into_bytes()),
-                manifest,
+                kinds,
                 renderer.fonts(),
             )
         });

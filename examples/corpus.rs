@@ -14,7 +14,7 @@ mod corpus;
 use std::path::PathBuf;
 
 use jixiao::check::{check, DeclarationSource};
-use jixiao::{FontSet, Template};
+use jixiao::{FontSet, Kinds};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -29,7 +29,7 @@ fn main() {
     let dir = PathBuf::from(dir);
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let reference = corpus::reference(&root);
-    let manifest = Template::builtin().manifest;
+    let kinds = Kinds::builtin();
     let fonts = FontSet::bundled();
     let mut warnings = 0;
     for i in 0..count {
@@ -50,7 +50,7 @@ fn main() {
         let text = corpus::to_toml(&decl);
         let report = check(
             DeclarationSource::from_bytes(path.display().to_string(), text.clone().into_bytes()),
-            &manifest,
+            kinds,
             &fonts,
         );
         if !report.passes(false) {

@@ -92,7 +92,9 @@ def main(src_dir, out_dir):
         sequences = uvs(source)
         glyphs_before = len(source.getGlyphOrder())
 
-        font = TTFont(src_dir / collection, fontNumber=SC_FACE)
+        # recalcTimestamp=False: keep head.modified as upstream has it, so the output
+        # depends only on the input and the fontTools version, not on the clock.
+        font = TTFont(src_dir / collection, fontNumber=SC_FACE, recalcTimestamp=False)
         subsetter = subset.Subsetter(options(font))
         # The variation selectors too, or the variation sequences are dropped.
         selectors = {selector for selector, _ in sequences}
@@ -108,6 +110,8 @@ def main(src_dir, out_dir):
             sys.exit(f"{output}: the variation sequences differ from the source face's")
         if (check["name"].getDebugName(1), check["name"].getDebugName(2)) != (family, style):
             sys.exit(f"{output}: family or style changed")
+        if check["head"].modified != source["head"].modified:
+            sys.exit(f"{output}: head.modified changed")
         print(f"{output}: {family} {style}, {len(cmap)} code points, "
               f"{len(sequences)} variation sequences, {len(check.getGlyphOrder())} of "
               f"{glyphs_before} glyphs, {path.stat().st_size} bytes")

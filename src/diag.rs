@@ -32,6 +32,9 @@ pub struct Diagnostic {
     pub span: Option<Range<usize>>,
     /// A short label under the underlined span.
     pub label: Option<String>,
+    /// Other spans of `source` the problem involves, underlined beside the main one,
+    /// each with an optional label (e.g. the terms of a total that does not add up).
+    pub related: Vec<(Range<usize>, Option<String>)>,
     /// What to do about it, one line each.
     pub help: Vec<String>,
 }
@@ -46,6 +49,7 @@ impl Diagnostic {
             source: None,
             span: None,
             label: None,
+            related: Vec::new(),
             help: Vec::new(),
         }
     }
@@ -110,11 +114,19 @@ impl Diagnostic {
                 if let Some(label) = &self.label {
                     annotation = annotation.label(label.as_str());
                 }
-                let snippet = Snippet::source(&**source)
+                let mut snippet = Snippet::source(&**source)
                     .line_start(1)
                     .path(path.as_str())
                     .fold(true)
                     .annotation(annotation);
+                for (span, label) in &self.related {
+                    let mut context =
+                        AnnotationKind::Context.span(clamp_span(source, span.clone()));
+                    if let Some(label) = label {
+                        context = context.label(label.as_str());
+                    }
+                    snippet = snippet.annotation(context);
+                }
                 group.push(level.primary_title(self.message.as_str()).element(snippet));
             }
             (Some(path), _, _) => group.push(Group::with_title(

@@ -49,7 +49,7 @@ impl std::fmt::Debug for Finishing {
 impl Finishing {
     /// Whether `decl` is rendered as an archival PDF.
     pub fn is_archival(&self, decl: &Declaration) -> bool {
-        self.archive || self.store.is_some() || decl.archive
+        self.archive || self.store.is_some() || decl.archive()
     }
 
     /// Renders `decl` (read from the file `source`): archival or plain, then signed if
@@ -87,7 +87,7 @@ impl Finishing {
             return Ok(None);
         };
         ArchiveStore::new(dir)
-            .file(decl.year, &decl.department, source, pdf)
+            .file(decl.year(), &decl.filer(), source, pdf)
             .map(Some)
             .map_err(|e| {
                 vec![Diagnostic::error(format!(

@@ -12,7 +12,7 @@ pub struct MissingGlyph {
     /// Key path of the field, e.g. `indicators[3].name`.
     pub path: String,
     /// The form label of the field.
-    pub label: &'static str,
+    pub label: String,
     /// The character.
     pub ch: char,
 }
@@ -48,7 +48,7 @@ pub fn missing_glyphs(decl: &Declaration, fonts: &FontSet) -> Vec<MissingGlyph> 
             if !out.iter().any(|m| m.ch == ch && m.path == field.path) {
                 out.push(MissingGlyph {
                     path: field.path.clone(),
-                    label: field.label,
+                    label: field.label.clone(),
                     ch,
                 });
             }

@@ -1,13 +1,16 @@
 //! # jixiao (绩效)
 //!
-//! Turns a department's budget-performance declaration, one TOML file, into the official
-//! 部门整体预算绩效目标申报表 as a PDF.
+//! Turns a budget-performance declaration, one TOML file, into the official form as a
+//! PDF: the 部门整体预算绩效目标申报表 and the rest of the family (部门整体 and 项目支出,
+//! 目标 and 自评), each kind described once, as data ([`kind`]).
 //!
 //! The path of the data through the crate, one job per module:
-//! [`declaration`] (the model, parsed from TOML, with exact [`amount`]s) →
-//! [`form_data`] (arranged as the form prints it) → [`render`] (Typst, in a sealed
-//! [`world`] with the bundled [`fonts`] and a [`template`]) → PDF bytes, written by
-//! [`output`], optionally signed by [`sign`] (PAdES baseline B-B, and verification).
+//! [`kind`] (what a form holds and how it prints) → [`declaration`] (parsed from TOML
+//! against its kind, with exact [`amount`]s) → [`check`] (a reviewer's rules) →
+//! [`layout`] and [`form_data`] (arranged as the form prints it) → [`render`] (Typst, in
+//! a sealed [`world`] with the bundled [`fonts`] and a [`template`]) → PDF bytes,
+//! written by [`output`], optionally signed by [`sign`] (PAdES baseline B-B, and
+//! verification).
 //!
 //! ```no_run
 //! let source = std::fs::read_to_string("samples/guangzhou-kexie.toml")?;
@@ -31,8 +34,11 @@ pub mod form_data;
 pub mod glyphs;
 pub mod hash;
 pub mod init;
+pub mod kind;
+pub mod layout;
 pub mod output;
 pub mod render;
+pub mod schema;
 pub mod sign;
 pub mod template;
 pub mod text;
@@ -43,5 +49,6 @@ pub use declaration::Declaration;
 pub use diag::{Diagnostic, Severity};
 pub use fonts::FontSet;
 pub use form_data::FormData;
+pub use kind::{Kind, Kinds};
 pub use render::{RenderError, Rendered, Renderer};
-pub use template::Template;
+pub use template::{Template, Templates};

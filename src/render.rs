@@ -20,7 +20,8 @@ use crate::diag::{Diagnostic, Severity};
 use crate::fonts::FontSet;
 use crate::form_data::FormData;
 use crate::glyphs::{missing_glyphs, MissingGlyph};
-use crate::template::Template;
+use crate::kind::Kinds;
+use crate::template::{Template, Templates};
 use crate::world::{ArchiveFiles, DocumentWorld, Workspace};
 
 /// The `creator` written into every PDF: pinned to jixiao's version.
@@ -35,7 +36,7 @@ fn document_ident(source: &[u8], date: Date) -> String {
 /// What a render checks before laying out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Precheck {
-    /// Everything: fields the template does not print, and characters no font has.
+    /// Everything: characters no font has.
     #[default]
     All,
     /// The declaration already passed [`crate::check::check`] with this renderer's
@@ -44,9 +45,14 @@ pub enum Precheck {
     Checked,
 }
 
-/// Renders declarations with one template and one set of fonts.
+/// Renders declarations of every kind it has a template for, with one set of fonts.
 pub struct Renderer {
-    workspace: Workspace,
+    /// One workspace per template, in the order of `kinds`.
+    workspaces: Vec<Workspace>,
+    /// The kinds declarations may name.
+    kinds: Kinds,
+    /// The fonts every workspace shares.
+    fonts: FontSet,
 }
 
 /// A laid-out form: the pages as Typst laid them out, and the warnings it gave.
@@ -64,7 +70,7 @@ impl Laid {
     }
 
     /// For templates that mark their table rows as the default one does
-    /// (`templates/default/rows.typ`: a `metadata(id)` labelled `<jx-row-start:ID>` at the
+    /// (`templates/common/rows.typ`: a `metadata(id)` labelled `<jx-row-start:ID>` at the
     /// start of each body cell and one labelled `<jx-row-end:ID>` at its end): each row id
     /// with the first and last page (1-based) the row reaches. Used to test pagination
     /// and to debug templates.
@@ -116,6 +122,9 @@ pub struct Rendered {
 /// Why a form could not be rendered.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
+    /// No template prints the declaration's kind.
+    #[error("没有表样 {0} 的模板 / no template for the kind {0}")]
+    NoTemplate(String),
     /// The declaration fills in fields the template does not print.
     #[error("{}", crate::diag::render_all(.0, false))]
     Unprinted(Vec<Diagnostic>),
@@ -135,6 +144,7 @@ impl RenderError {
                 missing.iter().map(MissingGlyph::to_diagnostic).collect()
             }
             RenderError::Template(diags) | RenderError::Unprinted(diags) => diags.clone(),
+            RenderError::NoTemplate(_) => vec![Diagnostic::error(self.to_string())],
         }
     }
 }
@@ -148,48 +158,72 @@ fn render_missing(missing: &[MissingGlyph]) -> String {
 }
 
 impl Renderer {
-    /// A renderer with `template` and `fonts`.
-    pub fn new(template: Template, fonts: FontSet) -> Result<Renderer, RenderError> {
-        let workspace = Workspace::new(template, fonts)
-            .map_err(|e| RenderError::Template(vec![Diagnostic::error(e)]))?;
-        Ok(Renderer { workspace })
+    /// A renderer for every kind of `templates`, with `fonts`.
+    pub fn new(templates: Templates, fonts: FontSet) -> Result<Renderer, RenderError> {
+        let kinds = templates.kinds();
+        let mut workspaces = Vec::new();
+        for template in templates.iter() {
+            let workspace = Workspace::new(template.clone(), fonts.clone()).map_err(|e| {
+                RenderError::Template(vec![Diagnostic::error(format!(
+                    "{}: {e}",
+                    template.kind.name()
+                ))])
+            })?;
+            workspaces.push(workspace);
+        }
+        Ok(Renderer {
+            workspaces,
+            kinds,
+            fonts,
+        })
     }
 
-    /// A renderer with the built-in template and the bundled fonts.
+    /// A renderer for the built-in kinds and a user's `template` (which is also the
+    /// kind of declarations that name none).
+    pub fn with_template(template: Template, fonts: FontSet) -> Result<Renderer, RenderError> {
+        Renderer::new(Templates::with(vec![template]), fonts)
+    }
+
+    /// A renderer with the built-in templates and the bundled fonts.
     pub fn builtin() -> Renderer {
-        let workspace = Workspace::new(Template::builtin(), FontSet::bundled())
-            .unwrap_or_else(|e| panic!("the built-in template is broken: {e}"));
-        Renderer { workspace }
+        Renderer::new(Templates::builtin(), FontSet::bundled())
+            .unwrap_or_else(|e| panic!("the built-in templates are broken: {e}"))
     }
 
     /// The fonts documents can use.
     pub fn fonts(&self) -> &FontSet {
-        self.workspace.fonts()
+        &self.fonts
     }
 
-    /// The template this renderer uses.
-    pub fn template(&self) -> &Template {
-        self.workspace.template()
+    /// The kinds this renderer prints.
+    pub fn kinds(&self) -> &Kinds {
+        &self.kinds
+    }
+
+    fn workspace(&self, decl: &Declaration) -> Result<&Workspace, RenderError> {
+        let name = decl.kind().name();
+        self.workspaces
+            .iter()
+            .find(|w| w.template().kind.name() == name)
+            .ok_or_else(|| RenderError::NoTemplate(name.to_owned()))
+    }
+
+    /// The template that prints `decl`.
+    pub fn template(&self, decl: &Declaration) -> Result<&Template, RenderError> {
+        self.workspace(decl).map(Workspace::template)
     }
 
     /// The data the template receives for `decl`.
     pub fn form_data(&self, decl: &Declaration) -> FormData {
-        FormData::new(decl, &self.workspace.template().manifest)
+        FormData::new(decl)
     }
 
-    /// Refuses what the template would not print and (unless already checked)
-    /// characters no font has.
+    /// Refuses (unless already checked) characters no font has.
     fn precheck(&self, decl: &Declaration, precheck: Precheck) -> Result<(), RenderError> {
-        let unprinted = crate::form_data::unprinted(decl, &self.workspace.template().manifest);
-        if !unprinted.is_empty() {
-            return Err(RenderError::Unprinted(
-                unprinted.iter().map(|f| f.to_diagnostic(None)).collect(),
-            ));
-        }
         if precheck == Precheck::Checked {
             return Ok(());
         }
-        let missing = missing_glyphs(decl, self.workspace.fonts());
+        let missing = missing_glyphs(decl, &self.fonts);
         if !missing.is_empty() {
             return Err(RenderError::MissingGlyphs(missing));
         }
@@ -197,13 +231,17 @@ impl Renderer {
     }
 
     /// Compiles the document of `world`.
-    fn compile(&self, world: &DocumentWorld<'_>) -> Result<Laid, RenderError> {
+    fn compile(
+        &self,
+        workspace: &Workspace,
+        world: &DocumentWorld<'_>,
+    ) -> Result<Laid, RenderError> {
         let result = typst::compile::<PagedDocument>(world);
-        let warnings = self.convert(world, &result.warnings);
+        let warnings = self.convert(workspace, world, &result.warnings);
         match result.output {
             Ok(document) => Ok(Laid { document, warnings }),
             Err(errors) => {
-                let mut diags = self.convert(world, &errors);
+                let mut diags = self.convert(workspace, world, &errors);
                 diags.extend(warnings);
                 Err(RenderError::Template(diags))
             }
@@ -213,8 +251,9 @@ impl Renderer {
     /// Lays out `decl` without exporting it: for tests and previews.
     pub fn layout(&self, decl: &Declaration) -> Result<Laid, RenderError> {
         self.precheck(decl, Precheck::All)?;
+        let workspace = self.workspace(decl)?;
         let data = Bytes::new(self.form_data(decl).to_json());
-        self.compile(&self.workspace.document(data, None))
+        self.compile(workspace, &workspace.document(data, None))
     }
 
     /// Renders `decl` to PDF bytes.
@@ -229,13 +268,14 @@ impl Renderer {
         precheck: Precheck,
     ) -> Result<Rendered, RenderError> {
         self.precheck(decl, precheck)?;
+        let workspace = self.workspace(decl)?;
         let data = Bytes::new(self.form_data(decl).to_json());
-        let world = self.workspace.document(data, None);
+        let world = workspace.document(data, None);
         let options = PdfOptions {
             creator: Smart::Custom(Some(CREATOR.to_owned())),
             ..PdfOptions::default()
         };
-        self.export(&world, &options)
+        self.export(workspace, &world, &options)
     }
 
     /// Renders `decl` as an archival PDF/A-3b: `source` (the declaration file, byte for
@@ -261,15 +301,14 @@ impl Renderer {
         precheck: Precheck,
     ) -> Result<Rendered, RenderError> {
         self.precheck(decl, precheck)?;
+        let workspace = self.workspace(decl)?;
         let data = self.form_data(decl);
-        let meta = ArchiveMeta::new(decl, &data.title, &self.workspace.main_path(), date);
+        let meta = ArchiveMeta::new(decl, &data.title, &workspace.main_path(), date);
         let files = ArchiveFiles {
             meta: Bytes::new(meta.to_json()),
             source: Bytes::new(source.to_vec()),
         };
-        let world = self
-            .workspace
-            .archival_document(Bytes::new(data.to_json()), files);
+        let world = workspace.archival_document(Bytes::new(data.to_json()), files);
         let standards = PdfStandards::new(&[PdfStandard::A_3b]).map_err(|e| {
             RenderError::Template(vec![Diagnostic::error(format!(
                 "PDF/A-3b: {}",
@@ -282,18 +321,19 @@ impl Renderer {
             standards,
             ..PdfOptions::default()
         };
-        self.export(&world, &options)
+        self.export(workspace, &world, &options)
     }
 
     /// Lays out and exports the document of `world`.
     fn export(
         &self,
+        workspace: &Workspace,
         world: &DocumentWorld<'_>,
         options: &PdfOptions,
     ) -> Result<Rendered, RenderError> {
-        let laid = self.compile(world)?;
+        let laid = self.compile(workspace, world)?;
         let pdf = typst_pdf::pdf(&laid.document, options)
-            .map_err(|errors| RenderError::Template(self.convert(world, &errors)))?;
+            .map_err(|errors| RenderError::Template(self.convert(workspace, world, &errors)))?;
         Ok(Rendered {
             pdf,
             pages: laid.document.pages().len(),
@@ -302,7 +342,12 @@ impl Renderer {
     }
 
     /// Turns Typst's diagnostics into ours, with the template file, line and source.
-    fn convert(&self, world: &DocumentWorld<'_>, diags: &[SourceDiagnostic]) -> Vec<Diagnostic> {
+    fn convert(
+        &self,
+        workspace: &Workspace,
+        world: &DocumentWorld<'_>,
+        diags: &[SourceDiagnostic],
+    ) -> Vec<Diagnostic> {
         diags
             .iter()
             .map(|d| {
@@ -312,7 +357,7 @@ impl Renderer {
                 };
                 let mut diag = Diagnostic::new(severity, format!("模板 / template: {}", d.message));
                 if let Some(id) = d.span.id() {
-                    let path = self.workspace.display_path(id);
+                    let path = workspace.display_path(id);
                     let source = typst::World::source(world, id).ok();
                     match source {
                         Some(source) => {
@@ -333,7 +378,7 @@ impl Renderer {
                         .and_then(|(id, range)| {
                             let source = typst::World::source(world, id).ok()?;
                             let line = source.lines().byte_to_line(range.start)? + 1;
-                            Some(format!(" ({}:{line})", self.workspace.display_path(id)))
+                            Some(format!(" ({}:{line})", workspace.display_path(id)))
                         })
                         .unwrap_or_default();
                     diag = diag.with_help(format!("{}{at}", point.v));

@@ -1,106 +1,34 @@
-//! Templates: a directory of Typst files plus `form.toml`, the description of one
-//! variant of the form (its title and indicator skeleton).
+//! Templates: a directory of Typst files plus `form.toml`, the description of the kind of
+//! form it prints ([`crate::kind`]).
 //!
-//! The default template is compiled into the binary; `--template DIR` loads a user's copy
-//! instead. A template only ever sees its own files and the declaration as data.
+//! Every built-in kind's template is compiled into the binary (its `form.toml` and the
+//! Typst files the built-in kinds share); `--template DIR` loads a user's copy, which
+//! may describe a kind of its own. A template only ever sees its own files and the
+//! declaration as data.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use serde::Deserialize;
 use typst::foundations::Bytes;
+
+use crate::kind::builtin::{COMMON_FILES, KIND_FILES};
+use crate::kind::{Kind, Kinds};
 
 /// The virtual path the declaration data is served at; templates read it with
 /// `json("/data.json")`. A `data.json` in a template directory (handy for previewing
 /// with the plain `typst` CLI) is shadowed by the real data.
 pub const DATA_PATH: &str = "/data.json";
 
-/// The default template's files, compiled in.
-const DEFAULT_FILES: [(&str, &[u8]); 4] = [
-    (
-        "form.toml",
-        include_bytes!("../templates/default/form.toml"),
-    ),
-    ("main.typ", include_bytes!("../templates/default/main.typ")),
-    ("form.typ", include_bytes!("../templates/default/form.typ")),
-    ("rows.typ", include_bytes!("../templates/default/rows.typ")),
-];
-
-/// `form.toml`: what a template declares about the variant of the form it prints.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Manifest {
-    /// The title printed at the top; `{year}` and `{department}` are replaced, e.g.
-    /// `{year}年市级部门整体预算绩效目标表`.
-    pub title: String,
-    /// The Typst file to compile, relative to the template directory.
-    #[serde(default = "default_main")]
-    pub main: String,
-    /// The standard indicator tree, printed in this order even where a department has
-    /// no indicator in a branch.
-    pub indicator_skeleton: Vec<SkeletonLevel1>,
-    /// The indicator value columns the template prints: `period_value` (实施周期指标值)
-    /// and/or `annual_value` (年度指标值). A declaration that fills a column the template
-    /// does not print is refused, so nothing is dropped silently.
-    #[serde(default = "default_indicator_values")]
-    pub indicator_values: Vec<IndicatorValue>,
-    /// Extra 基本信息 rows the template prints (e.g. 主管部门, 联系人), filled from the
-    /// declaration's `[info]` table. A key the template does not declare is refused.
-    #[serde(default)]
-    pub info_fields: Vec<InfoField>,
-    /// Whether the template prints the sign-off block (签署栏: 填报人, 联系电话, 单位负责人,
-    /// 填报日期, 单位（盖章）) when a declaration fills it in. A template without it
-    /// refuses a filled-in `[signoff]`.
-    #[serde(default)]
-    pub signoff: bool,
-}
-
-/// An indicator value column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IndicatorValue {
-    /// 实施周期指标值
-    PeriodValue,
-    /// 年度指标值
-    AnnualValue,
-}
-
-fn default_indicator_values() -> Vec<IndicatorValue> {
-    vec![IndicatorValue::PeriodValue, IndicatorValue::AnnualValue]
-}
-
-/// An extra 基本信息 field a template prints.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct InfoField {
-    /// The key in the declaration's `[info]` table, e.g. `contact`.
-    pub key: String,
-    /// The label printed on the form, e.g. 联系人.
-    pub label: String,
-}
-
-fn default_main() -> String {
-    "main.typ".to_owned()
-}
-
-/// One 一级指标 of the skeleton and its 二级指标.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SkeletonLevel1 {
-    /// 一级指标 name, e.g. 产出指标.
-    pub level1: String,
-    /// Its 二级指标 names, in print order.
-    pub level2: Vec<String>,
-}
-
-/// A loaded template: its manifest and every file, keyed by virtual path (`/main.typ`).
+/// A loaded template: the kind it prints and every file, keyed by virtual path
+/// (`/main.typ`).
 #[derive(Debug, Clone)]
 pub struct Template {
-    /// What `form.toml` says.
-    pub manifest: Manifest,
+    /// The kind, from `form.toml`.
+    pub kind: Arc<Kind>,
     /// Every file of the template, by virtual path.
     pub files: BTreeMap<String, Bytes>,
-    /// Where the template came from: `None` for the built-in one.
+    /// Where the template came from: `None` for a built-in one.
     pub dir: Option<PathBuf>,
 }
 
@@ -127,28 +55,51 @@ pub enum TemplateError {
     /// A symlink points outside the template directory.
     #[error("模板文件 {0} 指向模板目录之外，已拒绝 / template file points outside the template directory")]
     Escapes(PathBuf),
+    /// No built-in kind has this name.
+    #[error("没有名为 {0} 的内置表样（jixiao kinds 列出全部） / no built-in kind {0}")]
+    UnknownKind(String),
 }
 
 impl Template {
-    /// The template compiled into jixiao.
-    pub fn builtin() -> Template {
-        let files = DEFAULT_FILES
-            .iter()
-            .map(|(name, data)| (format!("/{name}"), Bytes::new(*data)))
+    /// The built-in template of the kind `name`.
+    pub fn builtin(name: &str) -> Result<Template, TemplateError> {
+        let kind = Kinds::builtin()
+            .get(name)
+            .cloned()
+            .ok_or_else(|| TemplateError::UnknownKind(name.to_owned()))?;
+        let files = Template::builtin_files(name)?
+            .into_iter()
+            .map(|(path, bytes)| (format!("/{path}"), Bytes::new(bytes)))
             .collect();
-        let manifest = parse_manifest(DEFAULT_FILES[0].1)
-            .unwrap_or_else(|e| panic!("the built-in form.toml is invalid: {e}"));
-        Template {
-            manifest,
+        Ok(Template {
+            kind,
             files,
             dir: None,
-        }
+        })
     }
 
-    /// The built-in template's files, for `jixiao template export`-style copying and
-    /// for tests.
-    pub fn builtin_files() -> impl Iterator<Item = (&'static str, &'static [u8])> {
-        DEFAULT_FILES.into_iter()
+    /// The built-in templates, one per built-in kind.
+    pub fn builtins() -> Vec<Template> {
+        KIND_FILES
+            .iter()
+            .filter_map(|(name, _)| Template::builtin(name).ok())
+            .collect()
+    }
+
+    /// The files of the built-in template of `kind`, for copying out (`jixiao template`)
+    /// and for tests: the shared Typst files, then the kind's own (which win).
+    pub fn builtin_files(kind: &str) -> Result<Vec<(&'static str, &'static [u8])>, TemplateError> {
+        let (_, own) = KIND_FILES
+            .iter()
+            .find(|(name, _)| *name == kind)
+            .ok_or_else(|| TemplateError::UnknownKind(kind.to_owned()))?;
+        let mut files: Vec<(&'static str, &'static [u8])> = COMMON_FILES
+            .iter()
+            .filter(|(name, _)| !own.iter().any(|(n, _)| n == name))
+            .copied()
+            .collect();
+        files.extend(own.iter().copied());
+        Ok(files)
     }
 
     /// Loads every file under `dir` (hidden files and directories skipped). Symlinks are
@@ -182,23 +133,26 @@ impl Template {
             let data = std::fs::read(&real).map_err(io(&real))?;
             files.insert(vpath, Bytes::new(data));
         }
-        let manifest_bytes = files
+        let manifest = files
             .get("/form.toml")
             .ok_or_else(|| TemplateError::NoManifest(dir.to_owned()))?;
-        let manifest = parse_manifest(manifest_bytes)?;
-        if !files.contains_key(&format!("/{}", manifest.main.trim_start_matches('/'))) {
-            return Err(TemplateError::NoMain(manifest.main));
-        }
-        Ok(Template {
-            manifest,
+        let text = std::str::from_utf8(manifest)
+            .map_err(|e| TemplateError::Manifest(format!("not UTF-8: {e}")))?;
+        let kind = Kind::from_toml(text).map_err(|e| TemplateError::Manifest(e.0))?;
+        let template = Template {
+            kind: Arc::new(kind),
             files,
             dir: Some(root),
-        })
+        };
+        if !template.files.contains_key(&template.main_path()) {
+            return Err(TemplateError::NoMain(template.kind.spec.main.clone()));
+        }
+        Ok(template)
     }
 
     /// The virtual path of the main Typst file.
     pub fn main_path(&self) -> String {
-        format!("/{}", self.manifest.main.trim_start_matches('/'))
+        format!("/{}", self.kind.spec.main.trim_start_matches('/'))
     }
 
     /// The real path of a template file, for error messages.
@@ -208,15 +162,75 @@ impl Template {
                 .join(vpath.trim_start_matches('/'))
                 .display()
                 .to_string(),
-            None => format!("templates/default{vpath}"),
+            None => {
+                let own = KIND_FILES
+                    .iter()
+                    .find(|(name, _)| *name == self.kind.name())
+                    .is_some_and(|(_, files)| files.iter().any(|(n, _)| format!("/{n}") == vpath));
+                if own {
+                    format!("templates/{}{vpath}", self.kind.name())
+                } else {
+                    format!("templates/common{vpath}")
+                }
+            }
         }
     }
 }
 
-fn parse_manifest(bytes: &[u8]) -> Result<Manifest, TemplateError> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| TemplateError::Manifest(format!("not UTF-8: {e}")))?;
-    toml::from_str(text).map_err(|e| TemplateError::Manifest(e.to_string()))
+/// The templates a renderer can use: the built-in ones, and the user's, which add kinds
+/// of their own or replace a built-in kind of the same name.
+#[derive(Debug, Clone)]
+pub struct Templates {
+    list: Vec<Template>,
+    default: String,
+}
+
+impl Templates {
+    /// Every built-in template.
+    pub fn builtin() -> Templates {
+        Templates {
+            list: Template::builtins(),
+            default: crate::kind::DEFAULT_KIND.to_owned(),
+        }
+    }
+
+    /// The built-in templates plus `user` ones. A declaration without `kind = …` is of
+    /// the first user template's kind when there is one (so `--template DIR` keeps
+    /// working for declarations written before kinds existed).
+    pub fn with(user: Vec<Template>) -> Templates {
+        let mut all = Templates::builtin();
+        if let Some(first) = user.first() {
+            all.default = first.kind.name().to_owned();
+        }
+        for t in user {
+            all.list.retain(|b| b.kind.name() != t.kind.name());
+            all.list.push(t);
+        }
+        all
+    }
+
+    /// The templates.
+    pub fn iter(&self) -> impl Iterator<Item = &Template> {
+        self.list.iter()
+    }
+
+    /// The template of the kind `name`.
+    pub fn get(&self, name: &str) -> Option<&Template> {
+        self.list.iter().find(|t| t.kind.name() == name)
+    }
+
+    /// The kinds declarations may name.
+    pub fn kinds(&self) -> Kinds {
+        Kinds::new(
+            self.list.iter().map(|t| t.kind.clone()).collect(),
+            self.default.clone(),
+        )
+    }
+
+    /// The default kind's name.
+    pub fn default_kind(&self) -> &str {
+        &self.default
+    }
 }
 
 #[cfg(test)]
@@ -224,27 +238,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn builtin_template_has_the_standard_skeleton() {
-        let t = Template::builtin();
-        assert_eq!(t.manifest.title, "部门整体预算绩效目标申报表");
-        let level2: Vec<_> = t
-            .manifest
-            .indicator_skeleton
-            .iter()
-            .flat_map(|l| l.level2.iter())
-            .collect();
-        assert_eq!(level2.len(), 10);
-        assert!(t.files.contains_key(&t.main_path()));
+    fn every_builtin_kind_has_a_template_with_its_main_file() {
+        let all = Template::builtins();
+        assert_eq!(all.len(), KIND_FILES.len());
+        for t in &all {
+            assert!(t.files.contains_key(&t.main_path()), "{}", t.kind.name());
+            assert!(t.files.contains_key("/form.toml"), "{}", t.kind.name());
+        }
     }
 
     #[test]
     fn loads_a_copied_template_and_rejects_escaping_links() {
         let dir = tempfile::tempdir().expect("tempdir");
-        for (name, data) in Template::builtin_files() {
+        for (name, data) in Template::builtin_files("department-target").expect("kind") {
             std::fs::write(dir.path().join(name), data).expect("write");
         }
         let t = Template::load(dir.path()).expect("loads");
-        assert_eq!(t.manifest, Template::builtin().manifest);
+        assert_eq!(
+            *t.kind,
+            *Template::builtin("department-target").expect("kind").kind
+        );
 
         #[cfg(unix)]
         {

@@ -117,7 +117,7 @@ fn pdfinfo_shows_the_pdfa_claim_and_the_metadata() {
     assert_eq!(field("Author"), "广州市科学技术协会");
     assert_eq!(
         field("Subject"),
-        "广州市科学技术协会 2025年度部门整体预算绩效目标申报"
+        "广州市科学技术协会 2025年度部门整体预算绩效目标申报表"
     );
     assert!(field("Keywords").contains("预算绩效"), "{info}");
     assert_eq!(

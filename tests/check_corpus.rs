@@ -8,7 +8,7 @@ mod common;
 use common::*;
 use jixiao::check::{check, DeclarationSource, Lang};
 use jixiao::diag::render_all;
-use jixiao::{FontSet, Severity, Template};
+use jixiao::{FontSet, Kinds, Severity};
 
 fn corpus() -> Vec<std::path::PathBuf> {
     let mut files: Vec<_> = std::fs::read_dir(root().join("tests/check"))
@@ -31,7 +31,7 @@ fn the_corpus_is_large_enough() {
 
 #[test]
 fn diagnostics_match_the_reviewed_snapshots() {
-    let manifest = Template::builtin().manifest;
+    let kinds = Kinds::builtin();
     let fonts = FontSet::bundled();
     insta::glob!("check/*.toml", |path| {
         let name = path
@@ -42,7 +42,7 @@ fn diagnostics_match_the_reviewed_snapshots() {
         let bytes = std::fs::read(path).expect("read");
         let report = check(
             DeclarationSource::from_bytes(format!("tests/check/{name}"), bytes),
-            &manifest,
+            kinds,
             &fonts,
         );
         let codes: Vec<String> = report
@@ -61,7 +61,7 @@ fn diagnostics_match_the_reviewed_snapshots() {
 
 #[test]
 fn the_binary_writes_no_pdf_for_a_declaration_with_errors() {
-    let manifest = Template::builtin().manifest;
+    let kinds = Kinds::builtin();
     let fonts = FontSet::bundled();
     for path in corpus() {
         let name = path
@@ -69,11 +69,7 @@ fn the_binary_writes_no_pdf_for_a_declaration_with_errors() {
             .expect("name")
             .to_string_lossy()
             .into_owned();
-        let report = check(
-            DeclarationSource::read(&path).expect("read"),
-            &manifest,
-            &fonts,
-        );
+        let report = check(DeclarationSource::read(&path).expect("read"), kinds, &fonts);
         let has_errors = report
             .findings
             .iter()

@@ -1,110 +1,104 @@
-//! `jixiao init` and `jixiao schema`: a blank declaration to fill in, and a JSON Schema
-//! whose every key has a Chinese title (the form label) and description.
+//! `jixiao init`, `jixiao schema` and the checker agree on every key of every kind: one
+//! test walks each kind's description and finds every field in the JSON Schema (with
+//! its Chinese label as the title), in the `init --kind` blank, and known to the checker
+//! (a misspelt copy of the key is refused at that path).
 
 mod common;
 
 use common::*;
-use jixiao::check::shape;
+use jixiao::check::{check, DeclarationSource};
+use jixiao::{FontSet, Kinds};
 
-/// Walks the schema: every property of every object gets checked by `f(key, property)`.
-fn each_property(
-    schema: &serde_json::Value,
-    root: &serde_json::Value,
-    f: &mut dyn FnMut(&str, &serde_json::Value),
-) {
-    let resolve = |v: &serde_json::Value| -> serde_json::Value {
-        match v.get("$ref").and_then(|r| r.as_str()) {
-            Some(r) => root
-                .pointer(r.trim_start_matches('#'))
-                .cloned()
-                .unwrap_or(serde_json::Value::Null),
-            None => v.clone(),
-        }
-    };
-    let schema = resolve(schema);
-    if let Some(props) = schema.get("properties").and_then(|p| p.as_object()) {
-        for (key, prop) in props {
-            f(key, prop);
-            each_property(prop, root, f);
-            if let Some(items) = prop.get("items") {
-                each_property(items, root, f);
-            }
-            for alt in prop
-                .get("anyOf")
-                .and_then(|a| a.as_array())
-                .into_iter()
-                .flatten()
-            {
-                each_property(alt, root, f);
-            }
+/// The schema node of the property at a spec path (`tasks[].rows[].amount`).
+fn schema_at<'a>(schema: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
+    let mut node = schema;
+    for segment in path.split('.') {
+        let (key, list) = match segment.strip_suffix("[]") {
+            Some(k) => (k, true),
+            None => (segment, false),
+        };
+        node = node.get("properties")?.get(key)?;
+        if list {
+            node = node.get("items")?;
         }
     }
+    Some(node)
 }
 
 #[test]
-fn every_key_has_a_chinese_title_matching_the_form_label() {
-    let out = jixiao(&["schema"], &root());
-    assert!(out.status.success());
-    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert_eq!(schema["title"], "部门整体预算绩效目标申报表");
-    let mut seen = Vec::new();
-    each_property(&schema, &schema, &mut |key, prop| {
-        let title = prop["title"]
-            .as_str()
-            .unwrap_or_else(|| panic!("{key} has no title"));
-        let description = prop["description"]
-            .as_str()
-            .unwrap_or_else(|| panic!("{key} has no description"));
-        assert!(
-            title.chars().any(jixiao::text::is_wide),
-            "{key}: title {title} is not Chinese"
+fn schema_blank_and_checker_agree_on_every_key_of_every_kind() {
+    let fonts = FontSet::bundled();
+    for kind in Kinds::builtin().iter() {
+        let out = jixiao(&["schema", "--kind", kind.name()], &root());
+        assert!(out.status.success(), "{}", stderr(&out));
+        let schema: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert_eq!(
+            schema["additionalProperties"], false,
+            "unknown keys are errors in editors too"
         );
-        assert!(
-            description.chars().any(jixiao::text::is_wide),
-            "{key}: description not Chinese"
-        );
-        let field = [
-            shape::ROOT,
-            shape::BUDGET,
-            shape::TASK,
-            shape::TASK_ROW,
-            shape::INDICATOR,
-            shape::SIGNOFF,
-        ]
-        .into_iter()
-        .flatten()
-        .filter(|f| f.key == key)
-        .find(|f| f.label.rsplit(" · ").next() == Some(title) || f.label == title);
-        assert!(
-            field.is_some(),
-            "{key}: schema title {title} matches no form label of the checker"
-        );
-        seen.push(key.to_owned());
-    });
-    for key in [
-        "department",
-        "year",
-        "basic",
-        "transfer",
-        "content",
-        "amount",
-        "target",
-        "level1",
-        "annual_value",
-        "date",
-        "archive",
-        "preparer",
-        "seal",
-    ] {
-        assert!(
-            seen.iter().any(|k| k == key),
-            "{key} missing from the schema"
-        );
+        let blank = jixiao::init::blank_declaration(kind, 2026);
+        for (spec, field) in kind.walk() {
+            let node = schema_at(&schema, &spec)
+                .unwrap_or_else(|| panic!("{}: {spec} missing from the schema", kind.name()));
+            if field.key != "kind" {
+                assert_eq!(
+                    node["title"],
+                    field.label.as_str(),
+                    "{}: {spec}",
+                    kind.name()
+                );
+                let description = node["description"].as_str().unwrap_or("");
+                assert!(
+                    description.chars().any(jixiao::text::is_wide),
+                    "{}: {spec} has no Chinese description",
+                    kind.name()
+                );
+            }
+            if field.is_container() || field.key == "kind" {
+                continue;
+            }
+            // The key's line in the blank, under its table's header.
+            let parent = spec.rsplit_once('.').map(|(p, _)| p);
+            let from = match parent {
+                None => 0,
+                Some(p) => {
+                    let header = match p.strip_suffix("[]") {
+                        Some(list) => format!("\n[[{}]]", list.replace("[]", "")),
+                        None => format!("\n[{}]", p.replace("[]", "")),
+                    };
+                    blank
+                        .find(&header)
+                        .unwrap_or_else(|| panic!("{}: no {header} in the blank", kind.name()))
+                        + 1
+                }
+            };
+            let line = format!("\n{} = ", field.key);
+            let Some(at) = blank[from..].find(&line).map(|i| i + from) else {
+                panic!("{}: {spec} missing from the init blank", kind.name());
+            };
+            // The checker knows the key: misspelt, it is refused at that very path.
+            let mut broken = blank.clone();
+            broken.replace_range(at + 1..at + 1 + field.key.len(), &format!("{}x", field.key));
+            let report = check(
+                DeclarationSource::from_bytes("blank.toml".into(), broken.into_bytes()),
+                Kinds::builtin(),
+                &fonts,
+            );
+            let unknown: Vec<&str> = report
+                .findings
+                .iter()
+                .filter(|f| f.code == "unknown-key")
+                .map(|f| f.path.as_str())
+                .collect();
+            assert_eq!(unknown.len(), 1, "{}: {spec}: {unknown:?}", kind.name());
+            assert_eq!(
+                jixiao::kind::paths::generic(unknown[0]),
+                format!("{spec}x"),
+                "{}: the misspelt key is refused where it is",
+                kind.name()
+            );
+        }
     }
-    assert_eq!(
-        schema["additionalProperties"], false,
-        "unknown keys are errors in editors too"
-    );
 }
 
 #[test]
@@ -117,14 +111,15 @@ fn init_writes_a_blank_declaration_and_the_schema_and_never_overwrites() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = std::fs::read_to_string(dir.path().join("new.toml")).expect("written");
-    assert!(text.starts_with("#:schema ./jixiao.schema.json\n"));
+    assert!(text.starts_with("#:schema ./jixiao.department-target.schema.json\n"));
     assert!(text.contains("year = 2026"));
     assert!(
         text.contains("level2 = \"生态环境成本指标\""),
         "the full skeleton"
     );
     let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(dir.path().join("jixiao.schema.json")).expect("schema"),
+        &std::fs::read_to_string(dir.path().join("jixiao.department-target.schema.json"))
+            .expect("schema"),
     )
     .expect("json");
     assert_eq!(schema["title"], "部门整体预算绩效目标申报表");
@@ -167,7 +162,11 @@ fn a_filled_in_blank_checks_clean_and_renders() {
     }
     filled = filled
         .replacen("name = \"\"", "name = \"公共服务\"", 1)
-        .replacen("content = \"\"", "content = \"开展活动。\"", 1)
+        .replacen(
+            "content = \"\"\"\n\n\"\"\"",
+            "content = \"\"\"\n开展活动。\n\"\"\"",
+            1,
+        )
         .replacen("target = \"\"", "target = \"服务群众。\"", 1)
         .replace("name = \"\"", "name = \"指标\"")
         .replace("period_value = \"\"", "period_value = \"≥1\"")

@@ -68,8 +68,9 @@ fn template_with_main(main: &str) -> tempfile::TempDir {
 }
 
 fn render_with(dir: &std::path::Path) -> Result<jixiao::Rendered, jixiao::RenderError> {
-    let renderer = Renderer::new(Template::load(dir).expect("template"), FontSet::bundled())
-        .expect("renderer");
+    let renderer =
+        Renderer::with_template(Template::load(dir).expect("template"), FontSet::bundled())
+            .expect("renderer");
     let (_, decl) = sample("guangzhou-kexie.toml");
     renderer.render(&decl)
 }
@@ -101,7 +102,7 @@ fn a_template_cannot_use_packages() {
 #[test]
 fn template_errors_and_warnings_carry_file_and_line() {
     let dir = template_with_main(
-        "#let data = json(\"/data.json\")\n\n#data.department\n#undefined-function()\n",
+        "#let data = json(\"/data.json\")\n\n#data.values.department\n#undefined-function()\n",
     );
     let err = render_with(dir.path()).err().expect("must fail");
     let message = err.to_string();
@@ -112,7 +113,7 @@ fn template_errors_and_warnings_carry_file_and_line() {
     );
 
     let dir = template_with_main(
-        "#set text(font: \"No Such Font Family\")\n#json(\"/data.json\").department\n",
+        "#set text(font: \"No Such Font Family\")\n#json(\"/data.json\").filer\n",
     );
     let rendered = render_with(dir.path()).expect("a warning does not block");
     let warnings: Vec<String> = rendered.warnings.iter().map(|w| w.render(false)).collect();

@@ -10,39 +10,23 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::*;
+use jixiao::declaration::{Paragraphs, Value};
 use jixiao::{Declaration, Renderer};
 
-/// Row id → the labels that must be printed on every page the row reaches.
+/// Row id → the labels that must be printed on every page the row reaches: the merged
+/// cells over it (section label, block label, task 名称, indicator 一级/二级), from the
+/// laid-out grid the template draws (row ids are `s{section}-{row}`).
 fn required_labels(renderer: &Renderer, decl: &Declaration) -> BTreeMap<String, Vec<String>> {
     let data = renderer.form_data(decl);
     let mut req = BTreeMap::new();
-    req.insert("goal".to_owned(), vec!["总体绩效目标".to_owned()]);
-    req.insert(
-        "other".to_owned(),
-        vec!["其他需完成的任务（可选填）".to_owned()],
-    );
-    req.insert("task-0".to_owned(), vec!["年度重点工作任务".to_owned()]);
-    let mut y = 1;
-    for group in &data.tasks {
-        for _ in 0..group.rows.len().max(1) {
-            req.insert(
-                format!("task-{y}"),
-                vec!["年度重点工作任务".to_owned(), group.name.clone()],
-            );
-            y += 1;
-        }
-    }
-    req.insert("ind-0".to_owned(), vec!["绩效指标".to_owned()]);
-    let mut y = 1;
-    for l1 in &data.indicators {
-        for l2 in &l1.groups {
-            for _ in 0..l2.items.len().max(1) {
-                req.insert(
-                    format!("ind-{y}"),
-                    vec!["绩效指标".to_owned(), l1.name.clone(), l2.name.clone()],
-                );
-                y += 1;
-            }
+    for (i, section) in data.sections.iter().enumerate() {
+        for y in 0..section.rows {
+            let labels = section
+                .labels_over(y)
+                .iter()
+                .map(|c| c.content.joined())
+                .collect();
+            req.insert(format!("s{i}-{y}"), labels);
         }
     }
     req
@@ -93,36 +77,54 @@ fn continuation_pages_repeat_section_and_group_labels() {
         spans.iter().map(|s| s.1).max().unwrap_or(0) - spans.iter().map(|s| s.0).min().unwrap_or(0)
             + 1
     };
+    let data = renderer.form_data(&decl);
+    let section_of = |label: &str| {
+        let i = data
+            .sections
+            .iter()
+            .position(|s| s.labels_over(0).iter().any(|c| c.content.joined() == label))
+            .unwrap_or_else(|| panic!("no section {label}"));
+        format!("s{i}-")
+    };
+    let (tasks, indicators) = (section_of("年度重点工作任务"), section_of("绩效指标"));
     assert!(
-        section_pages("task-") >= 5,
+        section_pages(&tasks) >= 5,
         "tasks span {} pages",
-        section_pages("task-")
+        section_pages(&tasks)
     );
     assert!(
-        section_pages("ind-") >= 3,
+        section_pages(&indicators) >= 3,
         "indicators span {} pages",
-        section_pages("ind-")
+        section_pages(&indicators)
     );
 }
 
-/// The header row of a section and its first body row start on the same page.
-fn assert_header_not_orphaned(laid: &jixiao::render::Laid, context: &str) {
+/// The header rows of every section and its first body row start on the same page.
+fn assert_header_not_orphaned(laid: &jixiao::render::Laid, data: &jixiao::FormData, context: &str) {
     let rows = laid.row_pages();
-    for (header, first) in [("task-0", "task-1"), ("ind-0", "ind-1")] {
-        let (h, _) = rows[header];
-        let (f, _) = rows[first];
+    let mut checked = 0;
+    for (i, section) in data.sections.iter().enumerate() {
+        if section.header_rows == 0 {
+            continue;
+        }
+        let (header, first) = (format!("s{i}-0"), format!("s{i}-{}", section.header_rows));
+        let (h, _) = rows[&header];
+        let (f, _) = rows[&first];
         assert_eq!(
             h, f,
             "{context}: header row {header} is on page {h} but its first row starts on page {f}"
         );
+        checked += 1;
     }
+    assert!(checked >= 2, "{context}: the task and indicator headers");
 }
 
 #[test]
 fn long_sample_headers_are_not_orphaned() {
     let (_, decl) = sample("long-declaration.toml");
-    let laid = Renderer::builtin().layout(&decl).expect("layout");
-    assert_header_not_orphaned(&laid, "long sample");
+    let renderer = Renderer::builtin();
+    let laid = renderer.layout(&decl).expect("layout");
+    assert_header_not_orphaned(&laid, &renderer.form_data(&decl), "long sample");
 }
 
 #[test]
@@ -135,10 +137,19 @@ fn a_header_at_the_foot_of_a_page_moves_with_its_first_row() {
     let mut header_pages = std::collections::BTreeSet::new();
     for lines in 8..40 {
         let mut decl = base.clone();
-        decl.goal = jixiao::declaration::Paragraphs(vec![line.repeat(lines)]);
+        assert!(decl.set(
+            "goal",
+            Value::Paragraphs(Paragraphs(vec![line.repeat(lines)]))
+        ));
         let laid = renderer.layout(&decl).expect("layout");
-        assert_header_not_orphaned(&laid, &format!("goal of {lines} lines"));
-        header_pages.insert(laid.row_pages()["task-0"].0);
+        let data = renderer.form_data(&decl);
+        assert_header_not_orphaned(&laid, &data, &format!("goal of {lines} lines"));
+        let tasks = data
+            .sections
+            .iter()
+            .position(|s| s.header_rows > 0)
+            .expect("the task section");
+        header_pages.insert(laid.row_pages()[&format!("s{tasks}-0")].0);
     }
     assert!(
         header_pages.contains(&1) && header_pages.contains(&2),

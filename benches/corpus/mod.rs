@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use jixiao::declaration::{Indicator, Paragraphs, TaskGroup, TaskRow};
+use jixiao::declaration::{Paragraphs, Record, Value};
 use jixiao::{Amount, Declaration};
 use rust_decimal::Decimal;
 
@@ -82,26 +82,30 @@ fn is_punct(c: char) -> bool {
 pub fn variant(reference: &Declaration, i: u64) -> Declaration {
     let mut rng = Rng::new(0x6A69_7869_616F ^ i.wrapping_mul(0x1000_0000_01B3));
     let mut d = reference.clone();
-    d.department = format!("{}（样本{i:03}）", reference.department);
-    shuffle_paragraphs(&mut d.goal, &mut rng);
-    shuffle_paragraphs(&mut d.other_tasks, &mut rng);
-    for group in &mut d.tasks {
-        for row in &mut group.rows {
-            shuffle_paragraphs(&mut row.content, &mut rng);
-            shuffle_paragraphs(&mut row.target, &mut rng);
+    let name = format!("{}（样本{i:03}）", reference.filer());
+    d.set("department", Value::Text(name));
+    shuffle_all(d.values_mut(), &mut rng);
+    d
+}
+
+/// Shuffles every paragraph value of `record`, depth first in key order.
+fn shuffle_all(record: &mut Record, rng: &mut Rng) {
+    for value in record.values_mut() {
+        match value {
+            Value::Paragraphs(p) => shuffle_paragraphs(p, rng),
+            Value::Table(inner) => shuffle_all(inner, rng),
+            Value::List(items) => items.iter_mut().for_each(|item| shuffle_all(item, rng)),
+            _ => {}
         }
     }
-    d
 }
 
 /// Phrases to build text from: the reference's texts cut at punctuation.
 fn phrases(reference: &Declaration) -> Vec<String> {
     let mut all = String::new();
-    all.push_str(&reference.goal.0.join(""));
-    for g in &reference.tasks {
-        for r in &g.rows {
-            all.push_str(&r.content.0.join(""));
-            all.push_str(&r.target.0.join(""));
+    for field in reference.text_fields() {
+        if field.path.starts_with("goal") || field.path.starts_with("tasks") {
+            all.push_str(field.text);
         }
     }
     all.split(|c: char| is_punct(c) || c.is_whitespace())
@@ -126,8 +130,20 @@ fn text(phrases: &[String], rng: &mut Rng, len: usize) -> String {
     s
 }
 
-fn amount(cents: u64) -> Amount {
-    Amount::from(Decimal::new(cents as i64, 2))
+fn amount(cents: u64) -> Value {
+    Value::Amount(Amount::from(Decimal::new(cents as i64, 2)))
+}
+
+fn text_value(s: impl Into<String>) -> Value {
+    Value::Text(s.into())
+}
+
+fn paras(list: Vec<String>) -> Value {
+    Value::Paragraphs(Paragraphs(list))
+}
+
+fn record(pairs: Vec<(&str, Value)>) -> Record {
+    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }
 
 /// The standard indicator tree of the default template.
@@ -164,26 +180,30 @@ pub fn mixed(phrases_from: &Declaration, i: u64) -> Declaration {
     while left > 0 {
         let size = rng.range(1, 6).min(left);
         left -= size;
-        let mut group = TaskGroup {
-            name: format!(
-                "{}{}",
-                text(&phrases, &mut rng, 6).trim_end_matches('。'),
-                tasks.len() + 1
-            ),
-            rows: Vec::new(),
-        };
+        let name = format!(
+            "{}{}",
+            text(&phrases, &mut rng, 6).trim_end_matches('。'),
+            tasks.len() + 1
+        );
+        let mut group_rows = Vec::new();
         for _ in 0..size {
             let cents = rng.range(100, 99_999) as u64;
             row_total += cents;
             let content_len = text_len(&mut rng);
             let target_len = text_len(&mut rng);
-            group.rows.push(TaskRow {
-                content: Paragraphs(vec![text(&phrases, &mut rng, content_len)]),
-                amount: Some(amount(cents)),
-                target: Paragraphs(vec![text(&phrases, &mut rng, target_len)]),
-            });
+            group_rows.push(record(vec![
+                (
+                    "content",
+                    paras(vec![text(&phrases, &mut rng, content_len)]),
+                ),
+                ("amount", amount(cents)),
+                ("target", paras(vec![text(&phrases, &mut rng, target_len)])),
+            ]));
         }
-        tasks.push(group);
+        tasks.push(record(vec![
+            ("name", text_value(name)),
+            ("rows", Value::List(group_rows)),
+        ]));
     }
     let count = rng.range(5, 150);
     let mut indicators = Vec::new();
@@ -206,16 +226,17 @@ pub fn mixed(phrases_from: &Declaration, i: u64) -> Declaration {
             2 => format!("不少于{}万人次", rng.range(1, 90)),
             _ => "按时完成".to_owned(),
         };
-        indicators.push(Indicator {
-            level1: level1.to_owned(),
-            level2: level2.to_owned(),
-            name: format!(
-                "{}{k}",
-                text(&phrases, &mut rng, name_len).trim_end_matches('。')
-            ),
-            period_value: value.clone(),
-            annual_value: value,
-        });
+        let name = format!(
+            "{}{k}",
+            text(&phrases, &mut rng, name_len).trim_end_matches('。')
+        );
+        indicators.push(record(vec![
+            ("level1", text_value(level1)),
+            ("level2", text_value(level2)),
+            ("name", text_value(name)),
+            ("period_value", text_value(value.clone())),
+            ("annual_value", text_value(value)),
+        ]));
     }
     let basic = rng.range(100_000, 9_999_999) as u64;
     let project = row_total + rng.range(0, 999_999) as u64;
@@ -227,35 +248,36 @@ pub fn mixed(phrases_from: &Declaration, i: u64) -> Declaration {
     } else {
         rng.range(30, 120)
     };
-    Declaration {
-        department: format!("第{i:04}号示例部门"),
-        year: 2024 + (i % 4) as i32,
-        budget: jixiao::declaration::Budget {
-            basic: Some(amount(basic)),
-            project: Some(amount(project)),
-            special_fund: Some(amount(0)),
-            other_development: Some(amount(other_development)),
-            appropriation: Some(amount(total - other_funds)),
-            other_funds: Some(amount(other_funds)),
-            city_level: Some(amount(total - other_development)),
-            transfer: Some(amount(other_development)),
-        },
-        goal: Paragraphs(vec![text(&phrases, &mut rng, goal_len)]),
-        tasks,
-        other_tasks: Paragraphs(if long {
-            vec![text(&phrases, &mut rng, 60)]
-        } else {
-            Vec::new()
-        }),
-        indicators,
-        info: Default::default(),
-        date: None,
-        archive: false,
-        signoff: Default::default(),
+    let mut values = record(vec![
+        ("department", text_value(format!("第{i:04}号示例部门"))),
+        ("year", Value::Year(2024 + (i % 4) as i32)),
+        (
+            "budget",
+            Value::Table(record(vec![
+                ("basic", amount(basic)),
+                ("project", amount(project)),
+                ("special_fund", amount(0)),
+                ("other_development", amount(other_development)),
+                ("appropriation", amount(total - other_funds)),
+                ("other_funds", amount(other_funds)),
+                ("city_level", amount(total - other_development)),
+                ("transfer", amount(other_development)),
+            ])),
+        ),
+        ("goal", paras(vec![text(&phrases, &mut rng, goal_len)])),
+        ("tasks", Value::List(tasks)),
+        ("indicators", Value::List(indicators)),
+    ]);
+    if long {
+        values.insert(
+            "other_tasks".to_owned(),
+            paras(vec![text(&phrases, &mut rng, 60)]),
+        );
     }
+    Declaration::from_values(phrases_from.kind_arc().clone(), values)
 }
 
 /// The declaration as TOML.
 pub fn to_toml(d: &Declaration) -> String {
-    toml::to_string(d).unwrap_or_else(|e| panic!("a declaration always serialises: {e}"))
+    d.to_toml()
 }

@@ -8,7 +8,6 @@ use serde::Serialize;
 use crate::date::Date;
 use crate::declaration::Declaration;
 use crate::filename::with_extension;
-use crate::text::single_line;
 
 /// The description of the attached declaration, as PDF readers show it.
 pub const ATTACHMENT_DESCRIPTION: &str =
@@ -97,14 +96,15 @@ impl ArchiveMeta {
     /// The metadata of `decl` rendered with a template titled `form_title` (already
     /// filled in) whose main file is `main`, dated `date`.
     pub fn new(decl: &Declaration, form_title: &str, main: &str, date: Date) -> ArchiveMeta {
-        let department = single_line(&decl.department);
-        let year = decl.year;
+        let department = decl.filer();
+        let year = decl.year();
+        let kind_title = decl.kind().generic_title();
         ArchiveMeta {
             title: format!("{form_title}（{department} {year}年度）"),
             author: department.clone(),
-            subject: format!("{department} {year}年度部门整体预算绩效目标申报"),
+            subject: format!("{department} {year}年度{kind_title}"),
             keywords: vec![
-                "部门整体预算绩效目标申报表".to_owned(),
+                kind_title.clone(),
                 "预算绩效".to_owned(),
                 department.clone(),
                 format!("{year}年度"),

@@ -134,7 +134,7 @@ pub fn verify(pdf: &[u8], renderer: &Renderer, trust: &[Certificate], lang: Lang
             format!("{} (附件 / attachment)", source.name),
             source.bytes.clone(),
         ),
-        &renderer.template().manifest,
+        renderer.kinds(),
         renderer.fonts(),
     );
     // Reproduction does not need a valid declaration, only one that parses: a source

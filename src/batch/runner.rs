@@ -159,7 +159,7 @@ struct Ready {
     year: i32,
     output: PathBuf,
     warnings: usize,
-    codes: BTreeSet<&'static str>,
+    codes: BTreeSet<String>,
 }
 
 #[derive(Debug)]
@@ -296,12 +296,16 @@ fn output_path(input: &Input, name: &str, out_dir: Option<&Path>) -> PathBuf {
     }
 }
 
-fn codes_of(findings: &[crate::check::Finding]) -> BTreeSet<&'static str> {
-    findings.iter().map(|f| f.code).collect()
+fn codes_of(findings: &[crate::check::Finding]) -> BTreeSet<String> {
+    findings.iter().map(|f| f.code.to_string()).collect()
 }
 
-fn join_codes(codes: &BTreeSet<&'static str>) -> String {
-    codes.iter().copied().collect::<Vec<_>>().join(";")
+fn join_codes(codes: &BTreeSet<String>) -> String {
+    codes
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 fn first_error(diagnostics: &[Diagnostic]) -> Option<String> {
@@ -342,7 +346,7 @@ fn plan(
         }
     };
     let sha = sha256_hex(&source.bytes);
-    let report_ = check(source, &renderer.template().manifest, renderer.fonts());
+    let report_ = check(source, renderer.kinds(), renderer.fonts());
     let diagnostics = report_.diagnostics(options.lang, options.deny_warnings);
     let (_, warnings) = report_.counts();
     let codes = codes_of(&report_.findings);
@@ -351,7 +355,7 @@ fn plan(
         Some(decl) if passes => {
             let name = options
                 .name
-                .expand(&input.stem(), &decl.department, decl.year);
+                .expand(&input.stem(), &decl.filer(), decl.year());
             let output = output_path(input, &name, options.out_dir.as_deref());
             if reported && !diagnostics.is_empty() {
                 report(Event::Warnings {
@@ -361,8 +365,8 @@ fn plan(
             }
             Plan::Ready(Ready {
                 sha,
-                department: decl.department,
-                year: decl.year,
+                department: decl.filer(),
+                year: decl.year(),
                 output,
                 warnings,
                 codes,
@@ -370,8 +374,8 @@ fn plan(
         }
         decl => {
             let entry = Entry {
-                department: decl.as_ref().map(|d| d.department.clone()),
-                year: decl.as_ref().map(|d| d.year),
+                department: decl.as_ref().map(Declaration::filer),
+                year: decl.as_ref().map(Declaration::year),
                 input_sha256: Some(sha),
                 warnings,
                 codes: join_codes(&codes),
@@ -431,7 +435,7 @@ fn collisions(inputs: &[Input], plans: &mut [Plan], lang: Lang) -> BTreeSet<usiz
                 ),
             };
             let mut codes = ready.codes.clone();
-            codes.insert("name-collision");
+            codes.insert("name-collision".to_owned());
             let entry = Entry {
                 department: Some(ready.department.clone()),
                 year: Some(ready.year),
@@ -466,7 +470,7 @@ fn crashed(input: &Input, ready: &Ready, lang: Lang, report: &(dyn Fn(Event<'_>)
         rendering: true,
     });
     let mut codes = ready.codes.clone();
-    codes.insert("internal");
+    codes.insert("internal".to_owned());
     Entry {
         department: Some(ready.department.clone()),
         year: Some(ready.year),
@@ -495,20 +499,19 @@ fn render_one(
         warnings: ready.warnings,
         ..Entry::failed(shown.clone(), String::new())
     };
-    let fail =
-        |diagnostics: Vec<Diagnostic>, code: &'static str, mut codes: BTreeSet<&'static str>| {
-            report(Event::Failed {
-                input: &input.path,
-                diagnostics: &diagnostics,
-                rendering: true,
-            });
-            codes.insert(code);
-            Entry {
-                codes: join_codes(&codes),
-                error: first_error(&diagnostics),
-                ..base.clone()
-            }
-        };
+    let fail = |diagnostics: Vec<Diagnostic>, code: &'static str, mut codes: BTreeSet<String>| {
+        report(Event::Failed {
+            input: &input.path,
+            diagnostics: &diagnostics,
+            rendering: true,
+        });
+        codes.insert(code.to_owned());
+        Entry {
+            codes: join_codes(&codes),
+            error: first_error(&diagnostics),
+            ..base.clone()
+        }
+    };
     let zh_en = |zh: String, en: String| {
         Diagnostic::error(match options.lang {
             Lang::Zh => zh,
@@ -533,7 +536,7 @@ fn render_one(
         }
     };
     let source = DeclarationSource::from_bytes(shown.clone(), bytes);
-    let declaration = match Declaration::from_toml(&source.text) {
+    let declaration = match Declaration::from_toml_with(&source.text, renderer.kinds()) {
         Ok(d) => d,
         Err(e) => {
             let d = Diagnostic::error(format!("申报文件有误 / invalid declaration: {e}"));
@@ -546,7 +549,7 @@ fn render_one(
         Err(diagnostics) => return fail(diagnostics, "template", codes),
     };
     if !rendered.warnings.is_empty() {
-        codes.insert("template");
+        codes.insert("template".to_owned());
         report(Event::Warnings {
             input: &input.path,
             diagnostics: &rendered.warnings,

@@ -1,5 +1,6 @@
 //! A finding of the checker: one problem, in Chinese and English, at a key path.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use serde::Serialize;
@@ -49,7 +50,7 @@ pub struct Finding {
     /// Error (blocks the render) or warning.
     pub severity: Severity,
     /// A stable code for tools, e.g. `unknown-key`, `amount-identity`.
-    pub code: &'static str,
+    pub code: Cow<'static, str>,
     /// The key path in the declaration, e.g. `tasks[0].rows[1].amount`; empty for the
     /// whole file.
     pub path: String,
@@ -62,35 +63,53 @@ pub struct Finding {
     /// Where in the source, when the rule knows better than the key path (e.g. a key
     /// rather than its value). Otherwise resolved from `path`.
     pub span: Option<Range<usize>>,
+    /// Other values the problem involves (the terms of a sum that does not add up),
+    /// underlined beside the main one: key path and an optional label.
+    pub related: Vec<(String, Option<String>)>,
 }
 
 impl Finding {
     /// A finding at `path`.
     pub fn new(
         severity: Severity,
-        code: &'static str,
+        code: impl Into<Cow<'static, str>>,
         path: impl Into<String>,
         message: Text,
     ) -> Finding {
         Finding {
             severity,
-            code,
+            code: code.into(),
             path: path.into(),
             label: None,
             message,
             help: None,
             span: None,
+            related: Vec::new(),
         }
     }
 
     /// An error at `path`.
-    pub fn error(code: &'static str, path: impl Into<String>, message: Text) -> Finding {
+    pub fn error(
+        code: impl Into<Cow<'static, str>>,
+        path: impl Into<String>,
+        message: Text,
+    ) -> Finding {
         Self::new(Severity::Error, code, path, message)
     }
 
     /// A warning at `path`.
-    pub fn warning(code: &'static str, path: impl Into<String>, message: Text) -> Finding {
+    pub fn warning(
+        code: impl Into<Cow<'static, str>>,
+        path: impl Into<String>,
+        message: Text,
+    ) -> Finding {
         Self::new(Severity::Warning, code, path, message)
+    }
+
+    /// Underlines another value the problem involves.
+    pub fn related(mut self, path: impl Into<String>, label: Option<String>) -> Finding {
+        self.related.push((path.into(), label));
+        self
     }
 
     /// Adds what to do.

@@ -4,14 +4,17 @@
 //! The stages, each reporting every problem it finds before the next runs:
 //! 1. [`source`]: the file's encoding (UTF-8; GB18030/GBK with a warning);
 //! 2. TOML syntax (every syntax error at once);
-//! 3. [`shape`]: unknown keys (with "did you mean"), wrong types, missing keys, malformed
-//!    amounts;
-//! 4. [`rules`]: required text, the budget arithmetic, the indicator tree, duplicates,
-//!    control characters, characters no font has, cells too long for a page.
+//! 3. the declaration's kind, then its shape ([`crate::declaration::parse`]): unknown
+//!    keys (with "did you mean"), wrong types, missing keys, malformed amounts;
+//! 4. [`rules`]: required and recommended fields, the arithmetic of the kind
+//!    ([`arith`]), the indicator tree, duplicates, control characters, characters no
+//!    font has, cells too long for a page.
+//!
+//! Every rule follows from the kind's description ([`crate::kind`]).
 
+pub mod arith;
 pub mod finding;
 pub mod rules;
-pub mod shape;
 pub mod source;
 pub mod spans;
 
@@ -21,10 +24,9 @@ use toml::de::DeTable;
 use crate::declaration::Declaration;
 use crate::diag::{Diagnostic, Severity};
 use crate::fonts::FontSet;
-use crate::template::Manifest;
+use crate::kind::Kinds;
 pub use finding::{Finding, Lang, Text};
 pub use source::DeclarationSource;
-use spans::SpanIndex;
 
 /// The result of checking one declaration.
 #[derive(Debug, Clone)]
@@ -33,17 +35,20 @@ pub struct CheckReport {
     pub source: DeclarationSource,
     /// Every problem found, in source order.
     pub findings: Vec<Finding>,
+    /// For each finding, the source spans of the other values it involves.
+    pub related: Vec<Vec<(std::ops::Range<usize>, Option<String>)>>,
     /// The declaration, when it could be parsed (it may still have rule errors).
     pub declaration: Option<Declaration>,
 }
 
-/// Checks a declaration read from `source` for a template described by `manifest`,
-/// whose documents may use `fonts`.
-pub fn check(source: DeclarationSource, manifest: &Manifest, fonts: &FontSet) -> CheckReport {
+/// Checks a declaration read from `source`, of one of `kinds`, whose documents may use
+/// `fonts`.
+pub fn check(source: DeclarationSource, kinds: &Kinds, fonts: &FontSet) -> CheckReport {
     let mut findings: Vec<Finding> = source.encoding.iter().cloned().collect();
     if !source.is_readable() {
         return CheckReport {
             source,
+            related: vec![Vec::new(); findings.len()],
             findings,
             declaration: None,
         };
@@ -67,7 +72,13 @@ pub fn check(source: DeclarationSource, manifest: &Manifest, fonts: &FontSet) ->
                     .unwrap_or("")
                     .trim()
                     .trim_matches('"');
-                if let Some(field) = shape::key_for_label(written) {
+                let kinds_fields = kinds.iter().map(|k| k.fields.as_slice());
+                if let Some(field) = kinds_fields
+                    .filter_map(|fields| {
+                        crate::declaration::parse::field_for_label(fields, written)
+                    })
+                    .next()
+                {
                     f = f.help(Text::new(
                         format!("键名要用英文：“{}”应写作 `{}`", field.label, field.key),
                         format!(
@@ -82,49 +93,51 @@ pub fn check(source: DeclarationSource, manifest: &Manifest, fonts: &FontSet) ->
         }
         return CheckReport {
             source,
+            related: vec![Vec::new(); findings.len()],
             findings,
             declaration: None,
         };
     }
-    let index = SpanIndex::build(table.get_ref());
-    let before = findings.len();
-    shape::check_table(table.get_ref(), "", shape::ROOT, &index, &mut findings);
-    let declaration = if findings[before..]
-        .iter()
-        .any(|f| f.severity == Severity::Error)
-    {
-        None
-    } else {
-        match Declaration::from_toml(&text) {
-            Ok(decl) => {
-                rules::check(&decl, manifest, fonts, &mut findings);
-                Some(decl)
-            }
-            Err(e) => {
-                let mut f = Finding::error(
-                    "parse",
-                    "",
-                    Text::new(
-                        format!("申报文件有误：{e}"),
-                        format!("invalid declaration: {e}"),
-                    ),
-                );
-                f.span = e.span;
-                findings.push(f);
-                None
-            }
+    let reading = Declaration::read(table.get_ref(), kinds);
+    findings.extend(reading.findings);
+    let shape_ok = !findings.iter().any(|f| f.severity == Severity::Error);
+    let declaration = match reading.declaration {
+        Some(decl) if shape_ok => {
+            rules::check(&decl, fonts, &mut findings);
+            Some(decl)
         }
+        _ => None,
     };
+    let index = reading.index;
     for f in &mut findings {
         if f.span.is_none() && !f.path.is_empty() {
             // A key missing from the top level has no table to point at: the file's start.
             f.span = index.resolve(&f.path).or(Some(0..0));
         }
+        if f.label.is_none() {
+            if let Some(decl) = &declaration {
+                if let Some(title) = decl.kind().title_of(&f.path) {
+                    f.label = Some(title.to_owned());
+                }
+            }
+        }
     }
-    findings.sort_by_key(|f| f.span.as_ref().map_or(0, |s| s.start));
+    let related: Vec<Vec<(std::ops::Range<usize>, Option<String>)>> = findings
+        .iter()
+        .map(|f| {
+            f.related
+                .iter()
+                .filter_map(|(path, label)| Some((index.resolve(path)?, label.clone())))
+                .collect()
+        })
+        .collect();
+    let mut findings: Vec<(Finding, Vec<_>)> = findings.into_iter().zip(related).collect();
+    findings.sort_by_key(|(f, _)| f.span.as_ref().map_or(0, |s| s.start));
+    let (findings, related) = findings.into_iter().unzip();
     CheckReport {
         source,
         findings,
+        related,
         declaration,
     }
 }
@@ -141,7 +154,7 @@ pub struct JsonDiagnostic {
     /// `error` or `warning`.
     pub severity: Severity,
     /// Stable rule code, e.g. `amount-identity`.
-    pub code: &'static str,
+    pub code: String,
     /// Key path in the declaration.
     pub path: String,
     /// Form label of the field.
@@ -176,7 +189,8 @@ impl CheckReport {
     pub fn diagnostics(&self, lang: Lang, deny_warnings: bool) -> Vec<Diagnostic> {
         self.findings
             .iter()
-            .map(|f| {
+            .zip(&self.related)
+            .map(|(f, related)| {
                 let mut d = f.to_diagnostic(Some(lang));
                 if deny_warnings {
                     d.severity = Severity::Error;
@@ -189,6 +203,7 @@ impl CheckReport {
                         f.span.clone(),
                     );
                     d.label = label;
+                    d.related = related.clone();
                 } else if f.path.is_empty() {
                     d.path = Some(self.source.path.clone());
                 }
@@ -209,7 +224,7 @@ impl CheckReport {
                     line,
                     column,
                     severity: d.severity,
-                    code: f.code,
+                    code: f.code.to_string(),
                     path: f.path.clone(),
                     label: f.label.clone(),
                     message: f.message.get(lang).to_owned(),

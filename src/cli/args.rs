@@ -8,10 +8,11 @@ use jixiao::batch::shard::ShardSpec;
 
 use clap::{Parser, Subcommand};
 
-/// jixiao（绩效）：把部门整体预算绩效目标申报的 TOML 文件排成正式的申报表 PDF。
+/// jixiao（绩效）：把预算绩效申报文件（TOML）排成正式的申报表、自评表 PDF。
 ///
-/// Turns a department's budget-performance declaration (one TOML file) into the official
-/// 部门整体预算绩效目标申报表 as a PDF. Works offline: fonts and template are built in.
+/// Turns a budget-performance declaration (one TOML file) into the official form as a
+/// PDF: 部门整体预算绩效目标申报表 and the rest of the family (`jixiao kinds` lists
+/// them). Works offline: fonts and templates are built in.
 #[derive(Debug, Parser)]
 #[command(name = "jixiao", version, about, long_about)]
 pub struct Cli {
@@ -48,14 +49,20 @@ pub enum Command {
     /// 输出申报文件的 JSON Schema / print the JSON Schema of declarations.
     ///
     /// Every key has a Chinese title and description. Editors that use taplo (Even Better
-    /// TOML in VS Code) read it from a `#:schema ./jixiao.schema.json` first line.
-    Schema,
+    /// TOML in VS Code) read it from a `#:schema ./jixiao.KIND.schema.json` first line.
+    /// Without --kind: one schema for every kind, chosen by `kind`.
+    Schema(SchemaArgs),
+    /// 列出全部表样 / list the kinds of form jixiao prints, one a line: name, then title.
+    Kinds(KindsArgs),
     /// 输出模板所用的数据（JSON）/ print the data a template receives, as JSON.
     ///
     /// Useful when writing a custom template: save it as data.json in the template
     /// directory to preview the template with the plain typst CLI.
     Data(DataArgs),
-    /// 导出内置模板以便修改 / copy the built-in template into a directory to customise it.
+    /// 导出内置模板以便修改 / copy a built-in template into a directory to customise it.
+    ///
+    /// The directory gets the kind's description (form.toml) and its Typst files. Give
+    /// the copy a new `name` in form.toml to make a variant kind of your own.
     Template(TemplateArgs),
     /// 核验归档 PDF / verify an archival PDF against its attached declaration.
     ///
@@ -111,10 +118,11 @@ pub struct MergeArgs {
 /// Options shared by every command that lays out a form.
 #[derive(Debug, clap::Args)]
 pub struct LayoutArgs {
-    /// 使用自定义模板目录（含 form.toml 与 main.typ） / use the template in DIR
-    /// instead of the built-in one.
+    /// 使用自定义模板目录（含 form.toml 与 main.typ，可多次给出） / add the template in
+    /// DIR (repeatable): its kind is added, or replaces the built-in kind of the same
+    /// name; declarations without `kind = …` are of the first one's kind.
     #[arg(long, value_name = "DIR")]
-    pub template: Option<PathBuf>,
+    pub template: Vec<PathBuf>,
 
     /// 额外字体目录（可多次给出），供自定义模板使用 / add the fonts in DIR (repeatable);
     /// a custom template may name them. The bundled Noto CJK SC fonts are always there.
@@ -303,9 +311,34 @@ pub struct InitArgs {
     #[arg(long)]
     pub year: Option<i32>,
 
-    /// 使用自定义模板的指标框架 / take the indicator skeleton from the template in DIR.
-    #[arg(long, value_name = "DIR")]
+    /// 表样（jixiao kinds 列出全部） / the kind of form (see `jixiao kinds`).
+    #[arg(long, value_name = "KIND", default_value = jixiao::kind::DEFAULT_KIND)]
+    pub kind: String,
+
+    /// 使用自定义模板所述的表样 / write a blank of the kind the template in DIR
+    /// describes (instead of --kind).
+    #[arg(long, value_name = "DIR", conflicts_with = "kind")]
     pub template: Option<PathBuf>,
+}
+
+/// `jixiao schema`
+#[derive(Debug, clap::Args)]
+pub struct SchemaArgs {
+    /// 只输出这一表样的 Schema / the schema of this kind only.
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+
+    /// 自定义模板（可多次给出） / templates whose kinds are included.
+    #[arg(long, value_name = "DIR")]
+    pub template: Vec<PathBuf>,
+}
+
+/// `jixiao kinds`
+#[derive(Debug, clap::Args)]
+pub struct KindsArgs {
+    /// 自定义模板（可多次给出） / templates whose kinds are listed too.
+    #[arg(long, value_name = "DIR")]
+    pub template: Vec<PathBuf>,
 }
 
 /// `jixiao data`
@@ -315,9 +348,9 @@ pub struct DataArgs {
     #[arg(value_name = "DECL.toml")]
     pub input: PathBuf,
 
-    /// 使用自定义模板的 form.toml / arrange the data for the template in DIR.
+    /// 自定义模板（可多次给出） / templates whose kinds the declaration may be of.
     #[arg(long, value_name = "DIR")]
-    pub template: Option<PathBuf>,
+    pub template: Vec<PathBuf>,
 }
 
 /// `jixiao template`
@@ -327,6 +360,10 @@ pub struct TemplateArgs {
     /// exist or be empty).
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
+
+    /// 导出哪一表样的模板 / the kind whose built-in template is copied.
+    #[arg(long, value_name = "KIND", default_value = jixiao::kind::DEFAULT_KIND)]
+    pub kind: String,
 }
 
 /// `jixiao sign`

@@ -18,7 +18,7 @@ pub fn run(args: CheckArgs) -> Result<(), Failure> {
     let (mut failed, mut errors, mut warnings) = (0, 0, 0);
     for input in &args.inputs {
         let report = match DeclarationSource::read(input) {
-            Ok(source) => check(source, &renderer.template().manifest, renderer.fonts()),
+            Ok(source) => check(source, renderer.kinds(), renderer.fonts()),
             Err(e) => {
                 let d = Diagnostic::error(match lang {
                     Lang::Zh => format!("无法读取 {}：{e}", input.display()),

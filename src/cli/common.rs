@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use jixiao::diag::render_all;
-use jixiao::{Declaration, Diagnostic, FontSet, Renderer, Template};
+use jixiao::{Declaration, Diagnostic, FontSet, Kinds, Renderer, Template, Templates};
 
 use jixiao::check::{check, DeclarationSource};
 
@@ -52,9 +52,9 @@ pub struct Loaded {
     pub declaration: Declaration,
 }
 
-/// Reads and parses the declaration at `path`. A UTF-8 byte-order mark is fine; any
-/// other encoding problem is an error naming the byte offset.
-pub fn load_declaration(path: &Path) -> Result<Loaded, Failure> {
+/// Reads and parses the declaration at `path`, of one of `kinds`. A UTF-8 byte-order
+/// mark is fine; any other encoding problem is an error naming the byte offset.
+pub fn load_declaration(path: &Path, kinds: &Kinds) -> Result<Loaded, Failure> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| {
         Diagnostic::error(format!(
@@ -71,7 +71,7 @@ pub fn load_declaration(path: &Path) -> Result<Loaded, Failure> {
         .with_help("请用 UTF-8 编码保存文件 / save the file as UTF-8")
     })?;
     let source: Arc<str> = Arc::from(text);
-    let declaration = Declaration::from_toml(&source).map_err(|e| {
+    let declaration = Declaration::from_toml_with(&source, kinds).map_err(|e| {
         Diagnostic::error(format!(
             "申报文件有误 / invalid declaration: {}",
             e.message.trim_end()
@@ -102,7 +102,7 @@ pub fn load_checked(
             path.display()
         ))
     })?;
-    let checked = check(source, &renderer.template().manifest, renderer.fonts());
+    let checked = check(source, renderer.kinds(), renderer.fonts());
     let diagnostics = checked.diagnostics(report.lang, report.deny_warnings);
     let passes = checked.passes(report.deny_warnings);
     match checked.declaration {
@@ -117,20 +117,21 @@ pub fn load_checked(
     }
 }
 
-/// Loads the template named by `dir`, or the built-in one.
-pub fn load_template(dir: Option<&Path>) -> Result<Template, Failure> {
-    match dir {
-        None => Ok(Template::builtin()),
-        Some(dir) => {
-            Template::load(dir).map_err(|e| Failure::from(Diagnostic::error(e.to_string())))
-        }
+/// The built-in templates plus the user's in `dirs`.
+pub fn load_templates(dirs: &[std::path::PathBuf]) -> Result<Templates, Failure> {
+    let mut user = Vec::new();
+    for dir in dirs {
+        user.push(
+            Template::load(dir).map_err(|e| Failure::from(Diagnostic::error(e.to_string())))?,
+        );
     }
+    Ok(Templates::with(user))
 }
 
-/// Builds a renderer for the template and fonts the user asked for.
+/// Builds a renderer for the templates and fonts the user asked for.
 pub fn renderer(layout: &LayoutArgs) -> Result<Renderer, Failure> {
-    let template = load_template(layout.template.as_deref())?;
+    let templates = load_templates(&layout.template)?;
     let fonts = FontSet::with_dirs(&layout.font_dirs)
         .map_err(|e| Failure::from(Diagnostic::error(e.to_string())))?;
-    Renderer::new(template, fonts).map_err(|e| Failure(e.diagnostics()))
+    Renderer::new(templates, fonts).map_err(|e| Failure(e.diagnostics()))
 }

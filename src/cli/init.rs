@@ -1,28 +1,66 @@
-//! `jixiao init` and `jixiao schema`.
+//! `jixiao init`, `jixiao schema` and `jixiao kinds`.
+
+use std::sync::Arc;
 
 use chrono::Datelike;
 
-use super::args::InitArgs;
-use super::common::{load_template, Failure};
-use jixiao::init::{blank_declaration, SCHEMA_FILE};
-use jixiao::{Declaration, Diagnostic};
+use super::args::{InitArgs, KindsArgs, SchemaArgs};
+use super::common::{load_templates, Failure};
+use jixiao::init::{blank_declaration, schema_file};
+use jixiao::schema::{all_kinds_schema, kind_schema};
+use jixiao::{Diagnostic, Kind, Kinds, Template};
 
-/// The JSON Schema of declarations, pretty-printed.
-pub fn schema_json() -> String {
-    let schema = schemars::schema_for!(Declaration);
-    serde_json::to_string_pretty(&schema)
+fn pretty(value: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(value)
         .unwrap_or_else(|e| unreachable!("a schema always serialises: {e}"))
 }
 
-/// Prints the schema.
-pub fn schema() -> Result<(), Failure> {
-    println!("{}", schema_json());
+/// The kind called `name` among `kinds`, or an error listing them.
+fn find_kind(kinds: &Kinds, name: &str) -> Result<Arc<Kind>, Failure> {
+    kinds
+        .resolve(Some(name))
+        .map_err(|f| Failure::from(f.to_diagnostic(None)))
+}
+
+/// Prints the schema of one kind, or of every kind.
+pub fn schema(args: SchemaArgs) -> Result<(), Failure> {
+    let kinds = load_templates(&args.template)?.kinds();
+    let schema = match &args.kind {
+        Some(name) => {
+            let kind = find_kind(&kinds, name)?;
+            kind_schema(&kind, kind.name() == kinds.default_name())
+        }
+        None => all_kinds_schema(&kinds),
+    };
+    println!("{}", pretty(&schema));
+    Ok(())
+}
+
+/// Lists the kinds: name, then the form's title.
+pub fn kinds(args: KindsArgs) -> Result<(), Failure> {
+    let kinds = load_templates(&args.template)?.kinds();
+    let width = kinds.iter().map(|k| k.name().len()).max().unwrap_or(0);
+    for kind in kinds.iter() {
+        let default = if kind.name() == kinds.default_name() {
+            "（默认 / default）"
+        } else {
+            ""
+        };
+        println!("{:width$}  {}{default}", kind.name(), kind.generic_title());
+    }
     Ok(())
 }
 
 /// Writes a blank declaration (never over an existing file) and the schema beside it.
 pub fn run(args: InitArgs) -> Result<(), Failure> {
-    let template = load_template(args.template.as_deref())?;
+    let kind = match &args.template {
+        Some(dir) => {
+            Template::load(dir)
+                .map_err(|e| Failure::from(Diagnostic::error(e.to_string())))?
+                .kind
+        }
+        None => find_kind(Kinds::builtin(), &args.kind)?,
+    };
     let year = args.year.unwrap_or_else(|| chrono::Local::now().year() + 1);
     let path = &args.path;
     if path.exists() {
@@ -35,7 +73,7 @@ pub fn run(args: InitArgs) -> Result<(), Failure> {
     let fail = |p: &std::path::Path, e: std::io::Error| {
         Diagnostic::error(format!("无法写入 {} / cannot write: {e}", p.display()))
     };
-    let text = blank_declaration(&template.manifest, year);
+    let text = blank_declaration(&kind, year);
     let file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -45,13 +83,16 @@ pub fn run(args: InitArgs) -> Result<(), Failure> {
     let schema_path = path
         .parent()
         .unwrap_or(std::path::Path::new(""))
-        .join(SCHEMA_FILE);
+        .join(schema_file(&kind));
     if !schema_path.exists() {
-        std::fs::write(&schema_path, schema_json()).map_err(|e| fail(&schema_path, e))?;
+        let default = kind.name() == jixiao::kind::DEFAULT_KIND;
+        std::fs::write(&schema_path, pretty(&kind_schema(&kind, default)))
+            .map_err(|e| fail(&schema_path, e))?;
     }
     eprintln!(
-        "已新建 / wrote {}（{year} 年度）；JSON Schema: {}\n填好后运行 / then run: jixiao check {}",
+        "已新建 / wrote {}（{}，{year} 年度）；JSON Schema: {}\n填好后运行 / then run: jixiao check {}",
         path.display(),
+        kind.generic_title(),
         schema_path.display(),
         path.display()
     );

@@ -1,10 +1,11 @@
-//! `jixiao template DIR`: copies the built-in template out for customising.
+//! `jixiao template DIR [--kind K]`: copies a built-in template out for customising.
 
 use super::args::TemplateArgs;
 use super::common::Failure;
 use jixiao::{Diagnostic, Template};
 
-/// Writes the built-in template's files into `args.dir`, refusing to overwrite.
+/// Writes the built-in template's files of `args.kind` into `args.dir`, refusing to
+/// overwrite.
 pub fn run(args: TemplateArgs) -> Result<(), Failure> {
     let dir = &args.dir;
     let occupied = std::fs::read_dir(dir)
@@ -21,7 +22,9 @@ pub fn run(args: TemplateArgs) -> Result<(), Failure> {
         Diagnostic::error(format!("无法写入 {} / cannot write: {e}", dir.display()))
     };
     std::fs::create_dir_all(dir).map_err(fail)?;
-    for (name, bytes) in Template::builtin_files() {
+    let files = Template::builtin_files(&args.kind)
+        .map_err(|e| Failure::from(Diagnostic::error(e.to_string())))?;
+    for (name, bytes) in files {
         std::fs::write(dir.join(name), bytes).map_err(fail)?;
     }
     eprintln!(

@@ -101,10 +101,11 @@ pub fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// A copy of the built-in template in a temporary directory, to edit in a test.
+/// A copy of the built-in template of the default kind in a temporary directory, to
+/// edit in a test.
 pub fn builtin_template_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    for (name, data) in jixiao::Template::builtin_files() {
+    for (name, data) in jixiao::Template::builtin_files(jixiao::kind::DEFAULT_KIND).expect("kind") {
         std::fs::write(dir.path().join(name), data).expect("copy template");
     }
     dir

@@ -1,0 +1,664 @@
+//! The form as a grid of placed cells: a kind's sections ([`crate::kind::spec`]) filled
+//! with a declaration's values, formatted the way the form prints them.
+//!
+//! The template draws these cells (`templates/common/grid.typ`); the tests read them to
+//! know what each page must show; a spreadsheet export writes them. Every section is a
+//! table: label columns on the left (the section's label merged down the whole section,
+//! then a block's label), then content columns. Repeated rows come from lists; a task
+//! group's 名称 and the 一级/二级 labels of an indicator tree are merged down their rows.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::declaration::{Declaration, Record, Value};
+use crate::kind::paths;
+use crate::kind::spec::{Align, BlockSpec, CellDetail, CellSpec, EachSpec, RowSpec, SectionSpec};
+use crate::kind::tree::Node;
+use crate::kind::{Field, FieldType, Kind};
+use crate::text::single_line;
+
+/// What a cell shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// A field's label or fixed text beside a value.
+    Label,
+    /// A column heading.
+    Heading,
+    /// A label merged down rows: a section's or block's label, a task group's name, an
+    /// indicator's 一级/二级.
+    Group,
+    /// A value the declaration gives (or a value derived from it).
+    Value,
+}
+
+/// The content of a cell: one line of text, or paragraphs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Content {
+    /// Text (possibly with forced line breaks `\n` in fixed labels).
+    Text(String),
+    /// Paragraphs.
+    Paras(Vec<String>),
+}
+
+impl Content {
+    /// Whether nothing is printed.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Content::Text(t) => t.is_empty(),
+            Content::Paras(p) => p.is_empty(),
+        }
+    }
+
+    /// The text, paragraphs joined by newlines.
+    pub fn joined(&self) -> String {
+        match self {
+            Content::Text(t) => t.clone(),
+            Content::Paras(p) => p.join("\n"),
+        }
+    }
+}
+
+/// One placed cell.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cell {
+    /// First column (0-based, label columns included).
+    pub x: usize,
+    /// First row (0-based within the section).
+    pub y: usize,
+    /// Columns spanned.
+    pub colspan: usize,
+    /// Rows spanned.
+    pub rowspan: usize,
+    /// What it shows.
+    pub role: Role,
+    /// The text.
+    pub content: Content,
+    /// Horizontal alignment.
+    pub align: Align,
+    /// Paragraphs set as prose (justified, indented first lines).
+    pub prose: bool,
+    /// The key path of the value shown (`budget.basic`), for value cells.
+    #[serde(skip)]
+    pub path: Option<String>,
+    /// The value shown, typed (for spreadsheet export), when the declaration gives one.
+    #[serde(skip)]
+    pub value: Option<Value>,
+}
+
+/// One section: a table of its own, stacked under the previous one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Section {
+    /// Column widths in millimetres of the design width, label columns first.
+    pub columns: Vec<f64>,
+    /// Column-heading rows at the top (kept on the page of the first body row).
+    pub header_rows: usize,
+    /// Rows in all.
+    pub rows: usize,
+    /// Whether the section may break across pages (sections of fixed short cells
+    /// stay whole).
+    pub breakable: bool,
+    /// The cells, row by row.
+    pub cells: Vec<Cell>,
+}
+
+impl Section {
+    /// The merged labels covering row `y` (section, block, group and tree labels), left
+    /// to right: what a continuation page must repeat.
+    pub fn labels_over(&self, y: usize) -> Vec<&Cell> {
+        self.cells
+            .iter()
+            .filter(|c| c.rowspan > 1 && c.y <= y && y < c.y + c.rowspan)
+            .filter(|c| !c.content.is_empty())
+            .collect()
+    }
+}
+
+/// Lays out every section of `decl`'s kind; `derived` holds values the checks derive
+/// where the declaration leaves them out (totals, rates), by key path.
+pub fn sections(decl: &Declaration, derived: &BTreeMap<String, Value>) -> Vec<Section> {
+    let ctx = Context {
+        kind: decl.kind(),
+        root: decl.values(),
+        derived,
+    };
+    decl.kind()
+        .sections()
+        .iter()
+        .map(|s| ctx.section(s))
+        .collect()
+}
+
+/// Where a path is looked up: the top level, or a list item (with its key path).
+#[derive(Clone, Copy)]
+struct Scope<'a> {
+    record: &'a Record,
+    fields: &'a [Field],
+    /// The key path of `record` (`""` at the top level).
+    path: &'a str,
+    /// A placeholder row printed for an empty list: its cells show nothing and stand
+    /// for no value.
+    blank: bool,
+}
+
+struct Context<'a> {
+    kind: &'a Kind,
+    root: &'a Record,
+    derived: &'a BTreeMap<String, Value>,
+}
+
+/// A row being built: its cells, x relative to the content columns.
+type Row = Vec<Cell>;
+
+impl<'a> Context<'a> {
+    fn root_scope(&self) -> Scope<'a> {
+        Scope {
+            record: self.root,
+            fields: &self.kind.fields,
+            path: "",
+            blank: false,
+        }
+    }
+
+    fn section(&self, spec: &SectionSpec) -> Section {
+        let label = match (&spec.label, &spec.field) {
+            (Some(l), _) if l.is_empty() => None,
+            (Some(l), _) => Some(l.clone()),
+            (None, Some(f)) => self.kind.field(f).map(|f| f.label.clone()),
+            (None, None) => None,
+        };
+        let blocks: Vec<BlockSpec> = if spec.blocks.is_empty() {
+            vec![BlockSpec {
+                label: None,
+                header: spec.header.clone(),
+                rows: spec.rows.clone(),
+            }]
+        } else {
+            spec.blocks.clone()
+        };
+        let block_labels = blocks.iter().any(|b| b.label.is_some());
+        let offset = usize::from(label.is_some()) + usize::from(block_labels);
+        let mut cells = Vec::new();
+        let mut y = 0;
+        let mut header_rows = 0;
+        let mut has_lists = false;
+        for (bi, block) in blocks.iter().enumerate() {
+            let top = y;
+            let mut rows: Vec<Row> = Vec::new();
+            for h in &block.header {
+                rows.push(self.fixed_row(self.root_scope(), h, true));
+            }
+            if bi == 0 {
+                header_rows = block.header.len();
+            }
+            for r in &block.rows {
+                has_lists |= matches!(r, RowSpec::Each(_));
+                rows.extend(self.rows(self.root_scope(), r));
+            }
+            let count = rows.len().max(1);
+            for (dy, row) in rows.into_iter().enumerate() {
+                for mut c in row {
+                    c.x += offset;
+                    c.y += top + dy;
+                    cells.push(c);
+                }
+            }
+            if block_labels {
+                let content = block
+                    .label
+                    .as_ref()
+                    .map(|l| self.cell(self.root_scope(), l, Role::Group).content)
+                    .unwrap_or(Content::Text(String::new()));
+                cells.push(merged(offset - 1, top, count, Role::Group, content));
+            }
+            y += count;
+        }
+        if let Some(label) = label {
+            cells.push(merged(0, 0, y, Role::Group, Content::Text(label)));
+        }
+        cells.sort_by_key(|c| (c.y, c.x));
+        let mut columns = vec![self.kind.spec.page.label_width; offset];
+        columns.extend(spec.columns.iter().copied());
+        let has_paras = cells
+            .iter()
+            .any(|c| c.role == Role::Value && matches!(c.content, Content::Paras(_)));
+        Section {
+            columns,
+            header_rows,
+            rows: y,
+            breakable: has_lists || has_paras,
+            cells,
+        }
+    }
+
+    /// The rows of one row spec in `scope`; x and y relative to the spec's first cell.
+    fn rows(&self, scope: Scope<'_>, spec: &RowSpec) -> Vec<Row> {
+        match spec {
+            RowSpec::Cells(cells) => vec![self.fixed_row(scope, cells, false)],
+            RowSpec::Each(each) => self.each(scope, each),
+        }
+    }
+
+    fn fixed_row(&self, scope: Scope<'_>, specs: &[CellSpec], heading: bool) -> Row {
+        let mut x = 0;
+        let mut row = Vec::new();
+        for spec in specs {
+            let mut c = self.cell(
+                scope,
+                spec,
+                if heading { Role::Heading } else { Role::Label },
+            );
+            c.x = x;
+            x += c.colspan;
+            row.push(c);
+        }
+        row
+    }
+
+    fn each(&self, scope: Scope<'_>, each: &EachSpec) -> Vec<Row> {
+        let Some(list) = field_in(scope.fields, &each.each) else {
+            return Vec::new();
+        };
+        let list_path = paths::join(scope.path, &each.each);
+        let items: &[Record] = match get_in(scope.record, &each.each) {
+            Some(Value::List(items)) if !scope.blank => items,
+            _ => &[],
+        };
+        let item_paths: Vec<String> = (0..items.len())
+            .map(|i| format!("{list_path}[{i}]"))
+            .collect();
+        if each.tree {
+            return self.tree_rows(list, items, &item_paths, each);
+        }
+        let blank = Record::new();
+        let mut out = Vec::new();
+        for i in 0..items.len().max(1) {
+            let scope = match items.get(i).zip(item_paths.get(i)) {
+                Some((record, path)) => Scope {
+                    record,
+                    fields: &list.fields,
+                    path,
+                    blank: false,
+                },
+                None => Scope {
+                    record: &blank,
+                    fields: &list.fields,
+                    path: "",
+                    blank: true,
+                },
+            };
+            let mut rows: Vec<Row> = if each.row.is_empty() {
+                each.rows.iter().flat_map(|r| self.rows(scope, r)).collect()
+            } else {
+                vec![self.value_row(scope, &each.row)]
+            };
+            if rows.is_empty() {
+                rows.push(Vec::new());
+            }
+            if let Some(group) = &each.group {
+                for row in &mut rows {
+                    for c in row.iter_mut() {
+                        c.x += 1;
+                    }
+                }
+                let mut g = self.cell(scope, group, Role::Group);
+                g.role = Role::Group;
+                g.align = Align::Center;
+                g.rowspan = rows.len();
+                g.colspan = 1;
+                g.x = 0;
+                rows[0].insert(0, g);
+            }
+            out.extend(rows);
+        }
+        out
+    }
+
+    /// One row of an item's cells; plain paths print values.
+    fn value_row(&self, scope: Scope<'_>, specs: &[CellSpec]) -> Row {
+        let mut x = 0;
+        let mut row = Vec::new();
+        for spec in specs {
+            let mut c = self.cell(scope, spec, Role::Value);
+            c.x = x;
+            x += c.colspan;
+            row.push(c);
+        }
+        row
+    }
+
+    fn tree_rows(
+        &self,
+        list: &Field,
+        items: &[Record],
+        item_paths: &[String],
+        each: &EachSpec,
+    ) -> Vec<Row> {
+        let Some(tree) = &list.tree else {
+            return Vec::new();
+        };
+        let levels: Vec<Vec<String>> = items
+            .iter()
+            .map(|item| {
+                tree.levels
+                    .iter()
+                    .map(|l| match item.get(l) {
+                        Some(Value::Text(s)) => s.clone(),
+                        _ => String::new(),
+                    })
+                    .collect()
+            })
+            .collect();
+        let nodes = tree.arrange(&levels);
+        let depth = tree.levels.len();
+        let blank = Record::new();
+        // One row of an indicator (or a blank row), shifted past the level columns.
+        let leaf_row = |index: Option<usize>| -> Row {
+            let scope = match index {
+                Some(i) => Scope {
+                    record: &items[i],
+                    fields: &list.fields,
+                    path: &item_paths[i],
+                    blank: false,
+                },
+                None => Scope {
+                    record: &blank,
+                    fields: &list.fields,
+                    path: "",
+                    blank: true,
+                },
+            };
+            let mut row = self.value_row(scope, &each.row);
+            for c in &mut row {
+                c.x += depth;
+            }
+            row
+        };
+        // The rows under a leaf-level node: its items, or one blank row.
+        let node_rows = |node: &Node| -> Vec<Row> {
+            if node.items.is_empty() {
+                vec![leaf_row(None)]
+            } else {
+                node.items.iter().map(|&i| leaf_row(Some(i))).collect()
+            }
+        };
+        let group = |x: usize, rows: usize, label: &str| {
+            merged(x, 0, rows, Role::Group, Content::Text(label.to_owned()))
+        };
+        let mut out: Vec<Row> = Vec::new();
+        for l1 in &nodes {
+            let mut rows: Vec<Row> = Vec::new();
+            if depth == 1 {
+                rows = node_rows(l1);
+            } else {
+                for l2 in &l1.children {
+                    let mut sub = node_rows(l2);
+                    let g = group(1, sub.len(), &l2.label);
+                    sub[0].insert(0, g);
+                    rows.extend(sub);
+                }
+                if rows.is_empty() {
+                    let mut row = leaf_row(None);
+                    row.insert(0, group(1, 1, ""));
+                    rows.push(row);
+                }
+            }
+            let g = group(0, rows.len(), &l1.label);
+            rows[0].insert(0, g);
+            out.extend(rows);
+        }
+        if out.is_empty() {
+            let mut row = leaf_row(None);
+            for level in (0..depth).rev() {
+                row.insert(0, group(level, 1, ""));
+            }
+            out.push(row);
+        }
+        out
+    }
+
+    /// A cell for `spec` in `scope`; `plain` is the role of a bare path (a value in body
+    /// rows, a heading's label otherwise).
+    fn cell(&self, scope: Scope<'_>, spec: &CellSpec, plain: Role) -> Cell {
+        let detail = match spec {
+            CellSpec::Path(p) => {
+                let d = CellDetail {
+                    value: Some(p.clone()),
+                    span: 1,
+                    ..CellDetail::default()
+                };
+                return self.detail_cell(scope, &d, plain);
+            }
+            CellSpec::Full(d) => d,
+        };
+        self.detail_cell(scope, detail, plain)
+    }
+
+    fn detail_cell(&self, scope: Scope<'_>, d: &CellDetail, plain: Role) -> Cell {
+        let mut cell = Cell {
+            x: 0,
+            y: 0,
+            colspan: d.span.max(1),
+            rowspan: 1,
+            role: Role::Label,
+            content: Content::Text(String::new()),
+            align: Align::Center,
+            prose: d.prose,
+            path: None,
+            value: None,
+        };
+        let heading = plain == Role::Heading || d.heading;
+        if let Some(text) = &d.text {
+            cell.content = Content::Text(text.clone());
+            cell.role = if heading { Role::Heading } else { Role::Label };
+        } else if let Some(path) = &d.label {
+            let label = field_in(scope.fields, path)
+                .map(|f| f.label.clone())
+                .unwrap_or_default();
+            cell.content = Content::Text(label);
+            cell.role = if heading { Role::Heading } else { Role::Label };
+        } else if let Some(path) = &d.group {
+            let label = field_in(scope.fields, path)
+                .and_then(|f| f.group.clone())
+                .unwrap_or_default();
+            cell.content = Content::Text(label);
+            cell.role = Role::Heading;
+        } else if let Some(path) = &d.value {
+            let field = field_in(scope.fields, path);
+            let full = paths::join(scope.path, path);
+            let value = if scope.blank {
+                None
+            } else {
+                get_in(scope.record, path)
+                    .cloned()
+                    .or_else(|| self.derived.get(&full).cloned())
+            };
+            cell.role = if plain == Role::Group {
+                Role::Group
+            } else {
+                Role::Value
+            };
+            cell.align = match field.map(|f| f.kind) {
+                Some(FieldType::Amount | FieldType::Number | FieldType::Percent) => Align::Right,
+                _ if cell.role == Role::Group => Align::Center,
+                _ => Align::Left,
+            };
+            cell.content = match (&value, field) {
+                (Some(v), Some(f)) => format_value(v, f),
+                (None, Some(f)) if f.kind == FieldType::Paragraphs => Content::Paras(Vec::new()),
+                (None, Some(f)) if f.kind == FieldType::Choice && !scope.blank => {
+                    Content::Text(choice_text(f, None))
+                }
+                _ => Content::Text(String::new()),
+            };
+            if !scope.blank {
+                cell.path = Some(full);
+            }
+            cell.value = value;
+        }
+        if let Some(a) = d.align {
+            cell.align = a;
+        }
+        cell
+    }
+}
+
+fn merged(x: usize, y: usize, rows: usize, role: Role, content: Content) -> Cell {
+    Cell {
+        x,
+        y,
+        colspan: 1,
+        rowspan: rows.max(1),
+        role,
+        content,
+        align: Align::Center,
+        prose: false,
+        path: None,
+        value: None,
+    }
+}
+
+/// The field at a relative path among `fields`.
+fn field_in<'f>(fields: &'f [Field], path: &str) -> Option<&'f Field> {
+    let mut list = fields;
+    let mut found = None;
+    for key in paths::keys(path) {
+        let f = list.iter().find(|f| f.key == key)?;
+        list = &f.fields;
+        found = Some(f);
+    }
+    found
+}
+
+/// The value at a relative path (no list indices) in `record`.
+fn get_in<'r>(record: &'r Record, path: &str) -> Option<&'r Value> {
+    crate::declaration::get(record, path)
+}
+
+/// A value as the form prints it.
+pub fn format_value(value: &Value, field: &Field) -> Content {
+    match value {
+        Value::Text(s) => Content::Text(single_line(s)),
+        Value::Paragraphs(p) => Content::Paras(p.normalised()),
+        Value::Amount(a) => Content::Text(a.to_form_string()),
+        Value::Percent(m) | Value::Number(m) => Content::Text(m.text.clone()),
+        Value::Year(y) => Content::Text(y.to_string()),
+        Value::Date(d) => Content::Text(d.chinese()),
+        Value::Bool(b) => Content::Text(if *b { "是" } else { "否" }.to_owned()),
+        Value::Choice(c) => Content::Text(choice_text(field, Some(c))),
+        Value::Table(_) | Value::List(_) => Content::Text(String::new()),
+    }
+}
+
+/// A choice as forms print it: every option, the chosen one ticked,
+/// `1.部门项目 □　2.公共项目 ☑`.
+pub fn choice_text(field: &Field, chosen: Option<&str>) -> String {
+    field
+        .options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let mark = if chosen == Some(o.as_str()) {
+                "☑"
+            } else {
+                "□"
+            };
+            format!("{}.{o} {mark}", i + 1)
+        })
+        .collect::<Vec<_>>()
+        .join("\u{3000}")
+}
+
+/// The width in millimetres of every value cell of a kind's layout, by the field's spec
+/// path (`tasks[].rows[].content`): how much text fits on a line of it.
+pub fn value_widths(kind: &Kind) -> BTreeMap<String, f64> {
+    let mut out = BTreeMap::new();
+    for section in kind.sections() {
+        let content: &[f64] = &section.columns;
+        let mut visit_rows = |rows: &[RowSpec], header: &[Vec<CellSpec>]| {
+            let _ = header;
+            for row in rows {
+                widths_of_row(kind, row, "", 0, content, &mut out);
+            }
+        };
+        if section.blocks.is_empty() {
+            visit_rows(&section.rows, &section.header);
+        } else {
+            for block in &section.blocks {
+                visit_rows(&block.rows, &block.header);
+            }
+        }
+    }
+    out
+}
+
+fn widths_of_row(
+    kind: &Kind,
+    row: &RowSpec,
+    prefix: &str,
+    x0: usize,
+    columns: &[f64],
+    out: &mut BTreeMap<String, f64>,
+) {
+    let width = |x: usize, span: usize| -> f64 { columns.iter().skip(x).take(span).sum() };
+    let cells_at =
+        |cells: &[CellSpec], x0: usize, prefix: &str, out: &mut BTreeMap<String, f64>| {
+            let mut x = x0;
+            for c in cells {
+                let (path, span) = match c {
+                    CellSpec::Path(p) => (Some(p.as_str()), 1),
+                    CellSpec::Full(d) => (d.value.as_deref(), d.span.max(1)),
+                };
+                if let Some(p) = path {
+                    out.insert(paths::join(prefix, p), width(x, span));
+                }
+                x += span;
+            }
+        };
+    match row {
+        RowSpec::Cells(cells) => cells_at(cells, x0, prefix, out),
+        RowSpec::Each(each) => {
+            let list = format!("{}[]", paths::join(prefix, &each.each));
+            let mut x = x0;
+            let group_path = match &each.group {
+                Some(CellSpec::Path(p)) => Some(p.as_str()),
+                Some(CellSpec::Full(d)) => d.value.as_deref(),
+                None => None,
+            };
+            if let Some(p) = group_path {
+                out.insert(paths::join(&list, p), width(x, 1));
+            }
+            if each.group.is_some() {
+                x += 1;
+            }
+            if each.tree {
+                let levels = kind
+                    .field_at(&list)
+                    .and_then(|f| f.tree.as_ref())
+                    .map_or(0, |t| t.levels.len());
+                x += levels;
+            }
+            cells_at(&each.row, x, &list, out);
+            for r in &each.rows {
+                widths_of_row(kind, r, &list, x, columns, out);
+            }
+        }
+    }
+}
+
+/// The spec paths of every value a kind's layout prints (tree levels included).
+pub fn printed_paths(kind: &Kind) -> std::collections::BTreeSet<String> {
+    let mut out: std::collections::BTreeSet<String> = value_widths(kind).into_keys().collect();
+    for (path, field) in kind.walk() {
+        if let Some(tree) = &field.tree {
+            if out.iter().any(|p| p.starts_with(&format!("{path}[]."))) {
+                for level in &tree.levels {
+                    out.insert(format!("{path}[].{level}"));
+                }
+            }
+        }
+    }
+    out
+}
