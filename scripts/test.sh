@@ -5,7 +5,9 @@
 # - libnss3-tools: certutil makes the NSS database pdfsig trusts the test CA from;
 # - qpdf: rewrites a PDF with object streams and checks signed files' structure;
 # - openssl: makes the test keys and certificates;
-# - pyHanko (pip): a second, independent PAdES validator.
+# - pyHanko (pip): a second, independent PAdES validator;
+# - libreoffice-calc: re-saves and prints the exported spreadsheets, converts the real
+#   forms to .ods/.xls for the reader tests (tests/sheet_write.rs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +22,12 @@ if [ "${#apt_packages[@]}" -gt 0 ]; then
   echo "installing ${apt_packages[*]} for the PDF and signature tests…" >&2
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_packages[@]}" >/dev/null
+fi
+
+if ! command -v soffice >/dev/null 2>&1; then
+  echo "installing libreoffice-calc for the spreadsheet tests…" >&2
+  [ "${#apt_packages[@]}" -gt 0 ] || $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends libreoffice-calc >/dev/null
 fi
 
 if ! command -v pyhanko >/dev/null 2>&1; then

@@ -39,6 +39,7 @@ pub mod layout;
 pub mod output;
 pub mod render;
 pub mod schema;
+pub mod sheet;
 pub mod sign;
 pub mod template;
 pub mod text;

@@ -26,13 +26,22 @@ pub const COMMON_FILES: [(&str, &[u8]); 3] = [
 pub type File = (&'static str, &'static [u8]);
 
 /// Each built-in kind's directory under `templates/` and its files.
-pub const KIND_FILES: [(&str, &[File]); 1] = [(
-    "department-target",
-    &[(
-        "form.toml",
-        include_bytes!("../../templates/department-target/form.toml"),
-    )],
-)];
+pub const KIND_FILES: [(&str, &[File]); 2] = [
+    (
+        "department-target",
+        &[(
+            "form.toml",
+            include_bytes!("../../templates/department-target/form.toml"),
+        )],
+    ),
+    (
+        "department-target-table",
+        &[(
+            "form.toml",
+            include_bytes!("../../templates/department-target-table/form.toml"),
+        )],
+    ),
+];
 
 /// The kind a declaration without `kind = …` is.
 pub const DEFAULT_KIND: &str = "department-target";

@@ -119,7 +119,7 @@ impl Kind {
     pub fn from_spec(spec: KindSpec) -> Result<Kind, KindError> {
         let mut fields = vec![common_kind_field()];
         for f in &spec.fields {
-            fields.push(build_field(f, None)?);
+            fields.push(build_field(f, None, None)?);
         }
         fields.push(common_field(
             common::DATE,
@@ -241,19 +241,28 @@ fn common_field(key: &str, label: &str, kind: FieldType, about: &str) -> Field {
     }
 }
 
-/// Builds a field; `top` is the label of the top-level field it sits in (none for a
-/// top-level field): diagnostics title a field `heading · label`, where the heading is
-/// its `group` or else that top-level label (`年度重点工作任务 · 主要实施内容`).
-fn build_field(spec: &FieldSpec, top: Option<&str>) -> Result<Field, KindError> {
-    let context = spec.group.as_deref().or(top);
-    let title = match context {
+/// Builds a field. Diagnostics title a field `heading · label`: the heading is its
+/// `group`, else `context` — the label of the table it sits in, or for the items of a
+/// list the top-level field's label (`预算整体情况 · …`, `年度资金总额 · 年初预算数`,
+/// `年度重点工作任务 · 主要实施内容`). `top` is the top-level field's label.
+fn build_field(
+    spec: &FieldSpec,
+    context: Option<&str>,
+    top: Option<&str>,
+) -> Result<Field, KindError> {
+    let heading = spec.group.as_deref().or(context);
+    let title = match heading {
         Some(c) if !c.is_empty() => format!("{c} · {}", spec.label),
         _ => spec.label.clone(),
     };
     let inner_top = top.unwrap_or(&spec.label);
+    let inner_context = match spec.kind {
+        FieldType::Table => spec.label.as_str(),
+        _ => inner_top,
+    };
     let mut fields = Vec::with_capacity(spec.fields.len());
     for f in &spec.fields {
-        fields.push(build_field(f, Some(inner_top))?);
+        fields.push(build_field(f, Some(inner_context), Some(inner_top))?);
     }
     let tree = match &spec.tree {
         Some(t) => Some(Arc::new(build_tree(spec, t)?)),
