@@ -38,8 +38,7 @@ fn time<T>(f: impl FnOnce() -> T) -> (T, Duration) {
 /// that began the first event (the compiling thread), in one render.
 fn scope_times(names: &[&str]) -> Vec<(String, f64, usize)> {
     let mut json = Vec::new();
-    typst_timing::export_json(&mut json, |_| (String::new(), 0))
-        .unwrap_or_else(|e| panic!("{e}"));
+    typst_timing::export_json(&mut json, |_| (String::new(), 0)).unwrap_or_else(|e| panic!("{e}"));
     let events: Vec<serde_json::Value> =
         serde_json::from_slice(&json).unwrap_or_else(|e| panic!("{e}"));
     let main = events.first().map(|e| e["tid"].clone());

@@ -47,13 +47,19 @@ pub fn prehash(fonts: &[Font]) {
 }
 
 /// `f` of every item, each on a thread of its own, in order.
-fn in_parallel<T: Send, R: Send>(items: impl Iterator<Item = T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+fn in_parallel<T: Send, R: Send>(
+    items: impl Iterator<Item = T>,
+    f: impl Fn(T) -> R + Sync,
+) -> Vec<R> {
     std::thread::scope(|scope| {
         let f = &f;
         let handles: Vec<_> = items.map(|item| scope.spawn(move || f(item))).collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
             .collect()
     })
 }
@@ -145,7 +151,9 @@ impl CoverageBits {
 
     fn contains(&self, c: char) -> bool {
         let c = c as usize;
-        self.0.get(c / 64).is_some_and(|word| word & (1 << (c % 64)) != 0)
+        self.0
+            .get(c / 64)
+            .is_some_and(|word| word & (1 << (c % 64)) != 0)
     }
 }
 
@@ -225,7 +233,11 @@ mod tests {
         for c in [
             '䶮', '㑇', '𨱏', '𪟝', '𫝆', '𬍛', '𭕄', '𰻝', '喆', '堃', '昇', '祎', '鿏',
         ] {
-            assert!(serif.info().coverage.contains(c as u32), "{c} U+{:04X}", c as u32);
+            assert!(
+                serif.info().coverage.contains(c as u32),
+                "{c} U+{:04X}",
+                c as u32
+            );
         }
         assert_eq!(serif.info().coverage.iter().count(), 44_746);
     }

@@ -53,7 +53,14 @@ fn read(path: &Path) -> String {
 /// The unsliced manifest of `forms`, its PDFs written under `out`.
 fn whole_batch(dir: &Path) -> String {
     let out = run(
-        &["render", "forms", "--out-dir", "out", "--manifest", "whole.csv"],
+        &[
+            "render",
+            "forms",
+            "--out-dir",
+            "out",
+            "--manifest",
+            "whole.csv",
+        ],
         dir,
         &[],
     );
@@ -91,7 +98,13 @@ fn slices_run_by_xargs_in_parallel_merge_into_the_whole_batch() {
 
     let merged = run(
         &[
-            "manifest", "merge", "part-1.csv", "part-2.csv", "part-3.csv", "-o", "all.csv",
+            "manifest",
+            "merge",
+            "part-1.csv",
+            "part-2.csv",
+            "part-3.csv",
+            "-o",
+            "all.csv",
         ],
         dir.path(),
         &[],
@@ -116,7 +129,13 @@ fn slices_run_by_xargs_in_parallel_merge_into_the_whole_batch() {
     assert_eq!(pdfs, 7);
     let json = run(
         &[
-            "manifest", "merge", "part-3.csv", "part-1.csv", "part-2.csv", "-o", "all.json",
+            "manifest",
+            "merge",
+            "part-3.csv",
+            "part-1.csv",
+            "part-2.csv",
+            "-o",
+            "all.json",
         ],
         dir.path(),
         &[],
@@ -136,7 +155,16 @@ fn a_merge_with_a_slice_missing_or_given_twice_writes_nothing() {
         let shard = format!("{i}/3");
         let manifest = format!("part-{i}.csv");
         let out = run(
-            &["render", "forms", "--out-dir", "out", "--shard", &shard, "--manifest", &manifest],
+            &[
+                "render",
+                "forms",
+                "--out-dir",
+                "out",
+                "--shard",
+                &shard,
+                "--manifest",
+                &manifest,
+            ],
             dir.path(),
             &[],
         );
@@ -145,7 +173,12 @@ fn a_merge_with_a_slice_missing_or_given_twice_writes_nothing() {
     // A slice with no file writes a header-only manifest, which stands for any one
     // missing slice; so take a slice that has records out.
     let nonempty = (1..=3)
-        .find(|i| read(&dir.path().join(format!("part-{i}.csv"))).lines().count() > 1)
+        .find(|i| {
+            read(&dir.path().join(format!("part-{i}.csv")))
+                .lines()
+                .count()
+                > 1
+        })
         .expect("some slice has files");
     let others: Vec<String> = (1..=3)
         .filter(|&i| i != nonempty)
@@ -164,7 +197,13 @@ fn a_merge_with_a_slice_missing_or_given_twice_writes_nothing() {
     let twice = format!("part-{nonempty}.csv");
     let duplicate = run(
         &[
-            "manifest", "merge", "part-1.csv", "part-2.csv", "part-3.csv", &twice, "-o",
+            "manifest",
+            "merge",
+            "part-1.csv",
+            "part-2.csv",
+            "part-3.csv",
+            &twice,
+            "-o",
             "all.csv",
         ],
         dir.path(),
@@ -187,7 +226,14 @@ fn auto_shards_take_the_index_from_kubernetes_or_slurm() {
     let dir = tempfile::tempdir().expect("tempdir");
     forms(dir.path());
     let slice = |args: &[&str], env: &[(&str, &str)], manifest: &str| {
-        let mut all = vec!["render", "forms", "--out-dir", "out", "--manifest", manifest];
+        let mut all = vec![
+            "render",
+            "forms",
+            "--out-dir",
+            "out",
+            "--manifest",
+            manifest,
+        ];
         all.extend(args);
         let out = run(&all, dir.path(), env);
         assert!(out.status.success(), "{:?}: {}", env, stderr(&out));
@@ -202,7 +248,10 @@ fn auto_shards_take_the_index_from_kubernetes_or_slurm() {
             &[("JOB_COMPLETION_INDEX", &k8s_index)],
             "k8s.csv",
         );
-        assert_eq!(k8s, fixed, "JOB_COMPLETION_INDEX={k8s_index} is slice {i}/3");
+        assert_eq!(
+            k8s, fixed,
+            "JOB_COMPLETION_INDEX={k8s_index} is slice {i}/3"
+        );
         // Slurm array --array=10-12: task ids from SLURM_ARRAY_TASK_MIN, N from the
         // task count when `auto` has none.
         let slurm_id = (9 + i).to_string();
@@ -215,7 +264,10 @@ fn auto_shards_take_the_index_from_kubernetes_or_slurm() {
             ],
             "slurm.csv",
         );
-        assert_eq!(slurm, fixed, "SLURM_ARRAY_TASK_ID={slurm_id} is slice {i}/3");
+        assert_eq!(
+            slurm, fixed,
+            "SLURM_ARRAY_TASK_ID={slurm_id} is slice {i}/3"
+        );
     }
     // No index in the environment, or one past the last slice: an error, no PDF.
     std::fs::remove_dir_all(dir.path().join("out")).expect("clear out");
@@ -231,6 +283,9 @@ fn auto_shards_take_the_index_from_kubernetes_or_slurm() {
             "{env:?}: {}",
             stderr(&out)
         );
-        assert!(!dir.path().join("out").exists(), "{env:?}: nothing rendered");
+        assert!(
+            !dir.path().join("out").exists(),
+            "{env:?}: nothing rendered"
+        );
     }
 }

@@ -162,7 +162,10 @@ mod tests {
     #[test]
     fn slices_merge_into_one_sorted_manifest_without_shard_values() {
         let merged = merge(&[
-            file("m2.csv", vec![entry("b", Some("2/3")), entry("d", Some("2/3"))]),
+            file(
+                "m2.csv",
+                vec![entry("b", Some("2/3")), entry("d", Some("2/3"))],
+            ),
             file("m1.csv", vec![entry("c", Some("1/3"))]),
             file("m3.csv", vec![entry("a", Some("3/3"))]),
         ])
@@ -194,7 +197,10 @@ mod tests {
         .expect_err("shard 1 twice");
         let text = err.to_string();
         assert!(text.contains("shard 1 given 2 times"), "{text}");
-        assert!(text.contains("input listed twice: in m1.csv and m1-again.csv"), "{text}");
+        assert!(
+            text.contains("input listed twice: in m1.csv and m1-again.csv"),
+            "{text}"
+        );
         assert!(text.contains("missing shards: 2/2"), "{text}");
 
         let err = merge(&[

@@ -23,7 +23,9 @@ pub struct Shard {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ShardError {
     /// Not of the form `I/N`.
-    #[error("分片应写作 I/N（如 1/4）或 auto/N / a shard is written I/N (e.g. 1/4) or auto/N: {0:?}")]
+    #[error(
+        "分片应写作 I/N（如 1/4）或 auto/N / a shard is written I/N (e.g. 1/4) or auto/N: {0:?}"
+    )]
     Syntax(String),
     /// `I` is 0, or larger than `N`, or `N` is 0.
     #[error("分片 {0} 超出范围：须 1 ≤ I ≤ N / shard {0} out of range: need 1 ≤ I ≤ N")]
@@ -280,7 +282,11 @@ mod tests {
     }
 
     fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        move |k| {
+            vars.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
     }
 
     #[test]
@@ -314,7 +320,9 @@ mod tests {
         // A fixed shard ignores the environment.
         let fixed: ShardSpec = "2/5".parse().expect("2/5");
         assert_eq!(
-            fixed.resolve(env(&[(K8S_INDEX, "0")])).map(|s| s.to_string()),
+            fixed
+                .resolve(env(&[(K8S_INDEX, "0")]))
+                .map(|s| s.to_string()),
             Ok("2/5".into())
         );
     }
@@ -322,7 +330,10 @@ mod tests {
     #[test]
     fn auto_refuses_a_missing_ambiguous_or_out_of_range_index() {
         let auto4: ShardSpec = "auto/4".parse().expect("auto/4");
-        assert!(matches!(auto4.resolve(env(&[])), Err(ShardError::NoIndex(_))));
+        assert!(matches!(
+            auto4.resolve(env(&[])),
+            Err(ShardError::NoIndex(_))
+        ));
         assert!(matches!(
             auto4.resolve(env(&[(K8S_INDEX, "0"), (SLURM_INDEX, "0")])),
             Err(ShardError::NoIndex(_))

@@ -33,8 +33,8 @@ fn run_merge(args: MergeArgs) -> Result<(), Failure> {
     if !problems.is_empty() {
         return Err(Failure(problems));
     }
-    let merged = merge(&pieces)
-        .map_err(|e| Failure(e.0.into_iter().map(Diagnostic::error).collect()))?;
+    let merged =
+        merge(&pieces).map_err(|e| Failure(e.0.into_iter().map(Diagnostic::error).collect()))?;
     manifest::write(&args.output, &merged).map_err(Diagnostic::error)?;
     let rendered = merged
         .iter()
