@@ -34,17 +34,19 @@ fn time<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     (out, start.elapsed())
 }
 
+/// Per scope name: total ms and how many times it ran.
+type Scopes = Vec<(String, f64, usize)>;
+
 /// Durations in ms of the outermost Typst timing scopes named `names`, on the thread
 /// that began the first event (the compiling thread), in one render.
-fn scope_times(names: &[&str]) -> Vec<(String, f64, usize)> {
+fn scope_times(names: &[&str]) -> Scopes {
     let mut json = Vec::new();
     typst_timing::export_json(&mut json, |_| (String::new(), 0)).unwrap_or_else(|e| panic!("{e}"));
     let events: Vec<serde_json::Value> =
         serde_json::from_slice(&json).unwrap_or_else(|e| panic!("{e}"));
     let main = events.first().map(|e| e["tid"].clone());
     let mut stack: Vec<(String, f64)> = Vec::new();
-    let mut out: Vec<(String, f64, usize)> =
-        names.iter().map(|n| (n.to_string(), 0.0, 0)).collect();
+    let mut out: Scopes = names.iter().map(|n| (n.to_string(), 0.0, 0)).collect();
     for e in events.iter().filter(|e| Some(&e["tid"]) == main.as_ref()) {
         let name = e["name"].as_str().unwrap_or_default().to_owned();
         let ts = e["ts"].as_f64().unwrap_or_default();
@@ -78,7 +80,7 @@ fn phases(renderer: &Renderer, reference: &jixiao::Declaration) {
         typst_timing::disable();
         (scope_times(&NAMES), ms(total))
     };
-    let show = |what: &str, runs: Vec<(Vec<(String, f64, usize)>, f64)>| {
+    let show = |what: &str, runs: Vec<(Scopes, f64)>| {
         let n = runs.len();
         let mut line = format!("phases, {what} ({n} run(s), medians, ms):");
         let total = {

@@ -43,7 +43,7 @@ pub fn bundled() -> &'static [Font] {
 /// so it is done in parallel before the first layout instead of one face after the
 /// other in the middle of it.
 pub fn prehash(fonts: &[Font]) {
-    in_parallel(fonts.iter(), |font| typst::utils::hash128(font));
+    in_parallel(fonts.iter(), typst::utils::hash128);
 }
 
 /// `f` of every item, each on a thread of its own, in order.
