@@ -6,7 +6,9 @@ mod common;
 mod data;
 mod init;
 mod manifest;
+mod ofd;
 mod render;
+mod seal;
 mod sign;
 mod template;
 mod verify;
@@ -30,6 +32,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Verify(args) => return verify::run(args),
         Command::Sign(args) => sign::run(args),
         Command::Manifest(command) => manifest::run(command),
+        Command::Seal(args) => seal::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
