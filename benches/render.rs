@@ -34,6 +34,78 @@ fn time<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     (out, start.elapsed())
 }
 
+/// Per scope name: total ms and how many times it ran.
+type Scopes = Vec<(String, f64, usize)>;
+
+/// Durations in ms of the outermost Typst timing scopes named `names`, on the thread
+/// that began the first event (the compiling thread), in one render.
+fn scope_times(names: &[&str]) -> Scopes {
+    let mut json = Vec::new();
+    typst_timing::export_json(&mut json, |_| (String::new(), 0)).unwrap_or_else(|e| panic!("{e}"));
+    let events: Vec<serde_json::Value> =
+        serde_json::from_slice(&json).unwrap_or_else(|e| panic!("{e}"));
+    let main = events.first().map(|e| e["tid"].clone());
+    let mut stack: Vec<(String, f64)> = Vec::new();
+    let mut out: Scopes = names.iter().map(|n| (n.to_string(), 0.0, 0)).collect();
+    for e in events.iter().filter(|e| Some(&e["tid"]) == main.as_ref()) {
+        let name = e["name"].as_str().unwrap_or_default().to_owned();
+        let ts = e["ts"].as_f64().unwrap_or_default();
+        if e["ph"] == "B" {
+            stack.push((name, ts));
+        } else if let Some((begun, start)) = stack.pop() {
+            let nested = stack.iter().any(|(n, _)| *n == begun);
+            if let Some(slot) = out.iter_mut().find(|(n, _, _)| *n == begun) {
+                if !nested {
+                    slot.1 += (ts - start) / 1000.0;
+                    slot.2 += 1;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Where one render's time goes: Typst's own timing scopes (evaluation, each layout
+/// pass, PDF export) around the whole render, for the reference on cold caches and
+/// for new variants in a warm process. Timing every scope slows Typst down, so these
+/// are proportions more than absolute times.
+fn phases(renderer: &Renderer, reference: &jixiao::Declaration) {
+    const NAMES: [&str; 7] = [
+        "eval", "iter (1)", "iter (2)", "iter (3)", "iter (4)", "iter (5)", "pdf",
+    ];
+    let run = |d: &jixiao::Declaration| {
+        typst_timing::clear();
+        typst_timing::enable();
+        let (_, total) = time(|| renderer.render(d).unwrap_or_else(|e| panic!("{e}")));
+        typst_timing::disable();
+        (scope_times(&NAMES), ms(total))
+    };
+    let show = |what: &str, runs: Vec<(Scopes, f64)>| {
+        let n = runs.len();
+        let mut line = format!("phases, {what} ({n} run(s), medians, ms):");
+        let total = {
+            let mut t: Vec<f64> = runs.iter().map(|r| r.1).collect();
+            t.sort_by(f64::total_cmp);
+            t[n / 2]
+        };
+        for (i, name) in NAMES.iter().enumerate() {
+            let mut v: Vec<f64> = runs.iter().map(|r| r.0[i].1).collect();
+            if v.iter().all(|x| *x == 0.0) {
+                continue;
+            }
+            v.sort_by(f64::total_cmp);
+            line.push_str(&format!(" {name} {:.1};", v[n / 2]));
+        }
+        println!("{line} whole render {total:.1}");
+    };
+    typst::comemo::evict(0);
+    show("reference, cold caches", vec![run(reference)]);
+    let warm: Vec<_> = (2000..2020)
+        .map(|i| run(&corpus::variant(reference, i)))
+        .collect();
+    show("new variant, warm process", warm);
+}
+
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let docs: u64 = std::env::var("JIXIAO_BENCH_DOCS")
@@ -102,6 +174,8 @@ fn main() {
         "            PDF export               {:8.1} ms",
         median(exports)
     );
+
+    phases(&renderer, &reference);
 
     // The library's batch runner, as `jixiao render DIR -j N` runs it, minus process
     // start: the variants written to a temporary directory, PDFs into another.

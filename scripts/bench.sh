@@ -2,7 +2,8 @@
 # Regenerates the numbers of BENCHMARKS.md on this machine:
 #   bash scripts/bench.sh            # everything (about 20 minutes on 2 cores)
 #   QUICK=1 bash scripts/bench.sh    # fewer runs, no once-per-file run of the mixed corpus
-# Installs hyperfine and GNU time (Debian) if missing, builds the release binary and the
+# Installs hyperfine and GNU time (Debian) and the typst Python binding (PyPI, for the
+# one-document yardstick) if missing, builds the release binary and the
 # corpus generator, writes the two generated corpora under $CARGO_TARGET_DIR/bench (never
 # committed), and writes the results to $CARGO_TARGET_DIR/bench/results.md. Every
 # measurement records the load average (`uptime`) at its start: the machine is shared.
@@ -14,6 +15,12 @@ if ! command -v hyperfine >/dev/null 2>&1 || [ ! -x /usr/bin/time ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq hyperfine time >/dev/null
+fi
+
+if ! python3 -c 'import typst' >/dev/null 2>&1; then
+  echo "installing the typst Python binding…" >&2
+  python3 -m pip install -q "typst==0.15.2" 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages "typst==0.15.2"
 fi
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -37,6 +44,8 @@ median() { python3 -c 'import sys,statistics; v=[float(x) for x in sys.argv[1:]]
   echo "# jixiao benchmark results ($(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD))"
   echo
   echo "Machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/{print $2}') GiB, Linux $(uname -r), $(rustc -V)"
+  echo
+  echo "Release binary: $(stat -c %s "$BIN") bytes ($(( $(stat -c %s "$BIN") / 1048576 )) MiB)"
   echo
 } > "$OUT"
 
@@ -89,6 +98,20 @@ per_file() { # corpus parallel
   python3 -c "print(f'{$end-$start:.3f}')"
 }
 
+# The same binary as N separate processes, one --shard each (-j1): "seconds" and the
+# largest peak RSS of the N.
+shards() { # corpus n
+  local start end
+  start=$(date +%s.%N)
+  for i in $(seq "$2"); do
+    /usr/bin/time -f "%M" -o "$WORK/shard-$i.rss" "$BIN" render "$WORK/$1" --out-dir "$WORK/sh-$1" \
+      -j 1 --shard "$i/$2" --manifest "$WORK/$1-shard-$i.csv" 2>/dev/null &
+  done
+  wait
+  end=$(date +%s.%N)
+  python3 -c "print(f'{$end-$start:.3f}', max(int(open('$WORK/shard-%d.rss' % i).read().split()[-1]) for i in range(1, $2 + 1)))"
+}
+
 for corpus in variants mixed; do
   docs=$(find "$WORK/$corpus" -name '*.toml' | wc -l)
   echo "## Batch: $corpus ($docs documents)" >> "$OUT"
@@ -106,6 +129,20 @@ for corpus in variants mixed; do
     m=$(median "${times[@]}")
     echo "| jixiao render DIR -j$j | $l | $m (${#times[@]}) | $(python3 -c "print(f'{$docs/$m:.1f}')") | $(python3 -c "print(f'{$pages/$m:.1f}')") | $((rss / 1024)) | $bytes |" >> "$OUT"
   done
+  l=$(load); times=(); rss=0
+  runs=$RUNS; [ "$corpus" = mixed ] && runs=1
+  for _ in $(seq "$runs"); do
+    rm -rf "$WORK/sh-$corpus"
+    read -r s r < <(shards "$corpus" 2)
+    times+=("$s"); [ "$r" -gt "$rss" ] && rss=$r
+  done
+  m=$(median "${times[@]}")
+  echo "| 2 processes, --shard 1/2 and 2/2, -j1 each | $l | $m (${#times[@]}) | $(python3 -c "print(f'{$docs/$m:.1f}')") | | $((rss / 1024)) each | |" >> "$OUT"
+  if [ "$corpus" = variants ]; then
+    l=$(load)
+    line=$(python3 benches/typst_one_document.py "$WORK/variants" fonts "$RUNS")
+    echo "| typst (Python binding), all $docs forms as ONE document, plain template | $l | $(echo "$line" | sed 's/.*median_s=\([^ ]*\).*/\1/') ($RUNS) | $(echo "$line" | sed 's/.*docs_per_s=\([^ ]*\).*/\1/') | | | |" >> "$OUT"
+  fi
   if [ "$corpus" = variants ] || [ -z "$QUICK" ]; then
     for p in 1 2; do
       l=$(load)

@@ -9,7 +9,7 @@ use crate::archive::document_date;
 use crate::archive::store::{ArchiveStore, Filed};
 use crate::declaration::Declaration;
 use crate::diag::Diagnostic;
-use crate::render::{Rendered, Renderer};
+use crate::render::{Precheck, Rendered, Renderer};
 use crate::sign::{sign_pdf, SignOptions, Signer};
 
 /// What to do with each document besides laying it out.
@@ -27,6 +27,10 @@ pub struct Finishing {
     pub signer: Option<Arc<dyn Signer + Send + Sync>>,
     /// The signature's time, reason, location and field name.
     pub sign_options: SignOptions,
+    /// What the renderer still checks: [`Precheck::Checked`] when every declaration
+    /// rendered has passed [`crate::check::check`] first (as the CLI and the batch
+    /// runner do), so font coverage is not checked twice.
+    pub precheck: Precheck,
     /// Which files to write: PDF, OFD or both.
     pub formats: Formats,
 }
@@ -69,6 +73,7 @@ impl std::fmt::Debug for Finishing {
             .field("source_date_epoch", &self.source_date_epoch)
             .field("store", &self.store)
             .field("signs", &self.signer.is_some())
+            .field("precheck", &self.precheck)
             .field("formats", &self.formats)
             .finish()
     }
@@ -91,9 +96,9 @@ impl Finishing {
         let mut rendered = if self.is_archival(decl) {
             let date = document_date(decl, self.source_date_epoch.as_deref())
                 .map_err(|e| vec![Diagnostic::error(e.to_string())])?;
-            renderer.render_archival(decl, source, date)
+            renderer.render_archival_with(decl, source, date, self.precheck)
         } else {
-            renderer.render(decl)
+            renderer.render_with(decl, self.precheck)
         }
         .map_err(|e| e.diagnostics())?;
         if let Some(signer) = &self.signer {

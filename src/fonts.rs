@@ -1,56 +1,67 @@
-//! Fonts: the bundled Noto CJK SC faces, compiled into the binary, plus any fonts the
-//! user adds with `--font-dir`.
+//! Fonts: the two bundled Noto CJK SC faces the templates use, compiled into the
+//! binary, plus any fonts the user adds with `--font-dir`.
 //!
 //! The bundled bytes are `'static` and parsed once per process, so every document of a
-//! batch shares the same [`Font`] values (and Typst's caches stay warm).
+//! batch shares the same [`Font`] values (and Typst's caches stay warm). How the two
+//! files are cut from Debian's font collections, and how to make them again:
+//! `fonts/README.md`, `scripts/fonts.sh`.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use typst::foundations::Bytes;
 use typst::text::{Font, FontBook};
 
-/// The bundled font collections: file name and bytes.
-const BUNDLED: [(&str, &[u8]); 4] = [
+/// The bundled faces: file name and bytes. Body text is set in the serif, the title
+/// and headings in the bold sans.
+const BUNDLED: [(&str, &[u8]); 2] = [
     (
-        "NotoSerifCJK-Regular.ttc",
-        include_bytes!("../fonts/NotoSerifCJK-Regular.ttc"),
+        "NotoSerifCJKsc-Regular.otf",
+        include_bytes!("../fonts/NotoSerifCJKsc-Regular.otf"),
     ),
     (
-        "NotoSerifCJK-Bold.ttc",
-        include_bytes!("../fonts/NotoSerifCJK-Bold.ttc"),
-    ),
-    (
-        "NotoSansCJK-Regular.ttc",
-        include_bytes!("../fonts/NotoSansCJK-Regular.ttc"),
-    ),
-    (
-        "NotoSansCJK-Bold.ttc",
-        include_bytes!("../fonts/NotoSansCJK-Bold.ttc"),
+        "NotoSansCJKsc-Bold.otf",
+        include_bytes!("../fonts/NotoSansCJKsc-Bold.otf"),
     ),
 ];
 
-/// Index of the Simplified Chinese face in each Noto CJK collection.
-const SC_FACE_INDEX: u32 = 2;
-
-/// The bundled Simplified Chinese faces, parsed once per process.
+/// The bundled faces, parsed once per process, one thread per face.
 pub fn bundled() -> &'static [Font] {
     static FONTS: OnceLock<Vec<Font>> = OnceLock::new();
     FONTS.get_or_init(|| {
-        BUNDLED
-            .iter()
-            .filter_map(|(_, data)| sc_face(Bytes::new(*data)))
+        let parse = |data: &'static [u8]| Font::new(Bytes::new(data), 0);
+        in_parallel(BUNDLED.iter().map(|(_, data)| *data), parse)
+            .into_iter()
+            .flatten()
             .collect()
     })
 }
 
-/// The SC face of a Noto CJK collection: index 2 in Debian's files; if a future file
-/// orders its faces differently, the face whose family ends in "SC" is searched for.
-fn sc_face(bytes: Bytes) -> Option<Font> {
-    let is_sc = |f: &Font| f.info().family.ends_with(" SC");
-    Font::new(bytes.clone(), SC_FACE_INDEX)
-        .filter(is_sc)
-        .or_else(|| Font::iter(bytes).find(is_sc))
+/// Hashes every font's bytes now, one thread per font. Typst hashes each font it
+/// uses once per process (a SipHash of the whole file, cached in the font's bytes):
+/// for the two bundled faces that is 28 MB, the largest single cost of a cold render,
+/// so it is done in parallel before the first layout instead of one face after the
+/// other in the middle of it.
+pub fn prehash(fonts: &[Font]) {
+    in_parallel(fonts.iter(), typst::utils::hash128);
+}
+
+/// `f` of every item, each on a thread of its own, in order.
+fn in_parallel<T: Send, R: Send>(
+    items: impl Iterator<Item = T>,
+    f: impl Fn(T) -> R + Sync,
+) -> Vec<R> {
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = items.map(|item| scope.spawn(move || f(item))).collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 /// A font file in `--font-dir` that could not be used.
@@ -113,23 +124,59 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Font>, FontDirError> {
 #[derive(Clone)]
 pub struct FontSet {
     fonts: Vec<Font>,
+    /// Which code points some font of the set has, built on first use and shared by
+    /// clones.
+    coverage: Arc<OnceLock<CoverageBits>>,
+}
+
+/// One bit per Unicode code point (136 KiB): set when some font of a set has a glyph
+/// for it. Typst's own `Coverage::contains` walks a font's runs one by one — thousands
+/// for a CJK face — so a lookup here is a shift and a mask instead.
+struct CoverageBits(Box<[u64]>);
+
+impl CoverageBits {
+    const CODE_POINTS: usize = 0x11_0000;
+
+    fn of(fonts: &[Font]) -> CoverageBits {
+        let mut bits = vec![0u64; Self::CODE_POINTS / 64].into_boxed_slice();
+        for font in fonts {
+            for c in font.info().coverage.iter() {
+                if let Some(word) = bits.get_mut(c as usize / 64) {
+                    *word |= 1 << (c % 64);
+                }
+            }
+        }
+        CoverageBits(bits)
+    }
+
+    fn contains(&self, c: char) -> bool {
+        let c = c as usize;
+        self.0
+            .get(c / 64)
+            .is_some_and(|word| word & (1 << (c % 64)) != 0)
+    }
 }
 
 impl FontSet {
     /// The bundled faces only.
     pub fn bundled() -> Self {
+        FontSet::of(bundled().to_vec())
+    }
+
+    fn of(fonts: Vec<Font>) -> Self {
         FontSet {
-            fonts: bundled().to_vec(),
+            fonts,
+            coverage: Arc::new(OnceLock::new()),
         }
     }
 
     /// The bundled faces plus every font under each of `dirs`.
     pub fn with_dirs(dirs: &[PathBuf]) -> Result<Self, FontDirError> {
-        let mut set = FontSet::bundled();
+        let mut fonts = bundled().to_vec();
         for dir in dirs {
-            set.fonts.extend(load_dir(dir)?);
+            fonts.extend(load_dir(dir)?);
         }
-        Ok(set)
+        Ok(FontSet::of(fonts))
     }
 
     /// The fonts, in the order Typst indexes them.
@@ -144,9 +191,9 @@ impl FontSet {
 
     /// Whether any font in the set has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
-        self.fonts
-            .iter()
-            .any(|f| f.info().coverage.contains(c as u32))
+        self.coverage
+            .get_or_init(|| CoverageBits::of(&self.fonts))
+            .contains(c)
     }
 
     /// The family names in the set, deduplicated, for `jixiao fonts`-style listings.
@@ -162,19 +209,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bundles_the_four_sc_faces() {
-        let fonts = bundled();
-        assert_eq!(fonts.len(), 4);
-        let families: Vec<_> = fonts.iter().map(|f| f.info().family.as_str()).collect();
+    fn bundles_the_two_faces_the_templates_use() {
+        let faces: Vec<(String, u16)> = bundled()
+            .iter()
+            .map(|f| (f.info().family.clone(), f.info().variant.weight.to_number()))
+            .collect();
         assert_eq!(
-            families,
+            faces,
             [
-                "Noto Serif CJK SC",
-                "Noto Serif CJK SC",
-                "Noto Sans CJK SC",
-                "Noto Sans CJK SC"
+                ("Noto Serif CJK SC".to_owned(), 400),
+                ("Noto Sans CJK SC".to_owned(), 700)
             ]
         );
+    }
+
+    #[test]
+    fn the_bundled_faces_keep_their_whole_simplified_chinese_coverage() {
+        // Rare characters people have in their names, from CJK Extension A (䶮, 㑇),
+        // B (𨱏), C (𪟝), D (𫝆), E (𬍛), F (𭕄), G (𰻝) and late additions to the main
+        // block (鿏); and the SC face's 44,746 code points in all (as Debian's
+        // collection maps them: scripts/subset_fonts.py checks every one).
+        let serif = &bundled()[0];
+        for c in [
+            '䶮', '㑇', '𨱏', '𪟝', '𫝆', '𬍛', '𭕄', '𰻝', '喆', '堃', '昇', '祎', '鿏',
+        ] {
+            assert!(
+                serif.info().coverage.contains(c as u32),
+                "{c} U+{:04X}",
+                c as u32
+            );
+        }
+        assert_eq!(serif.info().coverage.iter().count(), 44_746);
     }
 
     #[test]
@@ -185,5 +250,22 @@ mod tests {
             assert!(set.covers(c), "{c} U+{:04X}", c as u32);
         }
         assert!(!set.covers('\u{E000}'), "private use area is not covered");
+    }
+
+    #[test]
+    fn the_coverage_bits_agree_with_the_fonts_own_coverage() {
+        let set = FontSet::bundled();
+        let mut covered = 0;
+        // Every 7th code point of the first four planes (BMP, and CJK Ext. B-G).
+        for cp in (0..0x4_0000u32).step_by(7) {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let by_fonts = set.fonts().iter().any(|f| f.info().coverage.contains(cp));
+            assert_eq!(set.covers(c), by_fonts, "U+{cp:04X}");
+            covered += usize::from(by_fonts);
+        }
+        // The SC faces cover about 44,700 code points: a seventh of them sampled.
+        assert!(covered > 6_000, "{covered}");
     }
 }

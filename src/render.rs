@@ -7,9 +7,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
-use typst::foundations::{Bytes, Label, Selector, Smart, Value};
+use typst::foundations::{Bytes, Element, Selector, Smart, Value};
 use typst::introspection::{Introspector, MetadataElem};
-use typst::utils::PicoStr;
 use typst::WorldExt;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
@@ -32,6 +31,18 @@ pub const CREATOR: &str = concat!("jixiao ", env!("CARGO_PKG_VERSION"));
 /// declaration's bytes and the date), so it is stable across renders and machines.
 fn document_ident(source: &[u8], date: Date) -> String {
     crate::hash::sha256_hex_of(&[source, date.iso().as_bytes(), CREATOR.as_bytes()])
+}
+
+/// What a render checks before laying out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Precheck {
+    /// Everything: characters no font has.
+    #[default]
+    All,
+    /// The declaration already passed [`crate::check::check`] with this renderer's
+    /// template and fonts (the CLI and the batch runner check every file first), and
+    /// those checks include font coverage: it is not checked a second time.
+    Checked,
 }
 
 /// Renders declarations of every kind it has a template for, with one set of fonts.
@@ -58,33 +69,40 @@ impl Laid {
         self.document.pages().len()
     }
 
-    /// For templates that mark their table rows as the default one does (a
-    /// `metadata(id)` labelled `<jx-row-start>` at the start of each body cell and one
-    /// labelled `<jx-row-end>` at its end): each row id with the first and last page
-    /// (1-based) the row reaches. Used to test pagination and to debug templates.
+    /// For templates that mark their table rows as the default one does
+    /// (`templates/common/rows.typ`: a `metadata(id)` labelled `<jx-row-start:ID>` at the
+    /// start of each body cell and one labelled `<jx-row-end:ID>` at its end): each row id
+    /// with the first and last page (1-based) the row reaches. Used to test pagination
+    /// and to debug templates.
     pub fn row_pages(&self) -> BTreeMap<String, (usize, usize)> {
         let introspector = self.document.introspector();
         let mut rows: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-        for (name, is_start) in [("jx-row-start", true), ("jx-row-end", false)] {
-            let label = Label::new(PicoStr::intern(name))
-                .unwrap_or_else(|| unreachable!("non-empty label"));
-            for content in introspector.query(&Selector::Label(label)) {
-                let Some(meta) = content.to_packed::<MetadataElem>() else {
-                    continue;
-                };
-                let Value::Str(id) = &meta.value else {
-                    continue;
-                };
-                let Some(page) = content.location().and_then(|l| introspector.position(l)) else {
-                    continue;
-                };
-                let page = page.page.get();
-                let entry = rows.entry(id.to_string()).or_insert((page, page));
-                if is_start {
-                    entry.0 = entry.0.min(page);
-                } else {
-                    entry.1 = entry.1.max(page);
-                }
+        let metadata = Selector::Elem(Element::of::<MetadataElem>(), None);
+        for content in introspector.query(&metadata) {
+            let Some(label) = content.label() else {
+                continue;
+            };
+            let name = label.resolve();
+            let is_start = match name.as_str() {
+                n if n.starts_with("jx-row-start:") => true,
+                n if n.starts_with("jx-row-end:") => false,
+                _ => continue,
+            };
+            let Some(meta) = content.to_packed::<MetadataElem>() else {
+                continue;
+            };
+            let Value::Str(id) = &meta.value else {
+                continue;
+            };
+            let Some(page) = content.location().and_then(|l| introspector.position(l)) else {
+                continue;
+            };
+            let page = page.page.get();
+            let entry = rows.entry(id.to_string()).or_insert((page, page));
+            if is_start {
+                entry.0 = entry.0.min(page);
+            } else {
+                entry.1 = entry.1.max(page);
             }
         }
         rows
@@ -203,8 +221,11 @@ impl Renderer {
         FormData::new(decl)
     }
 
-    /// Refuses characters no font has.
-    fn precheck(&self, decl: &Declaration) -> Result<(), RenderError> {
+    /// Refuses (unless already checked) characters no font has.
+    fn precheck(&self, decl: &Declaration, precheck: Precheck) -> Result<(), RenderError> {
+        if precheck == Precheck::Checked {
+            return Ok(());
+        }
         let missing = missing_glyphs(decl, &self.fonts);
         if !missing.is_empty() {
             return Err(RenderError::MissingGlyphs(missing));
@@ -232,7 +253,7 @@ impl Renderer {
 
     /// Lays out `decl` without exporting it: for tests and previews.
     pub fn layout(&self, decl: &Declaration) -> Result<Laid, RenderError> {
-        self.precheck(decl)?;
+        self.precheck(decl, Precheck::All)?;
         let workspace = self.workspace(decl)?;
         let data = Bytes::new(self.form_data(decl).to_json());
         self.compile(workspace, &workspace.document(data, None))
@@ -240,7 +261,16 @@ impl Renderer {
 
     /// Renders `decl` to PDF bytes.
     pub fn render(&self, decl: &Declaration) -> Result<Rendered, RenderError> {
-        self.precheck(decl)?;
+        self.render_with(decl, Precheck::All)
+    }
+
+    /// [`Renderer::render`], checking only what `precheck` says is still unchecked.
+    pub fn render_with(
+        &self,
+        decl: &Declaration,
+        precheck: Precheck,
+    ) -> Result<Rendered, RenderError> {
+        self.precheck(decl, precheck)?;
         let workspace = self.workspace(decl)?;
         let data = Bytes::new(self.form_data(decl).to_json());
         let world = workspace.document(data, None);
@@ -261,7 +291,19 @@ impl Renderer {
         source: &[u8],
         date: Date,
     ) -> Result<Rendered, RenderError> {
-        self.precheck(decl)?;
+        self.render_archival_with(decl, source, date, Precheck::All)
+    }
+
+    /// [`Renderer::render_archival`], checking only what `precheck` says is still
+    /// unchecked.
+    pub fn render_archival_with(
+        &self,
+        decl: &Declaration,
+        source: &[u8],
+        date: Date,
+        precheck: Precheck,
+    ) -> Result<Rendered, RenderError> {
+        self.precheck(decl, precheck)?;
         let workspace = self.workspace(decl)?;
         let data = self.form_data(decl);
         let meta = ArchiveMeta::new(decl, &data.title, &workspace.main_path(), date);

@@ -119,6 +119,8 @@ impl Workspace {
             meta: project_file("/.jixiao/archive.json").ok_or("invalid archive meta path")?,
             source: project_file("/.jixiao/source.toml").ok_or("invalid archive source path")?,
         };
+        // The bundled faces only: a --font-dir may hold many fonts no document uses.
+        crate::fonts::prehash(crate::fonts::bundled());
         Ok(Workspace {
             library: LazyHash::new(Library::builder().build()),
             book: LazyHash::new(fonts.book()),

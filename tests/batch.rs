@@ -209,10 +209,21 @@ fn shards_are_disjoint_and_together_are_the_whole_batch() {
     let mut sizes = Vec::new();
     for i in 1..=3 {
         let shard = format!("{i}/3");
-        let part = manifest(&["--shard", &shard], &format!("part{i}.csv"));
+        let mut part = manifest(&["--shard", &shard], &format!("part{i}.csv"));
         sizes.push(part.len());
+        for row in &mut part {
+            // Each slice's records say which slice they are; the whole batch's don't.
+            assert_eq!(row.remove("shard").as_deref(), Some(shard.as_str()));
+        }
         union.extend(part);
     }
+    let whole: Vec<Row> = whole
+        .into_iter()
+        .map(|mut row| {
+            assert_eq!(row.remove("shard").as_deref(), Some(""));
+            row
+        })
+        .collect();
     let inputs: BTreeSet<&str> = union.iter().map(|r| r["input"].as_str()).collect();
     assert_eq!(inputs.len(), union.len(), "slices are disjoint: {sizes:?}");
     union.sort_by(|a, b| a["input"].cmp(&b["input"]));

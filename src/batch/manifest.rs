@@ -4,12 +4,12 @@
 
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::output::write_atomic;
 
 /// What became of one input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// The PDF was written.
@@ -20,7 +20,7 @@ pub enum Status {
 }
 
 /// One record of the manifest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     /// The declaration file, as found.
     pub input: String,
@@ -52,6 +52,10 @@ pub struct Entry {
     pub ofd_bytes: Option<usize>,
     /// SHA-256 of the OFD, in lowercase hex.
     pub ofd_sha256: Option<String>,
+    /// The slice (`I/N`) of a `--shard` run, empty otherwise; `jixiao manifest merge`
+    /// uses it to check that every slice is there exactly once.
+    #[serde(default)]
+    pub shard: Option<String>,
 }
 
 impl Entry {
@@ -73,6 +77,7 @@ impl Entry {
             ofd: None,
             ofd_bytes: None,
             ofd_sha256: None,
+            shard: None,
         }
     }
 }
@@ -120,6 +125,24 @@ pub fn to_bytes(entries: &[Entry], format: Format) -> Result<Vec<u8>, String> {
     }
 }
 
+/// Reads a manifest written by [`write`] (`.csv` or `.json`, by its extension).
+pub fn read(path: &Path) -> Result<Vec<Entry>, String> {
+    let shown = path.display();
+    let format = Format::of(path).ok_or_else(|| {
+        format!("清单文件 {shown} 的扩展名应为 .csv 或 .json / a manifest ends in .csv or .json")
+    })?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("无法读取清单 {shown} / cannot read the manifest: {e}"))?;
+    let bad = |e: String| format!("清单 {shown} 格式有误 / not a jixiao manifest: {e}");
+    match format {
+        Format::Json => serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string())),
+        Format::Csv => csv::Reader::from_reader(bytes.as_slice())
+            .deserialize()
+            .collect::<Result<Vec<Entry>, _>>()
+            .map_err(|e| bad(e.to_string())),
+    }
+}
+
 /// Writes the manifest to `path` atomically, in the format its extension names.
 pub fn write(path: &Path, entries: &[Entry]) -> Result<(), String> {
     let format = Format::of(path).ok_or_else(|| {
@@ -159,6 +182,7 @@ mod tests {
             warnings: 1,
             codes: "amount-blank".into(),
             error: None,
+            shard: None,
             input: input.into(),
             ofd: None,
             ofd_bytes: None,
@@ -181,7 +205,7 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
             lines[0],
-            "input,department,year,output,pages,bytes,input_sha256,pdf_sha256,status,warnings,codes,error,ofd,ofd_bytes,ofd_sha256"
+            "input,department,year,output,pages,bytes,input_sha256,pdf_sha256,status,warnings,codes,error,ofd,ofd_bytes,ofd_sha256,shard"
         );
         assert!(
             lines[1].starts_with("a.toml,,,,,,,,failed,0,,坏"),

@@ -3,7 +3,8 @@
 //!
 //! The steps, one module each: [`discover`] the inputs (files, directories, globs) →
 //! pick a [`shard`] → name each output ([`naming`]) → render them in parallel
-//! ([`runner`]) → record what happened in a [`manifest`].
+//! ([`runner`]) → record what happened in a [`manifest`]; [`merge`] the manifests of
+//! slices run apart.
 //!
 //! ```no_run
 //! use jixiao::batch::{discover, runner};
@@ -16,6 +17,7 @@
 
 pub mod discover;
 pub mod manifest;
+pub mod merge;
 pub mod naming;
 pub mod runner;
 pub mod shard;

@@ -31,7 +31,7 @@ use crate::declaration::Declaration;
 use crate::diag::{Diagnostic, Severity};
 use crate::finish::Finishing;
 use crate::output::write_atomic;
-use crate::render::Renderer;
+use crate::render::{Precheck, Renderer};
 
 /// Stack size of the worker threads: 64 MiB of address space, touched only as deep
 /// as Typst recurses. (rayon's default of 2 MiB overflows on ordinary forms.)
@@ -223,6 +223,12 @@ pub fn run(
     report(Event::Planned {
         to_render: work.len(),
     });
+    // The plan checked every file (font coverage included) and the render pass reads
+    // the same bytes again (it refuses a changed file): nothing to check twice.
+    let finishing = Finishing {
+        precheck: Precheck::Checked,
+        ..options.finishing.clone()
+    };
 
     // Not `par_iter`: Typst itself uses rayon inside a compile, and a worker waiting
     // for those inner tasks would steal further *documents* and start them on top of
@@ -236,7 +242,7 @@ pub fn run(
         let mut mine = Vec::new();
         while let Some((slot, input, ready)) = work.get(next.fetch_add(1, Ordering::Relaxed)) {
             let entry = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                render_one(renderer, input, ready, options, report)
+                render_one(renderer, input, ready, options, &finishing, report)
             }))
             .unwrap_or_else(|_| crashed(input, ready, options.lang, report));
             mine.push((*slot, entry));
@@ -251,7 +257,15 @@ pub fn run(
     for (slot, entry) in rendered {
         entries[slot] = Some(entry);
     }
-    let entries: Vec<Entry> = entries.into_iter().flatten().collect();
+    let shard = options.shard.map(|s| s.to_string());
+    let entries: Vec<Entry> = entries
+        .into_iter()
+        .flatten()
+        .map(|e| Entry {
+            shard: shard.clone(),
+            ..e
+        })
+        .collect();
     let mut summary = Summary {
         elapsed: start.elapsed(),
         ..Summary::default()
@@ -473,6 +487,7 @@ fn render_one(
     input: &Input,
     ready: &Ready,
     options: &Options,
+    finishing: &Finishing,
     report: &(dyn Fn(Event<'_>) + Sync),
 ) -> Entry {
     let shown = input.path.display().to_string();
@@ -529,10 +544,7 @@ fn render_one(
         }
     };
     let source = source.bytes;
-    let rendered = match options
-        .finishing
-        .render_formats(renderer, &declaration, &source)
-    {
+    let rendered = match finishing.render_formats(renderer, &declaration, &source) {
         Ok(r) => r,
         Err(diagnostics) => return fail(diagnostics, "template", codes),
     };
@@ -567,7 +579,7 @@ fn render_one(
         }
     }
     if let Some(pdf) = &rendered.pdf {
-        if let Err(diagnostics) = options.finishing.file(&declaration, &source, pdf) {
+        if let Err(diagnostics) = finishing.file(&declaration, &source, pdf) {
             return fail(diagnostics, "archive-store", codes);
         }
     }

@@ -4,7 +4,7 @@ use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use jixiao::batch::naming::NamePattern;
-use jixiao::batch::shard::Shard;
+use jixiao::batch::shard::ShardSpec;
 
 use clap::{Parser, Subcommand};
 
@@ -95,6 +95,34 @@ pub enum Command {
     /// by an authorised provider and a certified signing device. The output is written
     /// atomically: on any error there is no output file.
     Seal(SealArgs),
+    /// 处理批量清单 / work with batch manifests (`render --manifest`).
+    #[command(subcommand)]
+    Manifest(ManifestCommand),
+}
+
+/// `jixiao manifest …`
+#[derive(Debug, Subcommand)]
+pub enum ManifestCommand {
+    /// 合并各分片的清单 / merge the manifests of a batch's slices into one.
+    ///
+    /// For `render --shard I/N` run as N processes, pods (Kubernetes Indexed Job) or
+    /// array tasks (Slurm): checks that every slice 1..N is there exactly once (an empty
+    /// manifest stands for a slice that got no file), that no input is listed twice and
+    /// that all are slices of the same N; then writes one manifest sorted by input — the
+    /// same file one unsliced run writes. On any problem nothing is written (exit 1).
+    Merge(MergeArgs),
+}
+
+/// `jixiao manifest merge`
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// 各分片的清单（.csv 或 .json） / the slices' manifests (.csv or .json).
+    #[arg(value_name = "MANIFEST", required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// 合并后的清单（.csv 或 .json） / where to write the merged manifest.
+    #[arg(short, long, value_name = "ALL.csv|ALL.json")]
+    pub output: PathBuf,
 }
 
 /// Options shared by every command that lays out a form.
@@ -144,9 +172,12 @@ pub struct RenderArgs {
     pub manifest: Option<PathBuf>,
 
     /// 只处理第 I 份（共 N 份） / render only the I-th of N disjoint slices of the
-    /// batch (1-based; chosen by a stable hash of each file's relative path).
-    #[arg(long, value_name = "I/N")]
-    pub shard: Option<Shard>,
+    /// batch (1-based; chosen by a stable hash of each file's relative path). `auto/N`
+    /// takes I from the scheduler: JOB_COMPLETION_INDEX (Kubernetes Indexed Job, 0-based)
+    /// or SLURM_ARRAY_TASK_ID (Slurm array; `auto` alone takes N from
+    /// SLURM_ARRAY_TASK_COUNT).
+    #[arg(long, value_name = "I/N|auto/N")]
+    pub shard: Option<ShardSpec>,
 
     /// 并行线程数（默认：全部 CPU 核） / render on N threads (default: one per core).
     #[arg(short = 'j', long = "jobs", value_name = "N")]

@@ -5,6 +5,7 @@ mod check;
 mod common;
 mod data;
 mod init;
+mod manifest;
 mod ofd;
 mod render;
 mod seal;
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Extract(args) => verify::extract(args),
         Command::Verify(args) => return verify::run(args),
         Command::Sign(args) => sign::run(args),
+        Command::Manifest(command) => manifest::run(command),
         Command::Seal(args) => seal::run(args),
     };
     match result {

@@ -16,6 +16,7 @@ use jixiao::check::Lang;
 use jixiao::diag::render_all;
 use jixiao::finish::{Finishing, Formats};
 use jixiao::output::write_atomic;
+use jixiao::render::Precheck;
 use jixiao::sign::SignOptions;
 use jixiao::Diagnostic;
 
@@ -94,6 +95,8 @@ fn finishing(args: &RenderArgs) -> Result<Finishing, Failure> {
         signer,
         sign_options,
         formats,
+        // Every declaration is checked (fonts included) before it is rendered.
+        precheck: Precheck::Checked,
     })
 }
 
@@ -189,6 +192,13 @@ fn run_batch(args: RenderArgs) -> Result<(), Failure> {
     let lang = args.report.lang;
     let finishing = finishing(&args)?;
     let renderer = renderer(&args.layout)?;
+    let shard = match &args.shard {
+        Some(spec) => Some(
+            spec.resolve(|var| std::env::var(var).ok())
+                .map_err(|e| Diagnostic::error(e.to_string()))?,
+        ),
+        None => None,
+    };
     let found = discover(&args.inputs);
     let styled = std::io::stderr().is_terminal();
     for problem in &found.problems {
@@ -199,7 +209,7 @@ fn run_batch(args: RenderArgs) -> Result<(), Failure> {
         name: args.name.clone().unwrap_or_default(),
         lang,
         deny_warnings: args.report.deny_warnings,
-        shard: args.shard,
+        shard,
         jobs: args.jobs.map(|n| n.get()),
         finishing,
         ..Options::default()
