@@ -153,6 +153,7 @@ fn info() -> DocInfo {
         title: "2023年市级部门整体预算绩效目标表".into(),
         author: "湛江市人力资源和社会保障局".into(),
         created: (2023, 3, 1),
+        ..DocInfo::default()
     }
 }
 
