@@ -80,6 +80,8 @@ pub struct Cell {
     pub align: Align,
     /// Paragraphs set as prose (justified, indented first lines).
     pub prose: bool,
+    /// Indentation of the content in characters (其中 lines).
+    pub indent: u32,
     /// The key path of the value shown (`budget.basic`), for value cells.
     #[serde(skip)]
     pub path: Option<String>,
@@ -219,7 +221,8 @@ impl<'a> Context<'a> {
             cells.push(merged(0, 0, y, Role::Group, Content::Text(label)));
         }
         cells.sort_by_key(|c| (c.y, c.x));
-        let mut columns = vec![self.kind.spec.page.label_width; offset];
+        let label_width = spec.label_width.unwrap_or(self.kind.spec.page.label_width);
+        let mut columns = vec![label_width; offset];
         columns.extend(spec.columns.iter().copied());
         let has_paras = cells
             .iter()
@@ -446,6 +449,7 @@ impl<'a> Context<'a> {
             content: Content::Text(String::new()),
             align: Align::Center,
             prose: d.prose,
+            indent: d.indent,
             path: None,
             value: None,
         };
@@ -515,6 +519,7 @@ fn merged(x: usize, y: usize, rows: usize, role: Role, content: Content) -> Cell
         content,
         align: Align::Center,
         prose: false,
+        indent: 0,
         path: None,
         value: None,
     }
@@ -552,8 +557,8 @@ pub fn format_value(value: &Value, field: &Field) -> Content {
     }
 }
 
-/// A choice as forms print it: every option, the chosen one ticked,
-/// `1.部门项目 □　2.公共项目 ☑`.
+/// A choice as forms print it: every option with a box, the chosen one ticked the way
+/// clerks type it, `1.部门项目 □　2.公共项目 □√` (the bundled fonts have no ☑).
 pub fn choice_text(field: &Field, chosen: Option<&str>) -> String {
     field
         .options

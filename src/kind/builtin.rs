@@ -26,7 +26,7 @@ pub const COMMON_FILES: [(&str, &[u8]); 3] = [
 pub type File = (&'static str, &'static [u8]);
 
 /// Each built-in kind's directory under `templates/` and its files.
-pub const KIND_FILES: [(&str, &[File]); 2] = [
+pub const KIND_FILES: [(&str, &[File]); 4] = [
     (
         "department-target",
         &[(
@@ -39,6 +39,20 @@ pub const KIND_FILES: [(&str, &[File]); 2] = [
         &[(
             "form.toml",
             include_bytes!("../../templates/department-target-table/form.toml"),
+        )],
+    ),
+    (
+        "project-self-evaluation-weighted",
+        &[(
+            "form.toml",
+            include_bytes!("../../templates/project-self-evaluation-weighted/form.toml"),
+        )],
+    ),
+    (
+        "project-application",
+        &[(
+            "form.toml",
+            include_bytes!("../../templates/project-application/form.toml"),
         )],
     ),
 ];

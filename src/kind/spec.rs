@@ -259,6 +259,9 @@ pub struct SectionSpec {
     /// Content column widths in millimetres (of `page.width`, label columns included
     /// in that width).
     pub columns: Vec<f64>,
+    /// Width of this section's label columns, when not `page.label_width`.
+    #[serde(default)]
+    pub label_width: Option<f64>,
     /// Blocks, each with its own label in a second label column; or use `header` and
     /// `rows` directly for a section of one block.
     #[serde(default, rename = "block")]
@@ -357,6 +360,9 @@ pub struct CellDetail {
     /// A heading cell (column heading style) even though it shows a value or label.
     #[serde(default)]
     pub heading: bool,
+    /// Indent the content by this many characters (e.g. 2 for a 其中 line).
+    #[serde(default)]
+    pub indent: u32,
 }
 
 fn one() -> usize {
