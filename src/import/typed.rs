@@ -111,15 +111,44 @@ pub(super) fn text_of(cell: &Cell) -> Option<String> {
     (!text.trim().is_empty()).then_some(text)
 }
 
-/// Paragraphs: one per line of the cell, blank lines dropped, each line as typed.
+/// Spaces in a row inside a line that stand for a line break: clerks pad a wrapped
+/// cell with spaces to push the rest of the text onto the next visual line.
+const PADDING_BREAK: usize = 8;
+
+/// Paragraphs: one per line of the cell (a run of [`PADDING_BREAK`] or more spaces
+/// inside a line breaks it too), blank lines dropped, each line as typed.
 fn paragraphs(cell: &Cell) -> Option<Value> {
     let text = text_of(cell)?;
     let lines: Vec<String> = text
         .lines()
+        .flat_map(split_padding)
         .filter(|l| !l.trim().is_empty())
-        .map(str::to_owned)
         .collect();
     (!lines.is_empty()).then(|| Value::Paragraphs(Paragraphs(lines)))
+}
+
+/// A line split where [`PADDING_BREAK`] or more spaces (ASCII or ideographic) stand
+/// between two pieces of text; the spaces go.
+fn split_padding(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut run = String::new();
+    for c in line.chars() {
+        if c == ' ' || c == '\u{3000}' || c == '\t' {
+            run.push(c);
+            continue;
+        }
+        if run.chars().count() >= PADDING_BREAK && !current.trim().is_empty() {
+            out.push(std::mem::take(&mut current));
+        } else {
+            current.push_str(&run);
+        }
+        run.clear();
+        current.push(c);
+    }
+    current.push_str(&run);
+    out.push(current);
+    out
 }
 
 fn boolean(cell: &Cell, field: &Field, at: &At<'_>) -> Result<Option<Value>, SheetError> {
@@ -327,6 +356,16 @@ mod tests {
 
     fn options() -> Vec<String> {
         vec!["部门项目".into(), "公共项目".into()]
+    }
+
+    #[test]
+    fn padding_spaces_break_lines_leading_ones_do_not() {
+        assert_eq!(
+            split_padding("    明确投向：                         1.举办活动"),
+            ["    明确投向：", "1.举办活动"]
+        );
+        assert_eq!(split_padding("甲 乙  丙"), ["甲 乙  丙"]);
+        assert_eq!(split_padding("        缩进"), ["        缩进"]);
     }
 
     #[test]

@@ -456,15 +456,28 @@ impl<'s> Walk<'s> {
                         }
                         col = self.sheet.span(at).last.col.max(at.col) + 1;
                     }
-                    None if strict => {
-                        return Err(self.error(
-                            CellRef::new(row, col),
-                            format!("此行缺少“{text}”（应在此处或其右侧）"),
-                            format!("this row lacks `{text}` (here or to the right)"),
-                        ));
-                    }
                     None => {
                         let at = self.sheet.anchor(CellRef::new(row, col));
+                        let empty = self.sheet.cell(at).is_none();
+                        if strict && !(empty && x > x0) {
+                            return Err(self.error(
+                                CellRef::new(row, col),
+                                format!("此行缺少“{text}”（应在此处或其右侧）"),
+                                format!("this row lacks `{text}` (here or to the right)"),
+                            ));
+                        }
+                        if strict {
+                            // A heading or label the sheet leaves blank where the
+                            // layout has it: its column is still taken to be here.
+                            self.notes.push(Note::new(
+                                &self.address(at),
+                                format!("此处应为“{text}”，表中为空；按其位置读取"),
+                                format!("`{text}` belongs here but the cell is blank; read by its position"),
+                            ));
+                            if let Some(h) = header.as_deref_mut() {
+                                h.insert(x, at.col);
+                            }
+                        }
                         col = self.sheet.span(at).last.col.max(at.col) + 1;
                     }
                 },
