@@ -9,6 +9,7 @@ use crate::archive::document_date;
 use crate::archive::store::{ArchiveStore, Filed};
 use crate::declaration::Declaration;
 use crate::diag::Diagnostic;
+use crate::input::Attachment;
 use crate::render::{Rendered, Renderer};
 use crate::sign::{sign_pdf, SignOptions, Signer};
 
@@ -55,10 +56,21 @@ impl Finishing {
         decl: &Declaration,
         source: &[u8],
     ) -> Result<Rendered, Vec<Diagnostic>> {
+        self.render_attaching(renderer, decl, &Attachment::toml(source.to_vec()))
+    }
+
+    /// Renders `decl` like [`Finishing::render`]; an archival PDF attaches
+    /// `attachment` (the declaration file, or the spreadsheet it was imported from).
+    pub fn render_attaching(
+        &self,
+        renderer: &Renderer,
+        decl: &Declaration,
+        attachment: &Attachment,
+    ) -> Result<Rendered, Vec<Diagnostic>> {
         let mut rendered = if self.is_archival(decl) {
             let date = document_date(decl, self.source_date_epoch.as_deref())
                 .map_err(|e| vec![Diagnostic::error(e.to_string())])?;
-            renderer.render_archival(decl, source, date)
+            renderer.render_archival_attaching(decl, attachment, date)
         } else {
             renderer.render(decl)
         }

@@ -35,6 +35,7 @@ pub mod form_data;
 pub mod glyphs;
 pub mod hash;
 pub mod import;
+pub mod input;
 pub mod init;
 pub mod kind;
 pub mod layout;

@@ -21,6 +21,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::fonts::FontSet;
 use crate::form_data::FormData;
 use crate::glyphs::{missing_glyphs, MissingGlyph};
+use crate::input::Attachment;
 use crate::kind::Kinds;
 use crate::template::{Template, Templates};
 use crate::world::{ArchiveFiles, DocumentWorld, Workspace};
@@ -258,10 +259,30 @@ impl Renderer {
         source: &[u8],
         date: Date,
     ) -> Result<Rendered, RenderError> {
+        self.render_archival_attaching(decl, &Attachment::toml(source.to_vec()), date)
+    }
+
+    /// Renders `decl` as an archival PDF/A-3b with `source` attached as the document's
+    /// source under its own MIME type: the declaration file, or the spreadsheet the
+    /// declaration was imported from (see [`crate::input`]).
+    pub fn render_archival_attaching(
+        &self,
+        decl: &Declaration,
+        attachment: &Attachment,
+        date: Date,
+    ) -> Result<Rendered, RenderError> {
         self.precheck(decl)?;
         let workspace = self.workspace(decl)?;
         let data = self.form_data(decl);
-        let meta = ArchiveMeta::new(decl, &data.title, &workspace.main_path(), date);
+        let meta = ArchiveMeta::attaching(
+            decl,
+            &data.title,
+            &workspace.main_path(),
+            date,
+            attachment.extension,
+            attachment.mime,
+        );
+        let source = attachment.bytes.as_slice();
         let files = ArchiveFiles {
             meta: Bytes::new(meta.to_json()),
             source: Bytes::new(source.to_vec()),

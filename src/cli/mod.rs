@@ -4,6 +4,7 @@ pub mod args;
 mod check;
 mod common;
 mod data;
+mod exchange;
 mod init;
 mod render;
 mod sign;
@@ -28,6 +29,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Extract(args) => verify::extract(args),
         Command::Verify(args) => return verify::run(args),
         Command::Sign(args) => sign::run(args),
+        Command::Import(args) => exchange::import(args),
+        Command::Export(args) => exchange::export(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -94,9 +94,13 @@ fn run_single(args: RenderArgs) -> Result<(), Failure> {
     let input = &args.inputs[0];
     let finishing = finishing(&args)?;
     let renderer = renderer(&args.layout)?;
-    let Checked { declaration, bytes } = load_checked(input, &renderer, &args.report)?;
+    let Checked {
+        declaration,
+        attachment,
+    } = load_checked(input, &renderer, &args.report)?;
+    let bytes = attachment.bytes.clone();
     let rendered = finishing
-        .render(&renderer, &declaration, &bytes)
+        .render_attaching(&renderer, &declaration, &attachment)
         .map_err(Failure)?;
     print_warnings(&rendered.warnings);
     let output = args.output.unwrap_or_else(|| default_output(input));
