@@ -207,11 +207,21 @@ fn shown(kind: &Kind, path: &str, value: Decimal) -> String {
     }
 }
 
-/// The labels of the fields at `paths`, joined with ` + `.
-fn labels(kind: &Kind, spec_paths: &[String]) -> String {
+/// The labels of the fields at `paths`, joined with ` + `: their full titles
+/// (`年度资金总额 · 分值`), or with `short` only the labels (where the sum's own name
+/// already says which block they are in).
+fn labels_of(kind: &Kind, spec_paths: &[String], short: bool) -> String {
     spec_paths
         .iter()
-        .map(|p| kind.field_at(p).map_or(p.as_str(), |f| f.label.as_str()))
+        .map(|p| {
+            kind.field_at(p).map_or(p.as_str(), |f| {
+                if short {
+                    f.label.as_str()
+                } else {
+                    f.title.as_str()
+                }
+            })
+        })
         .collect::<Vec<_>>()
         .join(" + ")
 }
@@ -313,7 +323,7 @@ fn equal_sums(
                         shown(kind, &bad.terms[0], reference),
                         shown(kind, &bad.terms[0], diff),
                         bad.group.name,
-                        labels(kind, &bad.group.terms),
+                        labels_of(kind, &bad.group.terms, true),
                     ),
                     format!(
                         "the totals disagree: {} = {}, but {} are both {} (difference {}); check the terms of {}",
@@ -395,7 +405,7 @@ fn sum_check(
             format!(
                 "“{title}”为 {}，而各分项（{}）之和为 {}，相差 {}",
                 shown(kind, total, given),
-                labels(kind, parts),
+                labels_of(kind, parts, false),
                 shown(kind, total, sum),
                 shown(kind, total, diff)
             ),
@@ -460,7 +470,7 @@ fn at_most(
             ),
         )
         .help(Text::new(
-            format!("核对{}", labels(kind, &sum.terms)),
+            format!("核对{}", labels_of(kind, &sum.terms, true)),
             "check the amounts",
         )),
     );
@@ -611,7 +621,7 @@ fn sum_equals(
         return;
     }
     let first = &spec_terms[0];
-    let label = labels(kind, spec_terms);
+    let label = labels_of(kind, spec_terms, false);
     out.push(
         finding(
             level,
@@ -619,12 +629,12 @@ fn sum_equals(
             &anchor(first),
             Text::new(
                 format!(
-                    "{label}合计为 {}，应为 {}",
+                    "（{label}）合计为 {}，应为 {}",
                     sum.normalize(),
                     target.normalize()
                 ),
                 format!(
-                    "the {label} add up to {}, not {}",
+                    "({label}) add up to {}, not {}",
                     sum.normalize(),
                     target.normalize()
                 ),

@@ -198,9 +198,7 @@ fn list(field: &Field, path: &str, items: &[Record], out: &mut Vec<Finding>) {
                 .filter_map(|k| field.child(k).map(|f| f.label.as_str()))
                 .collect();
             let name_key = field
-                .tree
-                .as_ref()
-                .and_then(|_| field.child("name"))
+                .child("name")
                 .map_or(set[0].as_str(), |f| f.key.as_str());
             let name = text_of(item, name_key);
             let name_title = field

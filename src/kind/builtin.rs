@@ -26,7 +26,7 @@ pub const COMMON_FILES: [(&str, &[u8]); 3] = [
 pub type File = (&'static str, &'static [u8]);
 
 /// Each built-in kind's directory under `templates/` and its files.
-pub const KIND_FILES: [(&str, &[File]); 4] = [
+pub const KIND_FILES: [(&str, &[File]); 7] = [
     (
         "department-target",
         &[(
@@ -42,10 +42,17 @@ pub const KIND_FILES: [(&str, &[File]); 4] = [
         )],
     ),
     (
-        "project-self-evaluation-weighted",
+        "department-self-evaluation",
         &[(
             "form.toml",
-            include_bytes!("../../templates/project-self-evaluation-weighted/form.toml"),
+            include_bytes!("../../templates/department-self-evaluation/form.toml"),
+        )],
+    ),
+    (
+        "project-target",
+        &[(
+            "form.toml",
+            include_bytes!("../../templates/project-target/form.toml"),
         )],
     ),
     (
@@ -53,6 +60,20 @@ pub const KIND_FILES: [(&str, &[File]); 4] = [
         &[(
             "form.toml",
             include_bytes!("../../templates/project-application/form.toml"),
+        )],
+    ),
+    (
+        "project-self-evaluation",
+        &[(
+            "form.toml",
+            include_bytes!("../../templates/project-self-evaluation/form.toml"),
+        )],
+    ),
+    (
+        "project-self-evaluation-weighted",
+        &[(
+            "form.toml",
+            include_bytes!("../../templates/project-self-evaluation-weighted/form.toml"),
         )],
     ),
 ];

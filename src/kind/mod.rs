@@ -153,12 +153,14 @@ impl Kind {
         self.spec.subtitle.replace("{year}", &year.to_string())
     }
 
-    /// The title with its placeholders left in (for listings).
+    /// The title without the year (for listings, metadata and the schema):
+    /// `{year}年度项目支出绩效自评表` → `项目支出绩效自评表`.
     pub fn generic_title(&self) -> String {
-        let t = self.spec.title.replace("{year}", "");
-        let s = self.spec.subtitle.replace("{year}", "");
-        let s = s.replace("（年度）", "").replace("(年度)", "");
-        format!("{t}{s}").trim_start_matches('年').to_owned()
+        let mut t = self.spec.title.clone();
+        for placeholder in ["{year}年度", "{year}年", "{year}"] {
+            t = t.replace(placeholder, "");
+        }
+        t.trim().to_owned()
     }
 
     /// The top-level field `key`.
