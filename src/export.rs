@@ -296,10 +296,18 @@ fn cell_content(cell: &Cell, notes: &mut Vec<String>) -> (Content, CellStyle) {
             Content::Text(t)
         }
     };
+    let indent = u8::try_from(cell.indent).unwrap_or(u8::MAX);
     if cell.role != Role::Value {
-        return (printed(&cell.content), label_style(align(cell.align)));
+        let style = CellStyle {
+            indent,
+            ..label_style(align(cell.align))
+        };
+        return (printed(&cell.content), style);
     }
-    let style = value_style(align(cell.align), cell.prose);
+    let style = CellStyle {
+        indent,
+        ..value_style(align(cell.align), cell.prose)
+    };
     let number = |value: Decimal, format: String, style: CellStyle| {
         (Content::Number(value), style.with_format(format))
     };

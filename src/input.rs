@@ -56,6 +56,19 @@ impl Attachment {
     }
 }
 
+/// The extensions of spreadsheet files.
+pub const SPREADSHEET_EXTENSIONS: [&str; 4] = ["xlsx", "xls", "ods", "xlsb"];
+
+/// Whether the file `shown` holding `bytes` is a spreadsheet: named like one, or a
+/// spreadsheet container whatever its name.
+fn is_spreadsheet_file(shown: &str, bytes: &[u8]) -> bool {
+    let named = std::path::Path::new(shown)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| SPREADSHEET_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)));
+    named || is_spreadsheet(bytes)
+}
+
 /// Whether `bytes` are a spreadsheet container (a ZIP or an OLE compound file) rather
 /// than a declaration's text.
 pub fn is_spreadsheet(bytes: &[u8]) -> bool {
@@ -84,7 +97,7 @@ pub fn prepare(
     kinds: &Kinds,
     fonts: &FontSet,
 ) -> Result<Prepared, Vec<Diagnostic>> {
-    if !is_spreadsheet(&bytes) {
+    if !is_spreadsheet_file(shown, &bytes) {
         let report = check(DeclarationSource::from_bytes(shown.to_owned(), bytes), kinds, fonts);
         let attachment = Attachment::toml(report.source.bytes.clone());
         return Ok(Prepared {
@@ -121,7 +134,7 @@ pub fn declaration(
     bytes: Vec<u8>,
     kinds: &Kinds,
 ) -> Result<(Declaration, Attachment), Vec<Diagnostic>> {
-    if !is_spreadsheet(&bytes) {
+    if !is_spreadsheet_file(shown, &bytes) {
         let source = DeclarationSource::from_bytes(shown.to_owned(), bytes);
         let decl = Declaration::from_toml_with(&source.text, kinds).map_err(|e| {
             vec![Diagnostic::error(format!(

@@ -85,20 +85,23 @@ fn width(text: &str) -> usize {
 }
 
 /// A line of TOML with its comment aligned at [`COMMENT_COLUMN`]. The comment goes
-/// after the first line of `text`.
+/// after the last line of `text` (a multi-line string ends there), or after the
+/// first line of an array written one item a line (`goal = [`).
 fn line(out: &mut String, text: &str, comment: &str) {
-    let (first, rest) = match text.split_once('\n') {
+    let array = text.split_once('\n').filter(|(first, _)| first.ends_with(" = ["));
+    let (head, tail) = match array {
         Some((first, rest)) => (first, Some(rest)),
         None => (text, None),
     };
-    out.push_str(first);
+    out.push_str(head);
     if !comment.is_empty() {
-        out.push_str(&" ".repeat(COMMENT_COLUMN.saturating_sub(width(first)).max(1)));
+        let last = head.rsplit('\n').next().unwrap_or(head);
+        out.push_str(&" ".repeat(COMMENT_COLUMN.saturating_sub(width(last)).max(1)));
         out.push_str("# ");
         out.push_str(&comment.replace(['\n', '\r'], " "));
     }
     out.push('\n');
-    if let Some(rest) = rest {
+    if let Some(rest) = tail {
         out.push_str(rest);
         out.push('\n');
     }
@@ -210,7 +213,7 @@ mod tests {
     use super::*;
 
     const SOURCE: &str = r#"
-department = "测试“部门”\\局"
+department = "测试“部门”\\局\n第二行"
 year = 2025
 goal = ["一段", "二段\n续"]
 [budget]

@@ -59,15 +59,19 @@ pub(super) fn value(
     }
     if let Some(n) = cell.number() {
         if n.was_rounded() {
+            let (zh, en) = match cell.formula() {
+                Some(f) => (format!("公式 ={f} 的结果"), format!("the result of the formula ={f}")),
+                None => ("数值".to_owned(), "the number".to_owned()),
+            };
             notes.push(Note::new(
                 at.address,
                 format!(
-                    "数值存为 {:?}，按电子表格的 15 位有效数字读作 {}",
+                    "{zh}存为 {:?}，按电子表格的 15 位有效数字读作 {}",
                     n.stored(),
                     n.value()
                 ),
                 format!(
-                    "the number is stored as {:?}; read as {} (15 significant digits, as spreadsheets keep)",
+                    "{en} is stored as {:?}; read as {} (15 significant digits, as spreadsheets keep)",
                     n.stored(),
                     n.value()
                 ),

@@ -78,6 +78,8 @@ pub struct CellStyle {
     pub border: bool,
     /// The number format code (`#,##0.00`, `0%`); `None` is `General`.
     pub number_format: Option<String>,
+    /// Indentation level of the text (each about one character; 0 = none).
+    pub indent: u8,
 }
 
 impl CellStyle {
@@ -424,6 +426,9 @@ fn to_format(style: &CellStyle) -> Format {
     }
     if let Some(code) = &style.number_format {
         f = f.set_num_format(code);
+    }
+    if style.indent > 0 {
+        f = f.set_indent(style.indent);
     }
     f
 }
