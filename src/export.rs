@@ -129,7 +129,7 @@ pub fn layout(decl: &Declaration) -> (Layout, DocInfo, Vec<String>) {
                     covered.insert((r, c));
                 }
             }
-            if cell.role == Role::Value {
+            {
                 if let (Some(path), Some(_)) = (&cell.path, &cell.value) {
                     if decl.get(path).is_none() {
                         derived_paths.insert(path.clone());
@@ -297,7 +297,8 @@ fn cell_content(cell: &Cell, notes: &mut Vec<String>) -> (Content, CellStyle) {
         }
     };
     let indent = u8::try_from(cell.indent).unwrap_or(u8::MAX);
-    if cell.role != Role::Value {
+    // A group cell may show a value too (a task's 名称 merged down its rows).
+    if cell.role != Role::Value && cell.path.is_none() {
         let style = CellStyle {
             indent,
             ..label_style(align(cell.align))

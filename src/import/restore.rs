@@ -178,7 +178,8 @@ fn remove_path(record: &mut Record, path: &str) -> Option<Value> {
 /// The declaration as the form prints it, for comparing two declarations: blank
 /// values and empty lists and tables left out, paragraphs with their whitespace
 /// normalised (as printed), indicators in printed order under the labels the tree
-/// prints for them. Two declarations with the same canonical form print the same.
+/// prints for them (an indicator with nothing but its labels left out: it prints as a
+/// blank skeleton row). Two declarations with the same canonical form print the same.
 pub fn canonical(decl: &Declaration) -> Declaration {
     let kind = decl.kind_arc().clone();
     let record = canonical_record(decl.values(), &kind.fields);
@@ -212,6 +213,9 @@ fn canonical_value(value: &Value, field: &Field) -> Option<Value> {
                 .filter(|r| !r.is_empty())
                 .collect();
             if let Some(tree) = &field.tree {
+                // An indicator of nothing but its labels prints as the skeleton's
+                // blank row does.
+                items.retain(|r| r.keys().any(|k| !tree.levels.contains(k)));
                 items = printed_order(tree, items);
             }
             (!items.is_empty()).then_some(Value::List(items))
