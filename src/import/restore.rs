@@ -164,14 +164,20 @@ pub fn underive(
     }
 }
 
-/// Removes the value at a path of tables.
+/// Removes the value at a path of tables, and a table it leaves empty.
 fn remove_path(record: &mut Record, path: &str) -> Option<Value> {
     match path.split_once('.') {
         None => record.remove(path),
-        Some((head, rest)) => match record.get_mut(head) {
-            Some(Value::Table(inner)) => remove_path(inner, rest),
-            _ => None,
-        },
+        Some((head, rest)) => {
+            let Some(Value::Table(inner)) = record.get_mut(head) else {
+                return None;
+            };
+            let removed = remove_path(inner, rest);
+            if inner.is_empty() {
+                record.remove(head);
+            }
+            removed
+        }
     }
 }
 
