@@ -26,7 +26,9 @@ use rust_decimal::Decimal;
 
 use crate::check::arith;
 use crate::declaration::{Declaration, Value};
-use crate::import::{footer_field, unshown_toml, DERIVED_PROPERTY, KIND_PROPERTY, UNPRINTED_PROPERTY};
+use crate::import::{
+    footer_field, unshown_toml, DERIVED_PROPERTY, KIND_PROPERTY, UNPRINTED_PROPERTY,
+};
 use crate::kind::spec::{Align as LayoutAlign, Orientation};
 use crate::layout::{self, Cell, Content as LayoutContent, Role, Section};
 use crate::sheet::write::storable;
@@ -138,8 +140,8 @@ pub fn layout(decl: &Declaration) -> (Layout, DocInfo, Vec<String>) {
             }
             let (content, style) = cell_content(cell, &mut notes);
             if r0 == r1 {
-                let width: f64 = grid.widths[c0 as usize..=c1 as usize].iter().sum::<f64>()
-                    / MM_PER_WIDTH_UNIT;
+                let width: f64 =
+                    grid.widths[c0 as usize..=c1 as usize].iter().sum::<f64>() / MM_PER_WIDTH_UNIT;
                 let h = text_height(&content, width);
                 let e = heights.entry(r0).or_insert(0.0);
                 *e = e.max(h);
@@ -241,7 +243,13 @@ fn round2(x: f64) -> f64 {
 fn sheet_name(title: &str) -> String {
     let cleaned: String = title
         .chars()
-        .map(|c| if "[]:*?/\\".contains(c) || c.is_control() { '_' } else { c })
+        .map(|c| {
+            if "[]:*?/\\".contains(c) || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     let trimmed = cleaned.trim().trim_matches('\'');
     let name: String = trimmed.chars().take(31).collect();
@@ -424,8 +432,9 @@ impl Grid {
                 out
             })
             .collect();
-        Grid::snapped(&positions, (SNAP_MM * 100.0) as i64)
-            .unwrap_or_else(|| Grid::snapped(&positions, 0).unwrap_or_else(|| Grid::single(sections)))
+        Grid::snapped(&positions, (SNAP_MM * 100.0) as i64).unwrap_or_else(|| {
+            Grid::snapped(&positions, 0).unwrap_or_else(|| Grid::single(sections))
+        })
     }
 
     /// The grid with boundaries within `snap` merged; `None` if that would merge two
@@ -457,13 +466,21 @@ impl Grid {
             }
             bounds.push(idx);
         }
-        let widths = reps.windows(2).map(|w| (w[1] - w[0]) as f64 / 100.0).collect();
+        let widths = reps
+            .windows(2)
+            .map(|w| (w[1] - w[0]) as f64 / 100.0)
+            .collect();
         Some(Grid { widths, bounds })
     }
 
     /// A degenerate grid (sections without widths): one column per section column.
     fn single(sections: &[Section]) -> Grid {
-        let n = sections.iter().map(|s| s.columns.len()).max().unwrap_or(1).max(1);
+        let n = sections
+            .iter()
+            .map(|s| s.columns.len())
+            .max()
+            .unwrap_or(1)
+            .max(1);
         Grid {
             widths: vec![20.0; n],
             bounds: sections

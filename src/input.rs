@@ -65,7 +65,11 @@ fn is_spreadsheet_file(shown: &str, bytes: &[u8]) -> bool {
     let named = std::path::Path::new(shown)
         .extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| SPREADSHEET_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)));
+        .is_some_and(|e| {
+            SPREADSHEET_EXTENSIONS
+                .iter()
+                .any(|x| e.eq_ignore_ascii_case(x))
+        });
     named || is_spreadsheet(bytes)
 }
 
@@ -98,7 +102,11 @@ pub fn prepare(
     fonts: &FontSet,
 ) -> Result<Prepared, Vec<Diagnostic>> {
     if !is_spreadsheet_file(shown, &bytes) {
-        let report = check(DeclarationSource::from_bytes(shown.to_owned(), bytes), kinds, fonts);
+        let report = check(
+            DeclarationSource::from_bytes(shown.to_owned(), bytes),
+            kinds,
+            fonts,
+        );
         let attachment = Attachment::toml(report.source.bytes.clone());
         return Ok(Prepared {
             report,

@@ -53,8 +53,8 @@ const EXPECTED_NOTES: [(&str, &[&str]); 3] = [
 
 fn import_real(name: &str) -> Imported {
     let bytes = std::fs::read(form(name)).expect("read");
-    let import =
-        import_bytes(name, &bytes, Kinds::builtin(), &Options::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let import = import_bytes(name, &bytes, Kinds::builtin(), &Options::default())
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
     assert_eq!(import.forms.len(), 1, "{name}: one form sheet");
     assert!(import.skipped.is_empty(), "{name}: {:?}", import.skipped);
     import.forms.into_iter().next().expect("one form")
@@ -72,7 +72,10 @@ fn every_real_spreadsheet_is_listed_with_its_kind_and_the_kind_is_built_in() {
     found.sort();
     let mut listed: Vec<String> = REAL_FORMS.iter().map(|(f, _, _)| (*f).to_owned()).collect();
     listed.sort();
-    assert_eq!(found, listed, "every real spreadsheet must be listed in REAL_FORMS");
+    assert_eq!(
+        found, listed,
+        "every real spreadsheet must be listed in REAL_FORMS"
+    );
     for (file, kind, _) in REAL_FORMS {
         assert!(
             Kinds::builtin().get(kind).is_some(),
@@ -85,7 +88,11 @@ fn every_real_spreadsheet_is_listed_with_its_kind_and_the_kind_is_built_in() {
 fn real_spreadsheets_import_as_their_kind_equal_to_the_hand_transcription() {
     for (file, kind, sample) in REAL_FORMS {
         let imported = import_real(file);
-        assert_eq!(imported.declaration.kind().name(), kind, "{file}: detected kind");
+        assert_eq!(
+            imported.declaration.kind().name(),
+            kind,
+            "{file}: detected kind"
+        );
         let (_, transcribed) = common::sample(sample);
         let (got, want) = (canonical(&imported.declaration), canonical(&transcribed));
         if got != want {
@@ -98,7 +105,10 @@ fn real_spreadsheets_import_as_their_kind_equal_to_the_hand_transcription() {
         // The TOML written reads back as the same declaration, every value exact.
         let toml = imported.to_toml();
         let again = Declaration::from_toml(&toml).unwrap_or_else(|e| panic!("{file}: {e}\n{toml}"));
-        assert!(again == imported.declaration, "{file}: the TOML reads back differently:\n{toml}");
+        assert!(
+            again == imported.declaration,
+            "{file}: the TOML reads back differently:\n{toml}"
+        );
         // Nothing but the expected notes: every other cell was imported.
         let expected = EXPECTED_NOTES
             .iter()
@@ -108,7 +118,10 @@ fn real_spreadsheets_import_as_their_kind_equal_to_the_hand_transcription() {
         let notes: Vec<&str> = imported.notes.iter().map(|n| n.address.as_str()).collect();
         assert_eq!(notes, expected, "{file}: {:#?}", imported.notes);
         // Each value names its cell.
-        assert!(toml.contains("（Sheet1!") || toml.contains("（就业补助资金!"), "{toml}");
+        assert!(
+            toml.contains("（Sheet1!") || toml.contains("（就业补助资金!"),
+            "{toml}"
+        );
     }
 }
 
@@ -138,8 +151,14 @@ fn zhanjiang_values_are_typed_as_stored() {
         Some(jixiao::declaration::Value::Paragraphs(p)) => assert_eq!(p.0.len(), 6),
         other => panic!("{other:?}"),
     }
-    assert_eq!(imported.cells.get("budget.basic").map(String::as_str), Some("Sheet1!C5"));
-    assert_eq!(imported.cells.get("year").map(String::as_str), Some("Sheet1!A1"));
+    assert_eq!(
+        imported.cells.get("budget.basic").map(String::as_str),
+        Some("Sheet1!C5")
+    );
+    assert_eq!(
+        imported.cells.get("year").map(String::as_str),
+        Some("Sheet1!A1")
+    );
     assert_eq!(d.year(), 2023);
 }
 
@@ -175,7 +194,10 @@ fn in_reading_order(pdf: &str, text: &str) -> bool {
 #[test]
 fn the_reading_order_check_allows_page_breaks_only() {
     assert!(in_reading_order("甲乙丙丁戊己庚辛", "丙丁戊"));
-    assert!(in_reading_order("一二三四五第1页共2页标签六七八", "一二三四五六七八"));
+    assert!(in_reading_order(
+        "一二三四五第1页共2页标签六七八",
+        "一二三四五六七八"
+    ));
     assert!(!in_reading_order("六七八一二三四五", "一二三四五六七八"));
     assert!(!in_reading_order("一二三四五", "一二三四五六"));
 }
@@ -258,7 +280,10 @@ fn bad_spreadsheets() -> Vec<(&'static str, Vec<u8>, &'static str)> {
     .expect("write");
     let mut other = jixiao::sheet::Layout::new("花名册");
     let style = jixiao::sheet::CellStyle::default();
-    for (i, t) in ["2023年度职工花名册", "姓名", "性别", "出生年月", "职务"].iter().enumerate() {
+    for (i, t) in ["2023年度职工花名册", "姓名", "性别", "出生年月", "职务"]
+        .iter()
+        .enumerate()
+    {
         let at = if i == 0 {
             jixiao::sheet::CellRef::new(0, 0)
         } else {
@@ -267,14 +292,19 @@ fn bad_spreadsheets() -> Vec<(&'static str, Vec<u8>, &'static str)> {
         other.text(at, *t, style.clone());
     }
     other.text(jixiao::sheet::CellRef::new(2, 0), "张三", style.clone());
-    let other = jixiao::sheet::write_xlsx("other.xlsx", &[other], &jixiao::sheet::DocInfo::default())
-        .expect("write");
+    let other =
+        jixiao::sheet::write_xlsx("other.xlsx", &[other], &jixiao::sheet::DocInfo::default())
+            .expect("write");
     let encrypted = sheet_support::compound_file(&[
         ("EncryptionInfo", &[4, 0, 4, 0, 0x40, 0, 0, 0]),
         ("EncryptedPackage", &[0; 64]),
     ]);
     vec![
-        ("not-a-spreadsheet.xlsx", "部门名称,基本支出\n某局,100\n".as_bytes().to_vec(), "不是电子表格"),
+        (
+            "not-a-spreadsheet.xlsx",
+            "部门名称,基本支出\n某局,100\n".as_bytes().to_vec(),
+            "不是电子表格",
+        ),
         ("encrypted.xlsx", encrypted, "已加密"),
         ("empty.xlsx", empty, "空工作簿"),
         ("other-form.xlsx", other, "花名册!A1"),
@@ -303,12 +333,15 @@ fn bad_spreadsheets() -> Vec<(&'static str, Vec<u8>, &'static str)> {
 fn bad_spreadsheets_are_clear_errors_with_the_cell_and_nothing_is_written() {
     for (name, bytes, says) in bad_spreadsheets() {
         // The library: an error, never a panic.
-        let err = import_bytes(name, &bytes, Kinds::builtin(), &Options::default())
-            .expect_err(name);
+        let err =
+            import_bytes(name, &bytes, Kinds::builtin(), &Options::default()).expect_err(name);
         assert_eq!(err.exit_code(), 1);
         let text = err.to_string();
         assert!(text.contains(says), "{name}: {text}");
-        assert!(text.contains(" / "), "{name}: Chinese, then English: {text}");
+        assert!(
+            text.contains(" / "),
+            "{name}: Chinese, then English: {text}"
+        );
         // The command line: import and render, exit 1, no output.
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join(name), &bytes).expect("write");
@@ -330,21 +363,41 @@ fn the_errors_say_what_is_wrong() {
     let errors: Vec<(String, String)> = bad_spreadsheets()
         .into_iter()
         .map(|(name, bytes, _)| {
-            let e = import_bytes(name, &bytes, Kinds::builtin(), &Options::default())
-                .expect_err(name);
+            let e =
+                import_bytes(name, &bytes, Kinds::builtin(), &Options::default()).expect_err(name);
             (name.to_owned(), e.to_string())
         })
         .collect();
-    let of = |n: &str| errors.iter().find(|(name, _)| name == n).map(|(_, e)| e.clone()).unwrap_or_default();
-    assert!(of("other-form.xlsx").contains("不是已知的表样"), "{}", of("other-form.xlsx"));
-    assert!(of("label-missing.xlsx").contains("基本支出"), "{}", of("label-missing.xlsx"));
+    let of = |n: &str| {
+        errors
+            .iter()
+            .find(|(name, _)| name == n)
+            .map(|(_, e)| e.clone())
+            .unwrap_or_default()
+    };
     assert!(
-        of("text-in-amount.xlsx").contains("约一万") && of("text-in-amount.xlsx").contains("基本支出"),
+        of("other-form.xlsx").contains("不是已知的表样"),
+        "{}",
+        of("other-form.xlsx")
+    );
+    assert!(
+        of("label-missing.xlsx").contains("基本支出"),
+        "{}",
+        of("label-missing.xlsx")
+    );
+    assert!(
+        of("text-in-amount.xlsx").contains("约一万")
+            && of("text-in-amount.xlsx").contains("基本支出"),
         "{}",
         of("text-in-amount.xlsx")
     );
     assert!(matches!(
-        import_bytes("e.xlsx", &bad_spreadsheets()[1].1, Kinds::builtin(), &Options::default()),
+        import_bytes(
+            "e.xlsx",
+            &bad_spreadsheets()[1].1,
+            Kinds::builtin(),
+            &Options::default()
+        ),
         Err(SheetError::Encrypted { .. })
     ));
 }
@@ -358,9 +411,18 @@ fn the_import_command_writes_commented_toml_next_to_the_input() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let toml_path = dir.path().join("zhanjiang-2023-department-target.toml");
     let toml = std::fs::read_to_string(&toml_path).expect("written");
-    assert!(toml.contains("kind = \"department-target-table\""), "{toml}");
-    assert!(toml.contains("# 部门预算支出 · 基本支出（Sheet1!C5）"), "{toml}");
-    assert!(toml.contains("Sheet1!E5：公式 =SUM(C5:C6) 的结果"), "{toml}");
+    assert!(
+        toml.contains("kind = \"department-target-table\""),
+        "{toml}"
+    );
+    assert!(
+        toml.contains("# 部门预算支出 · 基本支出（Sheet1!C5）"),
+        "{toml}"
+    );
+    assert!(
+        toml.contains("Sheet1!E5：公式 =SUM(C5:C6) 的结果"),
+        "{toml}"
+    );
     // The warnings of the checks are printed; an existing file is not overwritten.
     assert!(stderr(&out).contains("未填写"), "{}", stderr(&out));
     let again = jixiao(&["import", name], dir.path());
@@ -369,13 +431,24 @@ fn the_import_command_writes_commented_toml_next_to_the_input() {
     let forced = jixiao(&["import", name, "--force", "--out-dir", "out"], dir.path());
     assert_eq!(forced.status.code(), Some(0), "{}", stderr(&forced));
     assert_eq!(
-        std::fs::read_to_string(dir.path().join("out/zhanjiang-2023-department-target.toml")).expect("out"),
+        std::fs::read_to_string(dir.path().join("out/zhanjiang-2023-department-target.toml"))
+            .expect("out"),
         toml
     );
     let stdout = jixiao(&["import", name, "-o", "-"], dir.path());
     assert_eq!(String::from_utf8_lossy(&stdout.stdout), toml);
     // A wrong --kind: the sheet's labels are not those of that kind.
-    let wrong = jixiao(&["import", name, "--kind", "project-application", "-o", "x.toml"], dir.path());
+    let wrong = jixiao(
+        &[
+            "import",
+            name,
+            "--kind",
+            "project-application",
+            "-o",
+            "x.toml",
+        ],
+        dir.path(),
+    );
     assert_eq!(wrong.status.code(), Some(1), "{}", stderr(&wrong));
     assert!(!dir.path().join("x.toml").exists());
 }
@@ -386,12 +459,22 @@ fn a_declaration_whose_checks_fail_is_written_and_the_exit_code_is_1() {
     let bytes = edited("xl/worksheets/sheet1.xml", |x| {
         let start = x.find(r#"<c r="E5""#).expect("E5");
         let end = start + x[start..].find("</c>").expect("end") + 4;
-        format!(r#"{}<c r="E5" s="2"><v>99999</v></c>{}"#, &x[..start], &x[end..])
+        format!(
+            r#"{}<c r="E5" s="2"><v>99999</v></c>{}"#,
+            &x[..start],
+            &x[end..]
+        )
     });
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("zj.xlsx"), bytes).expect("write");
     let out = jixiao(&["import", "zj.xlsx"], dir.path());
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("amount-identity") || stderr(&out).contains("不相等") || stderr(&out).contains("合计"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("amount-identity")
+            || stderr(&out).contains("不相等")
+            || stderr(&out).contains("合计"),
+        "{}",
+        stderr(&out)
+    );
     assert!(Path::new(&dir.path().join("zj.toml")).exists());
 }

@@ -33,7 +33,8 @@ fn a_spreadsheet_renders_like_the_declaration_it_imports_to() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     // What the import reports is printed with the checks' warnings.
     assert!(stderr(&out).contains("Sheet1!E5"), "{}", stderr(&out));
-    let from_sheet = std::fs::read(dir.path().join("zhanjiang-2023-department-target.pdf")).expect("pdf");
+    let from_sheet =
+        std::fs::read(dir.path().join("zhanjiang-2023-department-target.pdf")).expect("pdf");
     // The same PDF as the hand-transcribed sample's (same values, same layout).
     let (_, sample) = common::sample("zhanjiang-2023-department-target.toml");
     let from_toml = common::render(&sample);
@@ -54,13 +55,23 @@ fn a_batch_mixes_declarations_and_spreadsheets_and_records_their_hashes() {
     // An office lock file beside an open workbook is no input.
     std::fs::write(dir.path().join("~$wuhan-donghu-2020-project.xlsx"), b"lock").expect("lock");
     let out = jixiao(
-        &["render", ".", "--out-dir", "pdf", "--manifest", "pdf/manifest.json", "-j", "2"],
+        &[
+            "render",
+            ".",
+            "--out-dir",
+            "pdf",
+            "--manifest",
+            "pdf/manifest.json",
+            "-j",
+            "2",
+        ],
         dir.path(),
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("pdf/manifest.json")).expect("manifest"))
-            .expect("json");
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("pdf/manifest.json")).expect("manifest"),
+    )
+    .expect("json");
     let entries = manifest.as_array().expect("array");
     assert_eq!(entries.len(), 3, "{manifest:#}");
     for name in [ZHANJIANG, WUHAN] {
@@ -69,21 +80,37 @@ fn a_batch_mixes_declarations_and_spreadsheets_and_records_their_hashes() {
             .find(|e| e["input"].as_str().is_some_and(|i| i.ends_with(name)))
             .unwrap_or_else(|| panic!("{name} in {manifest:#}"));
         let bytes = std::fs::read(form(name)).expect("read");
-        assert_eq!(entry["input_sha256"].as_str(), Some(sha256_hex(&bytes).as_str()), "{name}");
+        assert_eq!(
+            entry["input_sha256"].as_str(),
+            Some(sha256_hex(&bytes).as_str()),
+            "{name}"
+        );
         assert_eq!(entry["status"].as_str(), Some("rendered"), "{entry:#}");
     }
     let zj = entries
         .iter()
         .find(|e| e["input"].as_str().is_some_and(|i| i.ends_with(ZHANJIANG)))
         .expect("zhanjiang");
-    assert!(zj["codes"].as_str().is_some_and(|c| c.contains("import-note")), "{zj:#}");
-    assert!(dir.path().join("pdf/wuhan-donghu-2020-project.pdf").exists());
+    assert!(
+        zj["codes"]
+            .as_str()
+            .is_some_and(|c| c.contains("import-note")),
+        "{zj:#}"
+    );
+    assert!(dir
+        .path()
+        .join("pdf/wuhan-donghu-2020-project.pdf")
+        .exists());
 }
 
 #[test]
 fn an_archival_pdf_attaches_the_spreadsheet_and_verifies_by_importing_it_again() {
     let dir = copied(&[WUHAN]);
-    let out = jixiao_env(&["render", "--archive", WUHAN, "-o", "a.pdf"], dir.path(), &[EPOCH]);
+    let out = jixiao_env(
+        &["render", "--archive", WUHAN, "-o", "a.pdf"],
+        dir.path(),
+        &[EPOCH],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let pdf = std::fs::read(dir.path().join("a.pdf")).expect("pdf");
     let file = PdfFile::parse(&pdf).expect("parse");
@@ -95,10 +122,24 @@ fn an_archival_pdf_attaches_the_spreadsheet_and_verifies_by_importing_it_again()
     );
     assert!(source.name.ends_with(".xlsx"), "{}", source.name);
     let verified = jixiao(&["verify", "a.pdf"], dir.path());
-    assert_eq!(verified.status.code(), Some(0), "{}{}", stdout(&verified), stderr(&verified));
-    assert!(stdout(&verified).contains("逐字节相同"), "{}", stdout(&verified));
+    assert_eq!(
+        verified.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&verified),
+        stderr(&verified)
+    );
+    assert!(
+        stdout(&verified).contains("逐字节相同"),
+        "{}",
+        stdout(&verified)
+    );
     // Byte-identical to a second render of the same spreadsheet.
-    let again = jixiao_env(&["render", "--archive", WUHAN, "-o", "b.pdf"], dir.path(), &[EPOCH]);
+    let again = jixiao_env(
+        &["render", "--archive", WUHAN, "-o", "b.pdf"],
+        dir.path(),
+        &[EPOCH],
+    );
     assert_eq!(again.status.code(), Some(0));
     assert!(pdf == std::fs::read(dir.path().join("b.pdf")).expect("pdf"));
     // extract gives the spreadsheet back, with its own extension.
@@ -139,21 +180,45 @@ fn with_attachment(pdf: &[u8], bytes: &[u8]) -> Vec<u8> {
 #[test]
 fn verify_imports_the_attached_spreadsheet_whatever_it_now_says() {
     let dir = copied(&[WUHAN]);
-    let out = jixiao_env(&["render", "--archive", WUHAN, "-o", "a.pdf"], dir.path(), &[EPOCH]);
+    let out = jixiao_env(
+        &["render", "--archive", WUHAN, "-o", "a.pdf"],
+        dir.path(),
+        &[EPOCH],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let pdf = std::fs::read(dir.path().join("a.pdf")).expect("pdf");
     // Another spreadsheet attached in its place: it imports, renders, and differs.
     let other = with_attachment(&pdf, &std::fs::read(form(ZHANJIANG)).expect("read"));
     std::fs::write(dir.path().join("other.pdf"), other).expect("write");
     let verified = jixiao(&["verify", "other.pdf"], dir.path());
-    assert_eq!(verified.status.code(), Some(1), "{}{}", stdout(&verified), stderr(&verified));
-    assert!(stdout(&verified).contains("不一致"), "{}", stdout(&verified));
+    assert_eq!(
+        verified.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&verified),
+        stderr(&verified)
+    );
+    assert!(
+        stdout(&verified).contains("不一致"),
+        "{}",
+        stdout(&verified)
+    );
     // A damaged one: it cannot be imported, so the PDF cannot be verified.
     let broken = with_attachment(&pdf, b"PK\x03\x04 not a workbook any more");
     std::fs::write(dir.path().join("broken.pdf"), broken).expect("write");
     let verified = jixiao(&["verify", "broken.pdf"], dir.path());
-    assert_eq!(verified.status.code(), Some(2), "{}{}", stdout(&verified), stderr(&verified));
-    assert!(stderr(&verified).contains("无法导入"), "{}", stderr(&verified));
+    assert_eq!(
+        verified.status.code(),
+        Some(2),
+        "{}{}",
+        stdout(&verified),
+        stderr(&verified)
+    );
+    assert!(
+        stderr(&verified).contains("无法导入"),
+        "{}",
+        stderr(&verified)
+    );
 }
 
 #[test]
@@ -169,7 +234,10 @@ fn export_writes_the_form_and_import_reads_it_back() {
     let bytes = std::fs::read(dir.path().join("gz.xlsx")).expect("written next to the input");
     let out = jixiao(&["export", "gz.toml", "-o", "again.xlsx"], dir.path());
     assert_eq!(out.status.code(), Some(0));
-    assert!(bytes == std::fs::read(dir.path().join("again.xlsx")).expect("again"), "reproducible");
+    assert!(
+        bytes == std::fs::read(dir.path().join("again.xlsx")).expect("again"),
+        "reproducible"
+    );
     // The form: title row, merged section labels, amounts as numbers in #,##0.00.
     let book = jixiao::sheet::read_bytes("gz.xlsx", &bytes).expect("read");
     let sheet = &book.sheets()[0];
@@ -178,21 +246,30 @@ fn export_writes_the_form_and_import_reads_it_back() {
         Some("部门整体预算绩效目标申报表")
     );
     let label = sheet.find_label("预算整体情况").expect("section label");
-    assert!(sheet.span(label.pos()).height() >= 6, "merged down its section");
+    assert!(
+        sheet.span(label.pos()).height() >= 6,
+        "merged down its section"
+    );
     let basic = sheet
         .cells()
-        .find(|c| c.number().is_some_and(|n| n.value().to_string() == "6686.98"))
+        .find(|c| {
+            c.number()
+                .is_some_and(|n| n.value().to_string() == "6686.98")
+        })
         .expect("基本支出 as a number");
     assert_eq!(basic.format().map(|f| f.code()), Some("#,##0.00"));
     assert_eq!(basic.display_text(), "6,686.98");
     // Imported back: the same declaration as printed.
-    let import = import_bytes("gz.xlsx", &bytes, Kinds::builtin(), &Options::default()).expect("import");
+    let import =
+        import_bytes("gz.xlsx", &bytes, Kinds::builtin(), &Options::default()).expect("import");
     let (_, sample) = common::sample("guangzhou-kexie.toml");
     assert_eq!(canonical(&import.forms[0].declaration), canonical(&sample));
     let imported = jixiao(&["import", "gz.xlsx", "-o", "back.toml"], dir.path());
     assert_eq!(imported.status.code(), Some(0), "{}", stderr(&imported));
-    let back = Declaration::from_toml(&std::fs::read_to_string(dir.path().join("back.toml")).expect("toml"))
-        .expect("parses");
+    let back = Declaration::from_toml(
+        &std::fs::read_to_string(dir.path().join("back.toml")).expect("toml"),
+    )
+    .expect("parses");
     assert_eq!(canonical(&back), canonical(&sample));
     // A declaration with errors is not exported.
     std::fs::write(dir.path().join("bad.toml"), "year = 2025\n").expect("write");

@@ -33,7 +33,8 @@ fn samples() -> Vec<(PathBuf, Declaration)> {
         .into_iter()
         .map(|p| {
             let text = std::fs::read_to_string(&p).expect("read");
-            let d = Declaration::from_toml(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let d =
+                Declaration::from_toml(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             (p, d)
         })
         .collect()
@@ -64,8 +65,10 @@ fn round_trip(what: &str, d: &Declaration, bytes: &[u8]) -> Result<(), String> {
 #[test]
 fn every_sample_of_every_kind_round_trips() {
     let samples = samples();
-    let kinds: std::collections::BTreeSet<String> =
-        samples.iter().map(|(_, d)| d.kind().name().to_owned()).collect();
+    let kinds: std::collections::BTreeSet<String> = samples
+        .iter()
+        .map(|(_, d)| d.kind().name().to_owned())
+        .collect();
     // Every built-in kind has a sample, so every kind is covered here.
     for kind in Kinds::builtin().iter() {
         assert!(kinds.contains(kind.name()), "no sample of {}", kind.name());
@@ -77,7 +80,10 @@ fn every_sample_of_every_kind_round_trips() {
         round_trip(&name, d, &exported.bytes).unwrap_or_else(|e| panic!("{e}"));
         // The same declaration, the same bytes.
         let again = to_xlsx(d, &name).expect("export");
-        assert!(again.bytes == exported.bytes, "{name}: the export is not reproducible");
+        assert!(
+            again.bytes == exported.bytes,
+            "{name}: the export is not reproducible"
+        );
     }
 }
 
@@ -85,23 +91,31 @@ fn every_sample_of_every_kind_round_trips() {
 fn the_round_trip_keeps_what_the_form_does_not_print() {
     // `date` and `archive` are not printed, nor is the year of the 广州 form.
     let (_, mut d) = common::sample("guangzhou-kexie.toml");
-    d.set("date", Value::Date(Date::parse("2025-01-20").expect("date")));
+    d.set(
+        "date",
+        Value::Date(Date::parse("2025-01-20").expect("date")),
+    );
     d.set("archive", Value::Bool(true));
     let bytes = to_xlsx(&d, "x.xlsx").expect("export").bytes;
-    let import = import_bytes("x.xlsx", &bytes, Kinds::builtin(), &Options::default()).expect("import");
+    let import =
+        import_bytes("x.xlsx", &bytes, Kinds::builtin(), &Options::default()).expect("import");
     let back = &import.forms[0].declaration;
     assert_eq!(back.year(), 2025);
-    assert_eq!(back.document_date().map(|d| d.iso()).as_deref(), Some("2025-01-20"));
+    assert_eq!(
+        back.document_date().map(|d| d.iso()).as_deref(),
+        Some("2025-01-20")
+    );
     assert!(back.archive());
     assert_eq!(canonical(back), canonical(&d));
     // A foreign sheet of that kind has no year anywhere: the import says so.
     let book = jixiao::sheet::read_bytes("x.xlsx", &bytes).expect("read");
     let mut sheet_only = jixiao::export::layout(&d).0;
     sheet_only.sheet_name = book.sheets()[0].name().to_owned();
-    let plain = jixiao::sheet::write_xlsx("y.xlsx", &[sheet_only], &jixiao::sheet::DocInfo::default())
-        .expect("write");
-    let err = import_bytes("y.xlsx", &plain, Kinds::builtin(), &Options::default())
-        .expect_err("no year");
+    let plain =
+        jixiao::sheet::write_xlsx("y.xlsx", &[sheet_only], &jixiao::sheet::DocInfo::default())
+            .expect("write");
+    let err =
+        import_bytes("y.xlsx", &plain, Kinds::builtin(), &Options::default()).expect_err("no year");
     assert!(err.to_string().contains("--year"), "{err}");
     let with_year = Options {
         year: Some(2025),
@@ -123,10 +137,16 @@ fn every_valid_declaration_of_the_check_corpus_round_trips() {
     for path in files {
         let source = DeclarationSource::read(&path).expect("read");
         let report = check(source, Kinds::builtin(), &FontSet::bundled());
-        if report.findings.iter().any(|f| f.severity == Severity::Error) {
+        if report
+            .findings
+            .iter()
+            .any(|f| f.severity == Severity::Error)
+        {
             continue;
         }
-        let Some(d) = report.declaration else { continue };
+        let Some(d) = report.declaration else {
+            continue;
+        };
         let name = path.display().to_string();
         let exported = to_xlsx(&d, &name).unwrap_or_else(|e| panic!("{name}: {e}"));
         round_trip(&name, &d, &exported.bytes).unwrap_or_else(|e| panic!("{e}"));
@@ -142,9 +162,18 @@ fn amounts_beyond_a_spreadsheets_digits_are_kept_as_text() {
     d.set("budget.basic", Value::Amount(Amount::new(exact)));
     let exported = to_xlsx(&d, "x.xlsx").expect("export");
     assert_eq!(exported.notes.len(), 1, "{:?}", exported.notes);
-    let import = import_bytes("x.xlsx", &exported.bytes, Kinds::builtin(), &Options::default()).expect("import");
+    let import = import_bytes(
+        "x.xlsx",
+        &exported.bytes,
+        Kinds::builtin(),
+        &Options::default(),
+    )
+    .expect("import");
     assert_eq!(
-        import.forms[0].declaration.get("budget.basic").and_then(|v| v.decimal()),
+        import.forms[0]
+            .declaration
+            .get("budget.basic")
+            .and_then(|v| v.decimal()),
         Some(exact)
     );
 }
@@ -209,7 +238,9 @@ fn scalar(field: &Field) -> BoxedStrategy<Option<Value>> {
         FieldType::Year => (2000i32..2100).prop_map(Value::Year).boxed(),
         FieldType::Date => (2000i32..2100, 1u32..=12, 1u32..=28)
             .prop_map(|(y, m, d)| {
-                Value::Date(Date(chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date")))
+                Value::Date(Date(
+                    chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date"),
+                ))
             })
             .boxed(),
         FieldType::Boolean => any::<bool>().prop_map(Value::Bool).boxed(),
@@ -280,7 +311,10 @@ fn tree_item(
         .prop_map(move |(mut item, b, c, own)| {
             let (l1, children) = labels.get(b).cloned().unwrap_or_default();
             let l2 = own.clone().unwrap_or_else(|| {
-                children.get(c % children.len().max(1)).cloned().unwrap_or_default()
+                children
+                    .get(c % children.len().max(1))
+                    .cloned()
+                    .unwrap_or_default()
             });
             if let Some(k) = levels.first() {
                 item.insert(k.clone(), Value::Text(l1));
@@ -334,7 +368,11 @@ fn libreoffice_resaves_and_prints_the_exports() {
     let samples = samples();
     let mut inputs = Vec::new();
     for (path, d) in &samples {
-        let stem = path.file_stem().expect("stem").to_string_lossy().into_owned();
+        let stem = path
+            .file_stem()
+            .expect("stem")
+            .to_string_lossy()
+            .into_owned();
         let file = exported.join(format!("{stem}.xlsx"));
         std::fs::write(&file, to_xlsx(d, &stem).expect("export").bytes).expect("write");
         inputs.push(file);
@@ -343,7 +381,11 @@ fn libreoffice_resaves_and_prints_the_exports() {
         let out = dir.path().join(ext);
         sheet_support::convert(&profile, &inputs, target, &out);
         for (path, d) in &samples {
-            let stem = path.file_stem().expect("stem").to_string_lossy().into_owned();
+            let stem = path
+                .file_stem()
+                .expect("stem")
+                .to_string_lossy()
+                .into_owned();
             let file = out.join(format!("{stem}.{ext}"));
             let bytes = std::fs::read(&file).expect("LibreOffice wrote it");
             round_trip(&format!("{stem} re-saved as {ext}"), d, &bytes)
@@ -353,14 +395,21 @@ fn libreoffice_resaves_and_prints_the_exports() {
     let pdf = dir.path().join("pdf");
     sheet_support::convert(&profile, &inputs, "pdf", &pdf);
     for (path, d) in &samples {
-        let stem = path.file_stem().expect("stem").to_string_lossy().into_owned();
+        let stem = path
+            .file_stem()
+            .expect("stem")
+            .to_string_lossy()
+            .into_owned();
         let bytes = std::fs::read(pdf.join(format!("{stem}.pdf"))).expect("a PDF");
         assert!(bytes.starts_with(b"%PDF-"), "{stem}");
         // The amounts are printed as the export formats them (#,##0.00).
         let text = common::squeeze(&common::pdftotext(&bytes, None));
         if let Some((_, a)) = d.amounts().first() {
             let shown = a.to_form_string();
-            assert!(text.contains(&shown), "{stem}: {shown} not in LibreOffice's PDF");
+            assert!(
+                text.contains(&shown),
+                "{stem}: {shown} not in LibreOffice's PDF"
+            );
         }
     }
 }

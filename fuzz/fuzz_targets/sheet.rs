@@ -81,10 +81,20 @@ pub fn imports(book: &Workbook) {
         let table = toml::de::DeTable::parse(&toml)
             .unwrap_or_else(|e| panic!("the imported TOML is not TOML: {e}\n{toml}"));
         let reading = Declaration::read(table.get_ref(), kinds);
-        let wrong: Vec<_> = reading.findings.iter().filter(|f| f.code != "missing").collect();
-        assert!(wrong.is_empty(), "the imported TOML does not read: {wrong:?}\n{toml}");
+        let wrong: Vec<_> = reading
+            .findings
+            .iter()
+            .filter(|f| f.code != "missing")
+            .collect();
+        assert!(
+            wrong.is_empty(),
+            "the imported TOML does not read: {wrong:?}\n{toml}"
+        );
         let again = reading.declaration.expect("a declaration of a known kind");
-        assert!(again == form.declaration, "the imported TOML reads back differently:\n{toml}");
+        assert!(
+            again == form.declaration,
+            "the imported TOML reads back differently:\n{toml}"
+        );
         let Ok(exported) = jixiao::export::to_xlsx(&form.declaration, "again.xlsx") else {
             continue; // e.g. a text longer than a cell holds
         };

@@ -102,7 +102,14 @@ impl ArchiveMeta {
     /// The metadata of `decl` rendered with a template titled `form_title` (already
     /// filled in) whose main file is `main`, dated `date`.
     pub fn new(decl: &Declaration, form_title: &str, main: &str, date: Date) -> ArchiveMeta {
-        ArchiveMeta::attaching(decl, form_title, main, date, ".toml", crate::input::TOML_MIME)
+        ArchiveMeta::attaching(
+            decl,
+            form_title,
+            main,
+            date,
+            ".toml",
+            crate::input::TOML_MIME,
+        )
     }
 
     /// The metadata of `decl` as [`ArchiveMeta::new`], for a source file with this

@@ -57,7 +57,9 @@ pub enum DiscoverError {
         source: globset::Error,
     },
     /// A directory or pattern with no `.toml` file (or spreadsheet) in it.
-    #[error("{0} 中没有 .toml 申报文件或电子表格 / no .toml declaration or spreadsheet found there")]
+    #[error(
+        "{0} 中没有 .toml 申报文件或电子表格 / no .toml declaration or spreadsheet found there"
+    )]
     Empty(PathBuf),
 }
 

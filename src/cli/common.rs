@@ -8,7 +8,6 @@ use jixiao::diag::render_all;
 use jixiao::input::Attachment;
 use jixiao::{Declaration, Diagnostic, FontSet, Kinds, Renderer, Template, Templates};
 
-
 use super::args::{LayoutArgs, ReportArgs};
 
 /// A command that failed: the diagnostics to print.

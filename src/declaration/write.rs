@@ -88,7 +88,9 @@ fn width(text: &str) -> usize {
 /// after the last line of `text` (a multi-line string ends there), or after the
 /// first line of an array written one item a line (`goal = [`).
 fn line(out: &mut String, text: &str, comment: &str) {
-    let array = text.split_once('\n').filter(|(first, _)| first.ends_with(" = ["));
+    let array = text
+        .split_once('\n')
+        .filter(|(first, _)| first.ends_with(" = ["));
     let (head, tail) = match array {
         Some((first, rest)) => (first, Some(rest)),
         None => (text, None),
@@ -185,7 +187,11 @@ impl Writer<'_> {
             match (field.kind, record.get(&field.key)) {
                 (FieldType::Table, Some(Value::Table(inner))) if !inner.is_empty() => {
                     out.push('\n');
-                    line(out, &format!("[{path}]"), &self.comment(label_of(field), &here));
+                    line(
+                        out,
+                        &format!("[{path}]"),
+                        &self.comment(label_of(field), &here),
+                    );
                     self.scalars(out, inner, &field.fields, &here);
                     self.containers(out, inner, &field.fields, &path, &here);
                 }
@@ -254,18 +260,24 @@ date = 2025-01-20
             footer: vec!["未导入：Sheet1!A40".into()],
             ..Annotations::default()
         };
-        notes.notes.insert("budget.basic".into(), "Sheet1!C5".into());
+        notes
+            .notes
+            .insert("budget.basic".into(), "Sheet1!C5".into());
         notes
             .notes
             .insert("tasks[0].rows[0].amount".into(), "Sheet1!D12".into());
         let written = to_toml_with(&decl, &notes);
-        assert!(written.starts_with("# 导入自 a.xlsx\n\nkind = "), "{written}");
+        assert!(
+            written.starts_with("# 导入自 a.xlsx\n\nkind = "),
+            "{written}"
+        );
         assert!(
             written.contains("# 部门预算支出 · 基本支出（Sheet1!C5）"),
             "{written}"
         );
         assert!(
-            written.contains("amount = \"5\"") && written.contains("拟投入的资金（万元）（Sheet1!D12）"),
+            written.contains("amount = \"5\"")
+                && written.contains("拟投入的资金（万元）（Sheet1!D12）"),
             "{written}"
         );
         assert!(written.ends_with("\n# 未导入：Sheet1!A40\n"), "{written}");

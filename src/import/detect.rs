@@ -127,22 +127,21 @@ pub fn find_title(sheet: &Sheet, template: &str) -> Option<(CellRef, Option<i32>
     if head.is_empty() && tail.as_deref().is_none_or(str::is_empty) {
         return None;
     }
-    sheet
-        .cells()
-        .filter(|c| !c.is_covered())
-        .find_map(|c| {
-            let text = normalize_label(c.text()?);
-            match &tail {
-                None => (text == head).then_some((c.pos(), None)),
-                Some(tail) => {
-                    let middle = text.strip_prefix(head.as_str())?.strip_suffix(tail.as_str())?;
-                    let year = middle
-                        .trim()
-                        .parse::<i32>()
-                        .ok()
-                        .filter(|_| middle.len() == 4)?;
-                    Some((c.pos(), Some(year)))
-                }
+    sheet.cells().filter(|c| !c.is_covered()).find_map(|c| {
+        let text = normalize_label(c.text()?);
+        match &tail {
+            None => (text == head).then_some((c.pos(), None)),
+            Some(tail) => {
+                let middle = text
+                    .strip_prefix(head.as_str())?
+                    .strip_suffix(tail.as_str())?;
+                let year = middle
+                    .trim()
+                    .parse::<i32>()
+                    .ok()
+                    .filter(|_| middle.len() == 4)?;
+                Some((c.pos(), Some(year)))
             }
-        })
+        }
+    })
 }

@@ -129,14 +129,20 @@ pub fn import_workbook(
     kinds: &Kinds,
     options: &Options,
 ) -> Result<Import, SheetError> {
-    let hint = book.properties().get(restore::KIND_PROPERTY).map(String::as_str);
+    let hint = book
+        .properties()
+        .get(restore::KIND_PROPERTY)
+        .map(String::as_str);
     let mut forms = Vec::new();
     let mut skipped = Vec::new();
     let mut first_refusal: Option<SheetError> = None;
     for sheet in book.sheets() {
         if sheet.cells().next().is_none() {
             skipped.push(Note::new(
-                &format!("{}!A1", crate::sheet::address::quote_sheet_name(sheet.name())),
+                &format!(
+                    "{}!A1",
+                    crate::sheet::address::quote_sheet_name(sheet.name())
+                ),
                 format!("工作表“{}”是空的", sheet.name()),
                 format!("sheet `{}` is empty", sheet.name()),
             ));
@@ -154,8 +160,9 @@ pub fn import_workbook(
                 })?;
                 let fit = fit(sheet, kind);
                 if fit.found == 0 && fit.title.is_none() {
-                    skipped.push(not_a_form(book.file(), sheet, Some(&fit)).1);
-                    first_refusal.get_or_insert(not_a_form(book.file(), sheet, Some(&fit)).0);
+                    let (error, note) = not_a_form(book.file(), sheet, Some(&fit));
+                    skipped.push(note);
+                    first_refusal.get_or_insert(error);
                     continue;
                 }
                 fit
@@ -272,7 +279,11 @@ pub fn import_sheet(
         record.insert(common::YEAR.to_owned(), Value::Year(year));
         cells.insert(common::YEAR.to_owned(), sheet.address(pos));
     }
-    let mine = book.properties().get(restore::KIND_PROPERTY).map(String::as_str) == Some(kind.name());
+    let mine = book
+        .properties()
+        .get(restore::KIND_PROPERTY)
+        .map(String::as_str)
+        == Some(kind.name());
     if mine {
         restore::restore(kind, book.properties(), &mut record);
     }
@@ -287,10 +298,8 @@ pub fn import_sheet(
         )),
         _ => {}
     }
-    if record.get(common::YEAR).is_none() && year_field.is_some_and(|f| f.required) {
-        let at = fit
-            .title
-            .map_or(CellRef::new(0, 0), |(pos, _)| pos);
+    if !record.contains_key(common::YEAR) && year_field.is_some_and(|f| f.required) {
+        let at = fit.title.map_or(CellRef::new(0, 0), |(pos, _)| pos);
         return Err(SheetError::cell(
             file,
             &sheet.address(at),
@@ -301,7 +310,11 @@ pub fn import_sheet(
     if fit.title.is_none() {
         notes.push(Note::new(
             &sheet.address(CellRef::new(0, 0)),
-            format!("没有找到表样 {} 的标题“{}”", kind.name(), kind.generic_title()),
+            format!(
+                "没有找到表样 {} 的标题“{}”",
+                kind.name(),
+                kind.generic_title()
+            ),
             format!("the title of the kind {} was not found", kind.name()),
         ));
     }
@@ -336,8 +349,9 @@ pub fn import_sheet(
                 pos,
                 "在表格上方，不是表样的标题 / above the table, not the form's title",
             );
-        } else if let Some((_, _, label)) =
-            sections.iter().find(|(a, b, _)| (*a..=*b).contains(&pos.row))
+        } else if let Some((_, _, label)) = sections
+            .iter()
+            .find(|(a, b, _)| (*a..=*b).contains(&pos.row))
         {
             if !walk.ledger.is_skipped(pos) {
                 walk.ledger.skip(
@@ -353,7 +367,10 @@ pub fn import_sheet(
         let text = single_line(&left.text);
         let shown: String = text.chars().take(40).collect();
         let more = if text.chars().count() > 40 { "…" } else { "" };
-        let (zh, en) = left.reason.split_once(" / ").unwrap_or((&left.reason, &left.reason));
+        let (zh, en) = left
+            .reason
+            .split_once(" / ")
+            .unwrap_or((&left.reason, &left.reason));
         notes.push(Note::new(
             &left.address,
             format!("“{shown}{more}”未导入：{zh}"),

@@ -195,7 +195,10 @@ pub fn canonical(decl: &Declaration) -> Declaration {
 fn canonical_record(record: &Record, fields: &[Field]) -> Record {
     let mut out = Record::new();
     for field in fields {
-        if let Some(v) = record.get(&field.key).and_then(|v| canonical_value(v, field)) {
+        if let Some(v) = record
+            .get(&field.key)
+            .and_then(|v| canonical_value(v, field))
+        {
             out.insert(field.key.clone(), v);
         }
     }

@@ -48,7 +48,10 @@ pub(super) fn value(
     if let CellValue::Error(code) = cell.value() {
         return Err(at.error(
             format!("“{}”的单元格是公式错误 {code}，没有可导入的值", field.title),
-            format!("the cell of {} holds the formula error {code}: no value to import", field.title),
+            format!(
+                "the cell of {} holds the formula error {code}: no value to import",
+                field.title
+            ),
         ));
     }
     if let CellValue::OutOfRange(x) = cell.value() {
@@ -60,7 +63,10 @@ pub(super) fn value(
     if let Some(n) = cell.number() {
         if n.was_rounded() {
             let (zh, en) = match cell.formula() {
-                Some(f) => (format!("公式 ={f} 的结果"), format!("the result of the formula ={f}")),
+                Some(f) => (
+                    format!("公式 ={f} 的结果"),
+                    format!("the result of the formula ={f}"),
+                ),
                 None => ("数值".to_owned(), "the number".to_owned()),
             };
             notes.push(Note::new(
@@ -128,7 +134,7 @@ fn paragraphs(cell: &Cell) -> Option<Value> {
         .flat_map(split_padding)
         .filter(|l| !l.trim().is_empty())
         .collect();
-    (!lines.is_empty()).then(|| Value::Paragraphs(Paragraphs(lines)))
+    (!lines.is_empty()).then_some(Value::Paragraphs(Paragraphs(lines)))
 }
 
 /// A line split where [`PADDING_BREAK`] or more spaces (ASCII or ideographic) stand
@@ -167,7 +173,10 @@ fn boolean(cell: &Cell, field: &Field, at: &At<'_>) -> Result<Option<Value>, She
         "否" | "false" | "×" => Ok(Some(Value::Bool(false))),
         _ => Err(at.error(
             format!("“{}”应为“是”或“否”，这里是“{text}”", field.title),
-            format!("{} must be 是 or 否 (yes or no), found `{text}`", field.title),
+            format!(
+                "{} must be 是 or 否 (yes or no), found `{text}`",
+                field.title
+            ),
         )),
     }
 }
@@ -282,7 +291,10 @@ fn number(
         notes.push(Note::new(
             at.address,
             format!("“{trimmed}”表示不适用，“{}”按未填导入", field.title),
-            format!("`{trimmed}` means not applicable: {} is imported as left blank", field.title),
+            format!(
+                "`{trimmed}` means not applicable: {} is imported as left blank",
+                field.title
+            ),
         ));
         return Ok(None);
     }
@@ -383,7 +395,10 @@ mod tests {
             ticked("1.部门项目 ☑\u{3000}2.公共项目 □", &o),
             Ok(Some("部门项目".into()))
         );
-        assert_eq!(ticked("☑部门项目 □公共项目", &o), Ok(Some("部门项目".into())));
+        assert_eq!(
+            ticked("☑部门项目 □公共项目", &o),
+            Ok(Some("部门项目".into()))
+        );
         assert_eq!(ticked("公共项目", &o), Ok(Some("公共项目".into())));
         assert_eq!(ticked("1.部门项目 □ 2.公共项目 □", &o), Ok(None));
         assert!(ticked("1.部门项目 √ 2.公共项目 √", &o).is_err());

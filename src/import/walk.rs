@@ -175,7 +175,10 @@ impl<'s> Walk<'s> {
                     .ok_or_else(|| {
                         self.error(
                             here,
-                            format!("找不到栏目“{label}”（应在此处或其下方，表样 {}）", self.kind.name()),
+                            format!(
+                                "找不到栏目“{label}”（应在此处或其下方，表样 {}）",
+                                self.kind.name()
+                            ),
                             format!(
                                 "no `{label}` section here or below (kind {})",
                                 self.kind.name()
@@ -289,7 +292,9 @@ impl<'s> Walk<'s> {
                             (pos, self.sheet.span(pos))
                         }
                     };
-                    if let Some(Slot::Value(p)) = block.label.as_ref().map(|l| slot(l, &kind.fields).0) {
+                    if let Some(Slot::Value(p)) =
+                        block.label.as_ref().map(|l| slot(l, &kind.fields).0)
+                    {
                         let field = field_in(&kind.fields, p);
                         if let Some(field) = field {
                             self.read_value(label_pos, p, field, out)?;
@@ -349,7 +354,13 @@ impl<'s> Walk<'s> {
 
     /// The row of `cells` at or after `region.first`: the one holding its first fixed
     /// text, or the first row when it has none.
-    fn fixed_row(&self, cells: &[CellSpec], fields: &[Field], from: u32, region: Region) -> Result<u32, SheetError> {
+    fn fixed_row(
+        &self,
+        cells: &[CellSpec],
+        fields: &[Field],
+        from: u32,
+        region: Region,
+    ) -> Result<u32, SheetError> {
         match first_static(cells, fields) {
             Some(text) => self
                 .find_row(from, region.last.max(from), region.col, &text)
@@ -386,7 +397,9 @@ impl<'s> Walk<'s> {
                         continue;
                     }
                     let found = self.fixed_row(cells, fields, cursor, region)?;
-                    self.read_row(cells, fields, found, region.col, x0, columns, None, true, out)?;
+                    self.read_row(
+                        cells, fields, found, region.col, x0, columns, None, true, out,
+                    )?;
                     cursor = found + 1;
                 }
                 RowSpec::Each(each) => {
@@ -445,7 +458,10 @@ impl<'s> Walk<'s> {
             let (s, span) = slot(spec, fields);
             match s {
                 Slot::Static(text) if text.trim().is_empty() => {
-                    let at = self.sheet.anchor(CellRef::new(row, columns.get(&x).copied().unwrap_or(col).max(col)));
+                    let at = self.sheet.anchor(CellRef::new(
+                        row,
+                        columns.get(&x).copied().unwrap_or(col).max(col),
+                    ));
                     col = self.sheet.span(at).last.col.max(at.col) + 1;
                 }
                 Slot::Static(text) => match self.find_in_row(row, col, &text) {
@@ -482,7 +498,11 @@ impl<'s> Walk<'s> {
                     }
                 },
                 Slot::Value(path) => {
-                    let target = columns.get(&x).copied().filter(|c| *c >= col).unwrap_or(col);
+                    let target = columns
+                        .get(&x)
+                        .copied()
+                        .filter(|c| *c >= col)
+                        .unwrap_or(col);
                     let at = self.sheet.anchor(CellRef::new(row, target));
                     if let Some(h) = header.as_deref_mut() {
                         h.insert(x, at.col);
@@ -499,7 +519,13 @@ impl<'s> Walk<'s> {
     }
 
     /// Reads the cell at `at` as `field` into `out` at `path`.
-    fn read_value(&mut self, at: CellRef, path: &str, field: &Field, out: &mut Out) -> Result<(), SheetError> {
+    fn read_value(
+        &mut self,
+        at: CellRef,
+        path: &str,
+        field: &Field,
+        out: &mut Out,
+    ) -> Result<(), SheetError> {
         let cell = self.ledger.take(at);
         let address = self.address(at);
         let value = typed::value(
@@ -560,7 +586,17 @@ impl<'s> Walk<'s> {
                 if each.row.is_empty() {
                     self.read_rows(&each.rows, &list.fields, inner, columns, x0 + 1, &mut item)?;
                 } else {
-                    self.read_row(&each.row, &list.fields, inner.first, inner.col, x0 + 1, columns, None, false, &mut item)?;
+                    self.read_row(
+                        &each.row,
+                        &list.fields,
+                        inner.first,
+                        inner.col,
+                        x0 + 1,
+                        columns,
+                        None,
+                        false,
+                        &mut item,
+                    )?;
                 }
                 if !item.is_blank() {
                     items.push(item);
@@ -572,7 +608,17 @@ impl<'s> Walk<'s> {
             for row in body.first..=body.last {
                 let mut item = Out::default();
                 let col = Self::column(columns, x0, body.col);
-                self.read_row(&each.row, &list.fields, row, col, x0, columns, None, false, &mut item)?;
+                self.read_row(
+                    &each.row,
+                    &list.fields,
+                    row,
+                    col,
+                    x0,
+                    columns,
+                    None,
+                    false,
+                    &mut item,
+                )?;
                 if !item.is_blank() {
                     items.push(item);
                 }
@@ -654,7 +700,17 @@ impl<'s> Walk<'s> {
                 for row in rows2.clone() {
                     let mut item = Out::default();
                     let start = span2.last.col + 1;
-                    self.read_row(&each.row, &list.fields, row, Self::column(columns, x0 + depth, start), x0 + depth, columns, None, false, &mut item)?;
+                    self.read_row(
+                        &each.row,
+                        &list.fields,
+                        row,
+                        Self::column(columns, x0 + depth, start),
+                        x0 + depth,
+                        columns,
+                        None,
+                        false,
+                        &mut item,
+                    )?;
                     if item.is_blank() {
                         continue;
                     }
@@ -682,7 +738,13 @@ impl<'s> Walk<'s> {
 
     /// A 一级/二级 label with no indicator under it: the skeleton's standard label
     /// (printed again from the kind's tree: used), or one a declaration cannot hold.
-    fn skeleton_label(&mut self, pos: CellRef, tree: &crate::kind::Tree, l1: &str, l2: Option<&str>) {
+    fn skeleton_label(
+        &mut self,
+        pos: CellRef,
+        tree: &crate::kind::Tree,
+        l1: &str,
+        l2: Option<&str>,
+    ) {
         let label = l2.unwrap_or(l1);
         if label.trim().is_empty() || self.sheet.cell(pos).is_none() {
             return;
@@ -706,7 +768,12 @@ impl<'s> Walk<'s> {
     /// Reads the footer fields of `table` (e.g. 签署栏: 填报人, 联系电话…) at or below
     /// row `from`: a label cell with its value to the right, or `label：value` in one
     /// cell. Returns the first row of the footer.
-    pub fn read_footer(&mut self, table: &Field, from: u32, out: &mut Out) -> Result<Option<u32>, SheetError> {
+    pub fn read_footer(
+        &mut self,
+        table: &Field,
+        from: u32,
+        out: &mut Out,
+    ) -> Result<Option<u32>, SheetError> {
         let mut first: Option<u32> = None;
         let mut inner = Out::default();
         for field in &table.fields {
@@ -717,7 +784,9 @@ impl<'s> Walk<'s> {
                     && !self.ledger.is_used(c.pos())
                     && c.text().is_some_and(|t| {
                         let n = normalize_label(t);
-                        n == key || n.strip_prefix(key.as_str()).is_some_and(|r| r.starts_with(':'))
+                        n == key
+                            || n.strip_prefix(key.as_str())
+                                .is_some_and(|r| r.starts_with(':'))
                     })
             });
             let Some(cell) = found else {
@@ -733,7 +802,8 @@ impl<'s> Walk<'s> {
                 .filter(|_| normalize_label(text) != key);
             match after_colon {
                 Some(v) if !v.is_empty() => {
-                    let value = typed_text(self.file, &self.address(pos), v, field, &mut self.notes)?;
+                    let value =
+                        typed_text(self.file, &self.address(pos), v, field, &mut self.notes)?;
                     if let Some(value) = value {
                         inner.set(&field.key, value, self.address(pos));
                     }
@@ -749,7 +819,8 @@ impl<'s> Walk<'s> {
             for (p, a) in inner.cells {
                 out.cells.push((paths::join(&table.key, &p), a));
             }
-            out.record.insert(table.key.clone(), Value::Table(inner.record));
+            out.record
+                .insert(table.key.clone(), Value::Table(inner.record));
         }
         Ok(first)
     }
@@ -778,5 +849,10 @@ fn typed_text(
         )],
         [],
     );
-    typed::value(sheet.cell(CellRef::new(0, 0)), field, &At { file, address }, notes)
+    typed::value(
+        sheet.cell(CellRef::new(0, 0)),
+        field,
+        &At { file, address },
+        notes,
+    )
 }
