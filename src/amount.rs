@@ -200,22 +200,6 @@ impl std::iter::Sum for Amount {
     }
 }
 
-impl schemars::JsonSchema for Amount {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Amount".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "description": "金额，单位万元：数字（如 6686.98）或字符串（如 \"6,686.98\"，千分位逗号每三位一个）",
-            "anyOf": [
-                { "type": "number" },
-                { "type": "string", "pattern": "^\\s*$|^\\s*[-+]?(\\d{1,3}(,\\d{3})+|\\d+)(\\.\\d+)?\\s*$" }
-            ]
-        })
-    }
-}
-
 /// Prints the exact declared value as a string (`"6686.98"`), so nothing is lost.
 impl Serialize for Amount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

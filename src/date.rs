@@ -90,22 +90,6 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
-impl schemars::JsonSchema for Date {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Date".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "description": "日期，写成 2025-01-20（TOML 日期）或 \"2025年1月20日\"",
-            "anyOf": [
-                { "type": "string", "format": "date" },
-                { "type": "string" }
-            ]
-        })
-    }
-}
-
 /// Deserialises an optional date where `""` means left out.
 pub fn optional<'de, D: serde::Deserializer<'de>>(
     deserializer: D,

@@ -28,6 +28,38 @@ pub struct Finishing {
     pub signer: Option<Arc<dyn Signer + Send + Sync>>,
     /// The signature's time, reason, location and field name.
     pub sign_options: SignOptions,
+    /// Which files to write: PDF, OFD or both.
+    pub formats: Formats,
+}
+
+/// Which files a render writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formats {
+    /// The PDF (archival when asked for).
+    pub pdf: bool,
+    /// The OFD (GB/T 33190), with the declaration attached.
+    pub ofd: bool,
+}
+
+impl Default for Formats {
+    fn default() -> Self {
+        Formats {
+            pdf: true,
+            ofd: false,
+        }
+    }
+}
+
+/// What a render produced, in the formats asked for.
+pub struct Outputs {
+    /// The PDF (signed when a signer is set).
+    pub pdf: Option<Vec<u8>>,
+    /// The OFD.
+    pub ofd: Option<Vec<u8>>,
+    /// Pages.
+    pub pages: usize,
+    /// Warnings met on the way.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl std::fmt::Debug for Finishing {
@@ -38,6 +70,7 @@ impl std::fmt::Debug for Finishing {
             .field("source_date_epoch", &self.source_date_epoch)
             .field("store", &self.store)
             .field("signs", &self.signer.is_some())
+            .field("formats", &self.formats)
             .finish()
     }
 }
@@ -80,6 +113,68 @@ impl Finishing {
                 .map_err(|e| vec![Diagnostic::error(e.to_string())])?;
         }
         Ok(rendered)
+    }
+
+    /// Renders `decl` (read from the file `source`) in the formats asked for: the PDF as
+    /// [`Finishing::render`] does, the OFD from the same layout (dated as archival PDFs
+    /// are, or undated when there is no date — never the clock).
+    pub fn render_formats(
+        &self,
+        renderer: &Renderer,
+        decl: &Declaration,
+        source: &[u8],
+    ) -> Result<Outputs, Vec<Diagnostic>> {
+        self.render_formats_attaching(renderer, decl, &Attachment::toml(source.to_vec()))
+    }
+
+    /// Renders `decl` in the formats asked for, like [`Finishing::render_formats`]: an
+    /// archival PDF attaches `attachment` (the declaration file, or the spreadsheet it
+    /// was imported from); the OFD carries a declaration file — the file itself, or the
+    /// declaration a spreadsheet imports to, as TOML.
+    pub fn render_formats_attaching(
+        &self,
+        renderer: &Renderer,
+        decl: &Declaration,
+        attachment: &Attachment,
+    ) -> Result<Outputs, Vec<Diagnostic>> {
+        let imported;
+        let source: &[u8] = if attachment.mime == crate::input::TOML_MIME {
+            &attachment.bytes
+        } else {
+            imported = decl.to_toml().into_bytes();
+            &imported
+        };
+        let ofd_meta = || match document_date(decl, self.source_date_epoch.as_deref()) {
+            Ok(date) => Ok(renderer.ofd_meta(decl, source, Some(date))),
+            Err(crate::archive::ArchiveError::NoDate) => Ok(renderer.ofd_meta(decl, source, None)),
+            Err(e) => Err(vec![Diagnostic::error(e.to_string())]),
+        };
+        if !self.formats.pdf {
+            let ofd = renderer
+                .render_ofd(decl, &ofd_meta()?)
+                .map_err(|e| e.diagnostics())?;
+            return Ok(Outputs {
+                pdf: None,
+                pages: ofd.pages,
+                warnings: ofd.warnings,
+                ofd: Some(ofd.ofd),
+            });
+        }
+        let rendered = self.render_attaching(renderer, decl, attachment)?;
+        let mut warnings = rendered.warnings.clone();
+        let ofd = if self.formats.ofd {
+            let ofd = rendered.ofd(&ofd_meta()?).map_err(|e| e.diagnostics())?;
+            warnings.extend(ofd.warnings);
+            Some(ofd.ofd)
+        } else {
+            None
+        };
+        Ok(Outputs {
+            pages: rendered.pages,
+            pdf: Some(rendered.pdf),
+            ofd,
+            warnings,
+        })
     }
 
     /// Files `pdf` (rendered from `decl`, read from `source`) in the archive store, if

@@ -15,7 +15,6 @@ use crate::declaration::{Declaration, Record, Value};
 use crate::kind::spec::Orientation;
 use crate::kind::{Field, FieldType};
 use crate::layout::{self, Content, Section};
-use crate::text::single_line;
 
 /// The whole form, as `/data.json`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -150,13 +149,5 @@ fn value_json(value: Option<&Value>, field: &Field) -> Json {
             Content::Paras(p) => Json::Array(p.into_iter().map(Json::String).collect()),
         },
         (_, None) => Json::String(String::new()),
-    }
-}
-
-/// A one-line rendering of a text value (names in titles and metadata).
-pub fn one_line(value: Option<&Value>) -> String {
-    match value {
-        Some(Value::Text(s)) => single_line(s),
-        _ => String::new(),
     }
 }

@@ -100,6 +100,9 @@ pub struct Rendered {
     pub pages: usize,
     /// Warnings met on the way; the PDF is still good.
     pub warnings: Vec<Diagnostic>,
+    /// The layout the PDF was exported from (for other formats of the same pages,
+    /// e.g. [`Rendered::ofd`]).
+    pub document: PagedDocument,
 }
 
 /// Why a form could not be rendered.
@@ -317,6 +320,7 @@ impl Renderer {
             pdf,
             pages: laid.document.pages().len(),
             warnings: laid.warnings,
+            document: laid.document,
         })
     }
 

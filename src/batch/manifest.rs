@@ -46,6 +46,12 @@ pub struct Entry {
     pub codes: String,
     /// The first error, for failed inputs.
     pub error: Option<String>,
+    /// The OFD written (`--format ofd`; empty when none was).
+    pub ofd: Option<String>,
+    /// Size of the OFD in bytes.
+    pub ofd_bytes: Option<usize>,
+    /// SHA-256 of the OFD, in lowercase hex.
+    pub ofd_sha256: Option<String>,
 }
 
 impl Entry {
@@ -64,6 +70,9 @@ impl Entry {
             warnings: 0,
             codes: String::new(),
             error: Some(error),
+            ofd: None,
+            ofd_bytes: None,
+            ofd_sha256: None,
         }
     }
 }
@@ -151,6 +160,9 @@ mod tests {
             codes: "amount-blank".into(),
             error: None,
             input: input.into(),
+            ofd: None,
+            ofd_bytes: None,
+            ofd_sha256: None,
         }
     }
 
@@ -169,7 +181,7 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
             lines[0],
-            "input,department,year,output,pages,bytes,input_sha256,pdf_sha256,status,warnings,codes,error"
+            "input,department,year,output,pages,bytes,input_sha256,pdf_sha256,status,warnings,codes,error,ofd,ofd_bytes,ofd_sha256"
         );
         assert!(
             lines[1].starts_with("a.toml,,,,,,,,failed,0,,坏"),

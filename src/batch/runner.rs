@@ -545,13 +545,14 @@ fn render_one(
         Err(diagnostics) => return fail(diagnostics, "parse", codes),
     };
     let source = attachment.bytes.clone();
-    let rendered = match options
-        .finishing
-        .render_attaching(renderer, &declaration, &attachment)
-    {
-        Ok(r) => r,
-        Err(diagnostics) => return fail(diagnostics, "template", codes),
-    };
+    let rendered =
+        match options
+            .finishing
+            .render_formats_attaching(renderer, &declaration, &attachment)
+        {
+            Ok(r) => r,
+            Err(diagnostics) => return fail(diagnostics, "template", codes),
+        };
     if !rendered.warnings.is_empty() {
         codes.insert("template".to_owned());
         report(Event::Warnings {
@@ -559,33 +560,59 @@ fn render_one(
             diagnostics: &rendered.warnings,
         });
     }
-    let output = &ready.output;
-    let written = output
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map_or(Ok(()), std::fs::create_dir_all)
-        .and_then(|()| write_atomic(output, &rendered.pdf));
-    if let Err(e) = written {
-        let d = zh_en(
-            format!("无法写入 {}：{e}", output.display()),
-            format!("cannot write {}: {e}", output.display()),
-        );
-        return fail(vec![d], "write", codes);
+    // The PDF goes where the plan named it; the OFD beside it, with its own extension.
+    let ofd_output = ready.output.with_extension("ofd");
+    let mut written_files = Vec::new();
+    if let Some(pdf) = &rendered.pdf {
+        written_files.push((&ready.output, pdf));
     }
-    if let Err(diagnostics) = options.finishing.file(&declaration, &source, &rendered.pdf) {
-        return fail(diagnostics, "archive-store", codes);
+    if let Some(ofd) = &rendered.ofd {
+        written_files.push((&ofd_output, ofd));
+    }
+    for (output, bytes) in &written_files {
+        let written = output
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| write_atomic(output, bytes));
+        if let Err(e) = written {
+            let d = zh_en(
+                format!("无法写入 {}：{e}", output.display()),
+                format!("cannot write {}: {e}", output.display()),
+            );
+            return fail(vec![d], "write", codes);
+        }
+    }
+    if let Some(pdf) = &rendered.pdf {
+        if let Err(diagnostics) = options.finishing.file(&declaration, &source, pdf) {
+            return fail(diagnostics, "archive-store", codes);
+        }
     }
     drop(declaration);
+    let shown_output = if rendered.pdf.is_some() {
+        &ready.output
+    } else {
+        &ofd_output
+    };
     report(Event::Rendered {
         input: &input.path,
-        output,
+        output: shown_output,
         pages: rendered.pages,
     });
     Entry {
-        output: Some(output.display().to_string()),
+        output: rendered
+            .pdf
+            .as_ref()
+            .map(|_| ready.output.display().to_string()),
         pages: Some(rendered.pages),
-        bytes: Some(rendered.pdf.len()),
-        pdf_sha256: Some(sha256_hex(&rendered.pdf)),
+        bytes: rendered.pdf.as_ref().map(Vec::len),
+        pdf_sha256: rendered.pdf.as_deref().map(sha256_hex),
+        ofd: rendered
+            .ofd
+            .as_ref()
+            .map(|_| ofd_output.display().to_string()),
+        ofd_bytes: rendered.ofd.as_ref().map(Vec::len),
+        ofd_sha256: rendered.ofd.as_deref().map(sha256_hex),
         status: Status::Rendered,
         warnings: ready.warnings + rendered.warnings.len(),
         codes: join_codes(&codes),

@@ -101,6 +101,16 @@ pub enum Command {
     /// from JIXIAO_P12_PASSWORD or a prompt, never from the command line). The output is
     /// written atomically: on any error there is no output file.
     Sign(SignArgs),
+    /// 给 OFD 加盖电子签章（GB/T 38540，SM2/SM3） / seal an OFD with an electronic seal
+    /// (GB/T 38540 v4, SM2 with SM3).
+    ///
+    /// Uses an issued seal (--seal SEAL.esl) or makes a test seal from a picture
+    /// (--seal-image SEAL.png, signed by --seal-key/--seal-cert, by default the signer's
+    /// own key). The signer's SM2 key and certificate: --key (PKCS#8) and --cert. A file
+    /// key is for testing and internal use: a legally effective seal needs a seal issued
+    /// by an authorised provider and a certified signing device. The output is written
+    /// atomically: on any error there is no output file.
+    Seal(SealArgs),
 }
 
 /// Options shared by every command that lays out a form.
@@ -158,6 +168,18 @@ pub struct RenderArgs {
     #[arg(short = 'j', long = "jobs", value_name = "N")]
     pub jobs: Option<NonZeroUsize>,
 
+    /// 输出格式：pdf、ofd 或 pdf,ofd（默认 pdf；-o 以 .ofd 结尾时为 ofd） / output
+    /// formats: pdf, ofd or both (pdf,ofd). Default: pdf, or ofd when -o ends in .ofd. The
+    /// OFD (GB/T 33190) carries the declaration and is byte-for-byte reproducible; it is
+    /// written beside the PDF with the extension .ofd.
+    #[arg(
+        long = "format",
+        value_enum,
+        value_delimiter = ',',
+        value_name = "pdf|ofd|pdf,ofd"
+    )]
+    pub formats: Vec<OutputFormat>,
+
     /// Template and fonts.
     #[command(flatten)]
     pub layout: LayoutArgs,
@@ -203,8 +225,8 @@ pub struct ArchiveArgs {
 /// `jixiao verify`
 #[derive(Debug, clap::Args)]
 pub struct VerifyArgs {
-    /// 归档 PDF / the archival PDF.
-    #[arg(value_name = "FILE.pdf")]
+    /// 归档 PDF 或 OFD / the archival PDF, or an OFD.
+    #[arg(value_name = "FILE.pdf|FILE.ofd")]
     pub input: PathBuf,
 
     /// 输出格式 / output format.
@@ -229,8 +251,8 @@ pub struct VerifyArgs {
 /// `jixiao extract`
 #[derive(Debug, clap::Args)]
 pub struct ExtractArgs {
-    /// 归档 PDF / the archival PDF.
-    #[arg(value_name = "FILE.pdf")]
+    /// 归档 PDF 或 OFD / the archival PDF, or an OFD.
+    #[arg(value_name = "FILE.pdf|FILE.ofd")]
     pub input: PathBuf,
 
     /// 输出路径（默认：与 PDF 同目录同名 .toml；- 为标准输出） / where to write (default:
@@ -253,6 +275,15 @@ pub struct ReportArgs {
     /// 把警告当作错误 / treat warnings as errors (no PDF is written).
     #[arg(long)]
     pub deny_warnings: bool,
+}
+
+/// A file format `jixiao render` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// PDF (PDF/A-3b with --archive).
+    Pdf,
+    /// OFD (GB/T 33190), with the declaration attached.
+    Ofd,
 }
 
 /// Output format of `jixiao check`.
@@ -467,4 +498,73 @@ pub struct SignerArgs {
     /// 签名域名称（默认 Signature1、Signature2…） / the signature field's name.
     #[arg(long, value_name = "NAME")]
     pub field: Option<String>,
+}
+
+/// `jixiao seal`
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("seal_source").required(true).args(["seal", "seal_image"])))]
+pub struct SealArgs {
+    /// 要签章的 OFD / the OFD to seal.
+    #[arg(value_name = "FORM.ofd")]
+    pub input: PathBuf,
+
+    /// 签章后的 OFD / where to write the sealed OFD.
+    #[arg(short, long, value_name = "SEALED.ofd")]
+    pub output: PathBuf,
+
+    /// 电子印章文件（GB/T 38540 第 4 版 SESeal） / the seal, an issued GB/T 38540 v4
+    /// SESeal (.esl).
+    #[arg(long, value_name = "SEAL.esl")]
+    pub seal: Option<PathBuf>,
+
+    /// 用 PNG 图片制作测试印章 / make a test seal from this PNG picture.
+    #[arg(long, value_name = "SEAL.png", conflicts_with = "seal")]
+    pub seal_image: Option<PathBuf>,
+
+    /// 测试印章的名称（默认取签章人证书的名称） / the test seal's name (default: the
+    /// signer certificate's common name).
+    #[arg(long, value_name = "NAME", requires = "seal_image")]
+    pub seal_name: Option<String>,
+
+    /// 测试印章的宽度（毫米，默认 40；高度按图片比例） / the test seal's width in mm
+    /// (default 40; the height follows the picture).
+    #[arg(long, value_name = "MM", requires = "seal_image")]
+    pub seal_width: Option<u32>,
+
+    /// 制章者私钥（默认用签章人私钥） / the seal maker's SM2 key for the test seal
+    /// (default: the signer's).
+    #[arg(long, value_name = "MAKER.key", requires_all = ["seal_image", "seal_cert"])]
+    pub seal_key: Option<PathBuf>,
+
+    /// 制章者证书 / the seal maker's certificate.
+    #[arg(long, value_name = "MAKER.crt", requires = "seal_key")]
+    pub seal_cert: Option<PathBuf>,
+
+    /// 另存制作的测试印章 / also write the test seal made to this file.
+    #[arg(long, value_name = "OUT.esl", requires = "seal_image")]
+    pub save_seal: Option<PathBuf>,
+
+    /// 签章人 SM2 私钥（PKCS#8，PEM 或 DER） / the signer's SM2 private key (PKCS#8,
+    /// PEM or DER).
+    #[arg(long, value_name = "SM2.key")]
+    pub key: PathBuf,
+
+    /// 签章人证书（PEM 或 DER） / the signer's certificate (PEM or DER).
+    #[arg(long, value_name = "SM2.crt")]
+    pub cert: PathBuf,
+
+    /// 盖章的页（从 1 起，默认最后一页） / the page for the seal (from 1; default: the
+    /// last).
+    #[arg(long, value_name = "N")]
+    pub page: Option<usize>,
+
+    /// 印章中心位置（毫米，自页面左上角） / the seal's centre in mm from the page's top
+    /// left (default: over the text after 盖章, else near the bottom right).
+    #[arg(long, value_name = "X,Y")]
+    pub at: Option<String>,
+
+    /// 签章时间（RFC 3339 或 Unix 秒；默认 SOURCE_DATE_EPOCH，否则当前时间） / the
+    /// signing time (RFC 3339 or Unix seconds; default SOURCE_DATE_EPOCH, else now).
+    #[arg(long, value_name = "TIME")]
+    pub time: Option<String>,
 }

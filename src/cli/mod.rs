@@ -6,7 +6,9 @@ mod common;
 mod data;
 mod exchange;
 mod init;
+mod ofd;
 mod render;
+mod seal;
 mod sign;
 mod template;
 mod verify;
@@ -31,6 +33,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Sign(args) => sign::run(args),
         Command::Import(args) => exchange::import(args),
         Command::Export(args) => exchange::export(args),
+        Command::Seal(args) => seal::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

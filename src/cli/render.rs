@@ -14,12 +14,12 @@ use jixiao::batch::manifest::{self, Format};
 use jixiao::batch::runner::{self, Event, Options, Summary};
 use jixiao::check::Lang;
 use jixiao::diag::render_all;
-use jixiao::finish::Finishing;
+use jixiao::finish::{Finishing, Formats};
 use jixiao::output::write_atomic;
 use jixiao::sign::SignOptions;
 use jixiao::Diagnostic;
 
-use super::args::{Cli, RenderArgs};
+use super::args::{Cli, OutputFormat, RenderArgs};
 use super::common::{load_checked, print_warnings, renderer, Checked, Failure};
 use super::sign::{load_signer, sign_options, signer_given};
 
@@ -80,13 +80,54 @@ fn finishing(args: &RenderArgs) -> Result<Finishing, Failure> {
         Some(_) => sign_options(&args.signer)?,
         None => SignOptions::default(),
     };
+    let formats = formats(args);
+    if !formats.pdf && (signer.is_some() || args.archive.archive_dir.is_some()) {
+        return Err(Diagnostic::error(
+            "--sign 与 --archive-dir 只用于 PDF；OFD 请用 jixiao seal 签章 / --sign and --archive-dir apply to PDFs; seal an OFD with jixiao seal",
+        )
+        .into());
+    }
     Ok(Finishing {
         archive: args.archive.archive,
         source_date_epoch: std::env::var("SOURCE_DATE_EPOCH").ok(),
         store: args.archive.archive_dir.clone(),
         signer,
         sign_options,
+        formats,
     })
+}
+
+/// The formats asked for: `--format`, else OFD when `-o` ends in `.ofd`, else PDF.
+fn formats(args: &RenderArgs) -> Formats {
+    if args.formats.is_empty() {
+        let ofd = args
+            .output
+            .as_ref()
+            .and_then(|o| o.extension())
+            .is_some_and(|e| e.eq_ignore_ascii_case("ofd"));
+        return Formats { pdf: !ofd, ofd };
+    }
+    Formats {
+        pdf: args.formats.contains(&OutputFormat::Pdf),
+        ofd: args.formats.contains(&OutputFormat::Ofd),
+    }
+}
+
+/// Writes one output file, reporting it.
+fn write_output(path: &Path, bytes: &[u8], pages: usize) -> Result<(), Failure> {
+    write_atomic(path, bytes).map_err(|e| {
+        Diagnostic::error(format!(
+            "无法写入 {} / cannot write the file: {e}",
+            path.display()
+        ))
+    })?;
+    eprintln!(
+        "已生成 / wrote {} （{} 页 / pages, {} 字节 / bytes）",
+        path.display(),
+        pages,
+        bytes.len()
+    );
+    Ok(())
 }
 
 /// One declaration to one PDF.
@@ -100,24 +141,28 @@ fn run_single(args: RenderArgs) -> Result<(), Failure> {
     } = load_checked(input, &renderer, &args.report)?;
     let bytes = attachment.bytes.clone();
     let rendered = finishing
-        .render_attaching(&renderer, &declaration, &attachment)
+        .render_formats_attaching(&renderer, &declaration, &attachment)
         .map_err(Failure)?;
     print_warnings(&rendered.warnings);
-    let output = args.output.unwrap_or_else(|| default_output(input));
-    write_atomic(&output, &rendered.pdf).map_err(|e| {
-        Diagnostic::error(format!(
-            "无法写入 {} / cannot write the PDF: {e}",
-            output.display()
-        ))
-    })?;
-    eprintln!(
-        "已生成 / wrote {} （{} 页 / pages, {} 字节 / bytes）",
-        output.display(),
-        rendered.pages,
-        rendered.pdf.len()
-    );
+    // -o names the file of the one format asked for; with both, the other one gets the
+    // same name with its own extension.
+    let (pdf_path, ofd_path) = match &args.output {
+        None => (default_output(input), input.with_extension("ofd")),
+        Some(o) if !finishing.formats.ofd => (o.clone(), o.with_extension("ofd")),
+        Some(o) if !finishing.formats.pdf || is_ofd_path(o) => (o.with_extension("pdf"), o.clone()),
+        Some(o) => (o.clone(), o.with_extension("ofd")),
+    };
+    if let Some(pdf) = &rendered.pdf {
+        write_output(&pdf_path, pdf, rendered.pages)?;
+    }
+    if let Some(ofd) = &rendered.ofd {
+        write_output(&ofd_path, ofd, rendered.pages)?;
+    }
+    let Some(pdf) = &rendered.pdf else {
+        return Ok(());
+    };
     match finishing
-        .file(&declaration, &bytes, &rendered.pdf)
+        .file(&declaration, &bytes, pdf)
         .map_err(Failure)?
     {
         Some(Filed::Stored { path, version }) => {
@@ -130,6 +175,12 @@ fn run_single(args: RenderArgs) -> Result<(), Failure> {
         None => {}
     }
     Ok(())
+}
+
+/// Whether `path` ends in `.ofd`.
+fn is_ofd_path(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ofd"))
 }
 
 /// `decl.toml` → `decl.pdf`, in the same directory.

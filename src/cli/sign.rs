@@ -87,7 +87,7 @@ pub fn sign_options(args: &SignerArgs) -> Result<SignOptions, Failure> {
 }
 
 /// `--time`, else `SOURCE_DATE_EPOCH`, else now.
-fn signing_time(arg: Option<&str>) -> Result<DateTime<Utc>, Failure> {
+pub(super) fn signing_time(arg: Option<&str>) -> Result<DateTime<Utc>, Failure> {
     let (text, source) = match arg {
         Some(t) => (t.to_string(), "--time"),
         None => match std::env::var("SOURCE_DATE_EPOCH") {

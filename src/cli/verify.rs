@@ -16,6 +16,11 @@ use super::common::{read_pdf, renderer, Failure};
 
 /// Runs `jixiao verify`; the exit code carries the verdict (0, 1, 2).
 pub fn run(args: VerifyArgs) -> ExitCode {
+    if let Ok(bytes) = std::fs::read(&args.input) {
+        if jixiao::ofd::is_ofd(&bytes) {
+            return super::ofd::verify(&args, &bytes);
+        }
+    }
     let outcome = (|| {
         let pdf = read_pdf(&args.input)?;
         let renderer = renderer(&args.layout)?;
@@ -173,6 +178,9 @@ fn print_json(path: &str, r: &VerifyReport) {
 /// Runs `jixiao extract`.
 pub fn extract(args: ExtractArgs) -> Result<(), Failure> {
     let pdf = read_pdf(&args.input)?;
+    if jixiao::ofd::is_ofd(&pdf) {
+        return super::ofd::extract(args, &pdf);
+    }
     let file = PdfFile::parse(&pdf).map_err(|e| Diagnostic::error(e.to_string()))?;
     let source = file.source_attachment().ok_or_else(|| {
         Diagnostic::error(format!(

@@ -5,7 +5,6 @@
 //! TOML floats are read from their literal text in the source, never through `f64`, so
 //! `0.1` is exactly 0.1 and long decimals keep every digit.
 
-use rust_decimal::Decimal;
 use toml::de::{DeTable, DeValue};
 
 use super::value::{Measure, Paragraphs, Record, Value};
@@ -401,9 +400,4 @@ pub fn field_for_label<'a>(fields: &'a [Field], label: &str) -> Option<&'a Field
         }
     }
     None
-}
-
-/// The number of decimals a value was written with (`89.974` → 3).
-pub fn scale(value: Decimal) -> u32 {
-    value.normalize().scale()
 }

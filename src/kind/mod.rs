@@ -78,11 +78,6 @@ pub struct Field {
 }
 
 impl Field {
-    /// The last part of the title: the label as the form prints it.
-    pub fn short_label(&self) -> &str {
-        &self.label
-    }
-
     /// The inner field `key`, for tables and lists.
     pub fn child(&self, key: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.key == key)

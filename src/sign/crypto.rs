@@ -1,5 +1,5 @@
 //! Checking one signature value with a public key: RSA PKCS#1 v1.5 and ECDSA P-256, with
-//! SHA-256, SHA-384 or SHA-512. Used for CMS signatures and for certificate chains.
+//! SHA-256, SHA-384 or SHA-512, and SM2 with SM3. Used for CMS signatures and for certificate chains.
 
 use der::oid::ObjectIdentifier;
 use der::referenced::OwnedToRef;
@@ -56,6 +56,9 @@ pub(crate) fn verify(
     signature: &[u8],
 ) -> Result<(), String> {
     let oid = algorithm.oid;
+    if oid == oids::SM2_WITH_SM3 {
+        return verify_sm2(spki, message, signature);
+    }
     let (is_rsa, digest) = match oid {
         o if o == oids::RSA_ENCRYPTION => (true, digest),
         o if o == oids::SHA_256_WITH_RSA => (true, Some(DigestAlgorithm::Sha256)),
@@ -104,4 +107,22 @@ pub(crate) fn verify(
         key.verify_prehash(&digest.hash(&[message]), &signature)
             .map_err(|_| invalid())
     }
+}
+
+/// Checks an SM2-with-SM3 signature (DER `r, s`; signer ID `1234567812345678`), as the
+/// certificates of Chinese CAs and electronic seals carry.
+fn verify_sm2(
+    spki: &SubjectPublicKeyInfoOwned,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), String> {
+    use signature::Verifier;
+    let invalid = || "签名值不正确 / the signature value does not verify".to_string();
+    let key = sm2::dsa::VerifyingKey::from_sec1_bytes(
+        "1234567812345678",
+        spki.subject_public_key.raw_bytes(),
+    )
+    .map_err(|_| "公钥不是 SM2 公钥 / the public key is not an SM2 key".to_string())?;
+    let signature = sm2::dsa::Signature::from_der(signature).map_err(|_| invalid())?;
+    key.verify(message, &signature).map_err(|_| invalid())
 }

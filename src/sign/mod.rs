@@ -41,6 +41,9 @@ mod verify;
 
 use chrono::{DateTime, Utc};
 
+/// The certificate-path check of signatures, also used for the certificates of
+/// electronic seals (`crate::seal`).
+pub(crate) use chain::check as chain_check;
 pub use chain::Trust;
 pub use error::{SignError, VerifyError};
 pub use signer::{EcdsaP256Signer, RsaSigner, SignatureAlgorithm, Signer};

@@ -39,3 +39,5 @@ pub const ECDSA_WITH_SHA_256: Oid = Oid::new_unwrap("1.2.840.10045.4.3.2");
 pub const ECDSA_WITH_SHA_384: Oid = Oid::new_unwrap("1.2.840.10045.4.3.3");
 /// ecdsa-with-SHA512.
 pub const ECDSA_WITH_SHA_512: Oid = Oid::new_unwrap("1.2.840.10045.4.3.4");
+/// SM2 signature with SM3 (GM/T 0006), as Chinese CAs sign certificates.
+pub const SM2_WITH_SM3: Oid = Oid::new_unwrap("1.2.156.10197.1.501");
