@@ -277,3 +277,72 @@ fn export_writes_the_form_and_import_reads_it_back() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(!dir.path().join("bad.xlsx").exists());
 }
+
+#[test]
+fn a_variant_template_exports_and_imports_without_code() {
+    // A user's variant of the 湛江 kind: its own name, title and a renamed label, made
+    // only by editing form.toml.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = jixiao(
+        &["template", "variant", "--kind", "department-target-table"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let form_toml = dir.path().join("variant/form.toml");
+    let text = std::fs::read_to_string(&form_toml).expect("form.toml");
+    let edited = text
+        .replacen(
+            "name = \"department-target-table\"",
+            "name = \"my-county-target\"",
+            1,
+        )
+        .replacen(
+            "title = \"{year}年市级部门整体预算绩效目标表\"",
+            "title = \"{year}年县级部门整体绩效目标表\"",
+            1,
+        )
+        .replacen("label = \"基本信息\"", "label = \"单位基本情况\"", 1);
+    assert_ne!(edited, text);
+    std::fs::write(&form_toml, edited).expect("write");
+    let sample = std::fs::read_to_string(
+        common::root().join("samples/zhanjiang-2023-department-target.toml"),
+    )
+    .expect("sample")
+    .replacen(
+        "kind = \"department-target-table\"",
+        "kind = \"my-county-target\"",
+        1,
+    );
+    std::fs::write(dir.path().join("decl.toml"), &sample).expect("write");
+    let out = jixiao(
+        &["export", "decl.toml", "--template", "variant"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let book = jixiao::sheet::read_file(&dir.path().join("decl.xlsx")).expect("read");
+    let sheet = &book.sheets()[0];
+    assert!(sheet.find_label("2023年县级部门整体绩效目标表").is_some());
+    assert!(sheet.find_label("单位基本情况").is_some());
+    // Imported with the template, it is detected as the variant and reads back the same.
+    let out = jixiao(
+        &[
+            "import",
+            "decl.xlsx",
+            "--template",
+            "variant",
+            "-o",
+            "back.toml",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let back = std::fs::read_to_string(dir.path().join("back.toml")).expect("toml");
+    assert!(back.contains("kind = \"my-county-target\""), "{back}");
+    assert!(back.contains("staff = \"750\""), "{back}");
+    // Without the template, no built-in kind has its title and label: the closest one
+    // is taken only if enough of its labels are there, and its 基本信息 is missing.
+    let out = jixiao(&["import", "decl.xlsx", "-o", "builtin.toml"], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("基本信息"), "{}", stderr(&out));
+    assert!(!dir.path().join("builtin.toml").exists());
+}
