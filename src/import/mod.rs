@@ -3,7 +3,7 @@
 //! same description (`form.toml`) the PDF is printed from, so a new kind or a user's
 //! variant template imports without any Rust written for it.
 //!
-//! How a sheet is read (see [`walk`]):
+//! How a sheet is read (`walk.rs`):
 //! 1. **The kind** ([`detect`]): every kind's title (`{year}` standing for the year)
 //!    and fixed texts — section labels, headings, labels — are looked for in the
 //!    sheet; the kind whose title is there and most of whose texts are wins (or
@@ -14,7 +14,7 @@
 //!    of its label, or under its column heading, whatever the sheet's own column grid.
 //!    Merged 一级/二级 labels and task names give the rows of their group; rows with no
 //!    value are the skeleton's blank rows, not indicators.
-//! 3. **Values** ([`typed`]) are typed by their field: amounts exact from the stored
+//! 3. **Values** (`typed.rs`) are typed by their field: amounts exact from the stored
 //!    number, text as typed (a percentage-formatted number in a text field as `100%`),
 //!    paragraphs split at line breaks, choices from their tick marks (`□`, `□√`, `☑`,
 //!    `√`).
