@@ -9,6 +9,7 @@ use crate::archive::document_date;
 use crate::archive::store::{ArchiveStore, Filed};
 use crate::declaration::Declaration;
 use crate::diag::Diagnostic;
+use crate::input::Attachment;
 use crate::render::{Precheck, Rendered, Renderer};
 use crate::sign::{sign_pdf, SignOptions, Signer};
 
@@ -93,10 +94,21 @@ impl Finishing {
         decl: &Declaration,
         source: &[u8],
     ) -> Result<Rendered, Vec<Diagnostic>> {
+        self.render_attaching(renderer, decl, &Attachment::toml(source.to_vec()))
+    }
+
+    /// Renders `decl` like [`Finishing::render`]; an archival PDF attaches
+    /// `attachment` (the declaration file, or the spreadsheet it was imported from).
+    pub fn render_attaching(
+        &self,
+        renderer: &Renderer,
+        decl: &Declaration,
+        attachment: &Attachment,
+    ) -> Result<Rendered, Vec<Diagnostic>> {
         let mut rendered = if self.is_archival(decl) {
             let date = document_date(decl, self.source_date_epoch.as_deref())
                 .map_err(|e| vec![Diagnostic::error(e.to_string())])?;
-            renderer.render_archival_with(decl, source, date, self.precheck)
+            renderer.render_archival_attaching_with(decl, attachment, date, self.precheck)
         } else {
             renderer.render_with(decl, self.precheck)
         }
@@ -117,6 +129,26 @@ impl Finishing {
         decl: &Declaration,
         source: &[u8],
     ) -> Result<Outputs, Vec<Diagnostic>> {
+        self.render_formats_attaching(renderer, decl, &Attachment::toml(source.to_vec()))
+    }
+
+    /// Renders `decl` in the formats asked for, like [`Finishing::render_formats`]: an
+    /// archival PDF attaches `attachment` (the declaration file, or the spreadsheet it
+    /// was imported from); the OFD carries a declaration file — the file itself, or the
+    /// declaration a spreadsheet imports to, as TOML.
+    pub fn render_formats_attaching(
+        &self,
+        renderer: &Renderer,
+        decl: &Declaration,
+        attachment: &Attachment,
+    ) -> Result<Outputs, Vec<Diagnostic>> {
+        let imported;
+        let source: &[u8] = if attachment.mime == crate::input::TOML_MIME {
+            &attachment.bytes
+        } else {
+            imported = decl.to_toml().into_bytes();
+            &imported
+        };
         let ofd_meta = || match document_date(decl, self.source_date_epoch.as_deref()) {
             Ok(date) => Ok(renderer.ofd_meta(decl, source, Some(date))),
             Err(crate::archive::ArchiveError::NoDate) => Ok(renderer.ofd_meta(decl, source, None)),
@@ -133,7 +165,7 @@ impl Finishing {
                 ofd: Some(ofd.ofd),
             });
         }
-        let rendered = self.render(renderer, decl, source)?;
+        let rendered = self.render_attaching(renderer, decl, attachment)?;
         let mut warnings = rendered.warnings.clone();
         let ofd = if self.formats.ofd {
             let ofd = rendered.ofd(&ofd_meta()?).map_err(|e| e.diagnostics())?;

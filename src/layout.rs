@@ -566,7 +566,7 @@ pub fn choice_text(field: &Field, chosen: Option<&str>) -> String {
         .enumerate()
         .map(|(i, o)| {
             let mark = if chosen == Some(o.as_str()) {
-                "☑"
+                "□√"
             } else {
                 "□"
             };

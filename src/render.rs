@@ -20,6 +20,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::fonts::FontSet;
 use crate::form_data::FormData;
 use crate::glyphs::{missing_glyphs, MissingGlyph};
+use crate::input::Attachment;
 use crate::kind::Kinds;
 use crate::template::{Template, Templates};
 use crate::world::{ArchiveFiles, DocumentWorld, Workspace};
@@ -303,10 +304,47 @@ impl Renderer {
         date: Date,
         precheck: Precheck,
     ) -> Result<Rendered, RenderError> {
+        self.render_archival_attaching_with(
+            decl,
+            &Attachment::toml(source.to_vec()),
+            date,
+            precheck,
+        )
+    }
+
+    /// Renders `decl` as an archival PDF/A-3b with `attachment` attached as the
+    /// document's source under its own MIME type: the declaration file, or the
+    /// spreadsheet the declaration was imported from (see [`crate::input`]).
+    pub fn render_archival_attaching(
+        &self,
+        decl: &Declaration,
+        attachment: &Attachment,
+        date: Date,
+    ) -> Result<Rendered, RenderError> {
+        self.render_archival_attaching_with(decl, attachment, date, Precheck::All)
+    }
+
+    /// [`Renderer::render_archival_attaching`], checking only what `precheck` says is
+    /// still unchecked.
+    pub fn render_archival_attaching_with(
+        &self,
+        decl: &Declaration,
+        attachment: &Attachment,
+        date: Date,
+        precheck: Precheck,
+    ) -> Result<Rendered, RenderError> {
         self.precheck(decl, precheck)?;
         let workspace = self.workspace(decl)?;
         let data = self.form_data(decl);
-        let meta = ArchiveMeta::new(decl, &data.title, &workspace.main_path(), date);
+        let meta = ArchiveMeta::attaching(
+            decl,
+            &data.title,
+            &workspace.main_path(),
+            date,
+            attachment.extension,
+            attachment.mime,
+        );
+        let source = attachment.bytes.as_slice();
         let files = ArchiveFiles {
             meta: Bytes::new(meta.to_json()),
             source: Bytes::new(source.to_vec()),

@@ -62,9 +62,9 @@ const ARCHIVE_WRAPPER: &str = r#"// jixiao: archival render (PDF/A-3b) — metad
 )
 #pdf.attach(
   meta.attachment,
-  read("/.jixiao/source.toml", encoding: none),
+  read("/.jixiao/source", encoding: none),
   relationship: "source",
-  mime-type: "application/toml",
+  mime-type: meta.mime,
   description: meta.description,
 )
 "#;
@@ -72,12 +72,14 @@ const ARCHIVE_WRAPPER: &str = r#"// jixiao: archival render (PDF/A-3b) — metad
 /// The directory of the archival files; a template may not use it.
 pub const RESERVED_DIR: &str = "/.jixiao/";
 
-/// The data of one archival render: `/.jixiao/archive.json` and the declaration's bytes.
+/// The data of one archival render: `/.jixiao/archive.json` and the source file's bytes
+/// (the declaration, or the spreadsheet it was imported from; its name and MIME type
+/// are in the metadata).
 #[derive(Clone)]
 pub struct ArchiveFiles {
     /// JSON of [`crate::archive::ArchiveMeta`].
     pub meta: Bytes,
-    /// The declaration file, byte for byte.
+    /// The source file, byte for byte.
     pub source: Bytes,
 }
 
@@ -117,7 +119,7 @@ impl Workspace {
             main: archive_main,
             wrapper: Source::new(archive_main, ARCHIVE_WRAPPER.to_owned()),
             meta: project_file("/.jixiao/archive.json").ok_or("invalid archive meta path")?,
-            source: project_file("/.jixiao/source.toml").ok_or("invalid archive source path")?,
+            source: project_file("/.jixiao/source").ok_or("invalid archive source path")?,
         };
         // The bundled faces only: a --font-dir may hold many fonts no document uses.
         crate::fonts::prehash(crate::fonts::bundled());

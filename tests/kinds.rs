@@ -68,7 +68,10 @@ fn kinds_lists_every_kind_name_first_then_its_title() {
 /// and thousands separators.
 fn form_amount(literal: &str) -> String {
     let digits: String = literal.chars().filter(|c| *c != ',' && *c != '_').collect();
-    let value: Decimal = digits.trim().parse().unwrap_or_else(|_| panic!("amount {literal}"));
+    let value: Decimal = digits
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("amount {literal}"));
     let rounded = value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     let plain = format!("{:.2}", rounded.abs());
     let (int, frac) = plain.split_once('.').expect("two decimals");
@@ -79,7 +82,10 @@ fn form_amount(literal: &str) -> String {
         }
         grouped.push(c);
     }
-    format!("{}{grouped}.{frac}", if rounded.is_sign_negative() { "-" } else { "" })
+    format!(
+        "{}{grouped}.{frac}",
+        if rounded.is_sign_negative() { "-" } else { "" }
+    )
 }
 
 /// Every value of a sample as the form prints it, read from the raw TOML: strings as
@@ -96,7 +102,11 @@ fn expected_values(text: &str, kind: &Kind) -> Vec<(String, String)> {
                 let field = kind.field_at(path);
                 let is_list = field.is_some_and(|f| f.kind == FieldType::List);
                 for (i, item) in items.iter().enumerate() {
-                    let p = if is_list { format!("{path}[{i}]") } else { path.to_owned() };
+                    let p = if is_list {
+                        format!("{path}[{i}]")
+                    } else {
+                        path.to_owned()
+                    };
                     walk(item, &p, kind, out);
                 }
             }
@@ -148,7 +158,10 @@ fn every_sample_prints_every_value_and_every_indicator_label() {
         let values = expected_values(&text, decl.kind());
         assert!(values.len() >= 10, "{name}: only {} values", values.len());
         for (path, want) in &values {
-            assert!(printed(&pages, want), "{name}: {path} = {want} is not in the PDF");
+            assert!(
+                printed(&pages, want),
+                "{name}: {path} = {want} is not in the PDF"
+            );
         }
         // The title, and the labels of the indicator tree as written.
         assert!(printed(&pages, &squeeze(&decl.title())), "{name}: title");
@@ -181,10 +194,13 @@ fn values_print_in_the_order_the_form_lays_them_out() {
                 if want.is_empty() {
                     continue;
                 }
-                let found = (current..pages.len())
-                    .find_map(|q| find_on_pages(&pages, &cursors, q, &want));
+                let found =
+                    (current..pages.len()).find_map(|q| find_on_pages(&pages, &cursors, q, &want));
                 let Some(fragments) = found else {
-                    panic!("{name}: {want} missing or out of order (from page {})", current + 1);
+                    panic!(
+                        "{name}: {want} missing or out of order (from page {})",
+                        current + 1
+                    );
                 };
                 current = fragments[0].0;
                 for (q, end) in fragments {
@@ -228,7 +244,9 @@ fn continuation_pages_repeat_labels_and_headers_stay_with_their_rows_in_every_ki
             continue; // tests/pagination.rs
         }
         let long = stretched(&decl, 5);
-        let laid = renderer.layout(&long).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let laid = renderer
+            .layout(&long)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(laid.pages() >= 3, "{name}: only {} pages", laid.pages());
         let rows = laid.row_pages();
         let pdf = renderer.render(&long).expect("render").pdf;
@@ -311,7 +329,10 @@ fn every_non_empty_cell_of_the_real_spreadsheets_is_in_the_samples_pdf() {
             "zhanjiang-2023-department-target.xlsx",
             "zhanjiang-2023-department-target.toml",
         ),
-        ("wuhan-donghu-2020-project.xlsx", "wuhan-donghu-2020-project.toml"),
+        (
+            "wuhan-donghu-2020-project.xlsx",
+            "wuhan-donghu-2020-project.toml",
+        ),
         (
             "chongqing-yuzhong-2021-project-self-evaluation.xlsx",
             "chongqing-yuzhong-2021-project-self-evaluation.toml",
@@ -400,7 +421,10 @@ value = "≥90%"
         .collect();
     assert_eq!(label_warnings.len(), 2, "{found:?}");
     assert_eq!(label_warnings[0].1, "indicators[1].level2");
-    assert_eq!(label_warnings[0].2, line_of(text, "level2 = \"质量指标\"", 0));
+    assert_eq!(
+        label_warnings[0].2,
+        line_of(text, "level2 = \"质量指标\"", 0)
+    );
     assert_eq!(label_warnings[1].1, "indicators[3].level2");
 
     let decl = Declaration::from_toml(text).expect("parses");
@@ -453,15 +477,87 @@ fn edit(text: &str, from: &str, to: &str, n: usize) -> String {
 fn every_self_evaluation_check_can_fail_with_a_located_diagnostic() {
     let cases: [(&str, &str, &str, usize, &str, &str, &str); 9] = [
         // sample, text to change, change, occurrence, expected code, path, line marker
-        ("ezhou-2019-project-self-evaluation.toml", "score = 10\n", "score = 25\n", 0, "score-over-points", "indicators[3].score", "score = 25"),
-        ("ezhou-2019-project-self-evaluation.toml", "rate = \"60%\"", "rate = \"80%\"", 0, "rate", "funds.total.rate", "rate = \"80%\""),
-        ("ezhou-2019-project-self-evaluation.toml", "score = 6 ", "score = 12 ", 0, "score-over-points", "funds.total.score", "score = 12"),
-        ("ezhou-2019-project-self-evaluation.toml", "initial = 287                       # 年初预算数\nbudget", "initial = 300                       # 年初预算数\nbudget", 0, "funds-total", "funds.total.initial", "initial = 300"),
-        ("chongqing-yuzhong-2021-project-self-evaluation.toml", "[budget]", "[total]\nweight = 90\n\n[budget]", 0, "total-weight", "total.weight", "weight = 90"),
-        ("chongqing-yuzhong-2021-project-self-evaluation.toml", "weight = 15", "weight = 25", 0, "weights-total", "indicators", "[[indicators]]"),
-        ("chongqing-yuzhong-2021-project-self-evaluation.toml", "weight = 5\n", "weight = 5\nscore = 6\n", 0, "score-over-weight", "indicators[1].score", "score = 6"),
-        ("chongqing-kexuecheng-2021-department-self-evaluation.toml", "score = 7.6", "score = 17.6", 0, "score-over-weight", "funds.total.score", "score = 17.6"),
-        ("chongqing-kexuecheng-2021-department-self-evaluation.toml", "score = 10\n", "score = 11\n", 0, "score-over-weight", "indicators[15].score", "score = 11"),
+        (
+            "ezhou-2019-project-self-evaluation.toml",
+            "score = 10\n",
+            "score = 25\n",
+            0,
+            "score-over-points",
+            "indicators[3].score",
+            "score = 25",
+        ),
+        (
+            "ezhou-2019-project-self-evaluation.toml",
+            "rate = \"60%\"",
+            "rate = \"80%\"",
+            0,
+            "rate",
+            "funds.total.rate",
+            "rate = \"80%\"",
+        ),
+        (
+            "ezhou-2019-project-self-evaluation.toml",
+            "score = 6 ",
+            "score = 12 ",
+            0,
+            "score-over-points",
+            "funds.total.score",
+            "score = 12",
+        ),
+        (
+            "ezhou-2019-project-self-evaluation.toml",
+            "initial = 287                       # 年初预算数\nbudget",
+            "initial = 300                       # 年初预算数\nbudget",
+            0,
+            "funds-total",
+            "funds.total.initial",
+            "initial = 300",
+        ),
+        (
+            "chongqing-yuzhong-2021-project-self-evaluation.toml",
+            "[budget]",
+            "[total]\nweight = 90\n\n[budget]",
+            0,
+            "total-weight",
+            "total.weight",
+            "weight = 90",
+        ),
+        (
+            "chongqing-yuzhong-2021-project-self-evaluation.toml",
+            "weight = 15",
+            "weight = 25",
+            0,
+            "weights-total",
+            "indicators",
+            "[[indicators]]",
+        ),
+        (
+            "chongqing-yuzhong-2021-project-self-evaluation.toml",
+            "weight = 5\n",
+            "weight = 5\nscore = 6\n",
+            0,
+            "score-over-weight",
+            "indicators[1].score",
+            "score = 6",
+        ),
+        (
+            "chongqing-kexuecheng-2021-department-self-evaluation.toml",
+            "score = 7.6",
+            "score = 17.6",
+            0,
+            "score-over-weight",
+            "funds.total.score",
+            "score = 17.6",
+        ),
+        (
+            "chongqing-kexuecheng-2021-department-self-evaluation.toml",
+            "score = 10\n",
+            "score = 11\n",
+            0,
+            "score-over-weight",
+            "indicators[15].score",
+            "score = 11",
+        ),
     ];
     for (file, from, to, n, code, path, marker) in cases {
         let (text, _) = sample(file);
@@ -476,6 +572,10 @@ fn every_self_evaluation_check_can_fail_with_a_located_diagnostic() {
             .iter()
             .find(|(c, p, _)| c == code && p == path)
             .unwrap_or_else(|| panic!("{file}: no {code} at {path} after `{to}`: {after:?}"));
-        assert_eq!(hit.2, line_of(&broken, marker, 0), "{file}: {code} points at its line");
+        assert_eq!(
+            hit.2,
+            line_of(&broken, marker, 0),
+            "{file}: {code} points at its line"
+        );
     }
 }

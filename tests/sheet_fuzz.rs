@@ -47,6 +47,21 @@ fn seeds_pass_the_fuzz_check() {
     check(&[]);
     check(&[0]);
     check(&[1]);
+    // Every sample's export, as a whole file.
+    for entry in
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/samples")).expect("samples")
+    {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let decl = jixiao::Declaration::from_toml(&std::fs::read_to_string(&path).expect("read"))
+            .expect("sample");
+        let bytes = jixiao::export::to_xlsx(&decl, "sample.xlsx")
+            .expect("export")
+            .bytes;
+        check(&with_mode(0, &bytes));
+    }
 }
 
 /// A small xorshift, so the mutations are the same in every run.

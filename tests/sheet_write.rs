@@ -6,8 +6,7 @@
 mod sheet_support;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 use std::str::FromStr;
 
 use jixiao::sheet::{
@@ -16,7 +15,7 @@ use jixiao::sheet::{
 };
 use proptest::prelude::*;
 use rust_decimal::Decimal;
-use sheet_support::form;
+use sheet_support::{convert, form};
 
 fn at(a1: &str) -> CellRef {
     CellRef::parse(a1).expect("a1")
@@ -153,6 +152,7 @@ fn info() -> DocInfo {
         title: "2023年市级部门整体预算绩效目标表".into(),
         author: "湛江市人力资源和社会保障局".into(),
         created: (2023, 3, 1),
+        ..DocInfo::default()
     }
 }
 
@@ -378,51 +378,6 @@ fn bad_layouts_are_errors_and_leave_no_file() {
     );
     write_xlsx_file(&path, &[form_layout()], &info()).expect("a good layout writes");
     assert!(read_file(&path).is_ok());
-}
-
-/// The LibreOffice binary, installed by `scripts/test.sh` (Debian's libreoffice-calc).
-fn soffice() -> PathBuf {
-    for name in ["soffice", "libreoffice"] {
-        if let Ok(out) = Command::new("sh")
-            .arg("-c")
-            .arg(format!("command -v {name}"))
-            .output()
-        {
-            let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
-            if out.status.success() && !path.is_empty() {
-                return PathBuf::from(path);
-            }
-        }
-    }
-    panic!(
-        "LibreOffice (soffice) is missing: run scripts/test.sh, which installs libreoffice-calc"
-    );
-}
-
-/// One LibreOffice start converting every input to `target` into `out_dir`.
-fn convert(profile: &Path, inputs: &[PathBuf], target: &str, out_dir: &Path) {
-    let status = Command::new(soffice())
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args([
-            "--headless",
-            "--norestore",
-            "--nolockcheck",
-            "--convert-to",
-            target,
-            "--outdir",
-        ])
-        .arg(out_dir)
-        .args(inputs)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("run LibreOffice");
-    assert!(
-        status.success(),
-        "LibreOffice --convert-to {target} failed: {status}"
-    );
 }
 
 /// LibreOffice opens the written file, re-saves it as xlsx (which reads the same) and

@@ -1,7 +1,9 @@
-//! Fuzz target: the spreadsheet reader (`jixiao::sheet::read_bytes`) on arbitrary bytes
-//! and on the real 湛江 2023 xlsx with one part replaced by the input. Nothing may panic
-//! or hang; a workbook that reads must keep the grid's invariants, and its texts and
-//! numbers must survive the writer and the reader again.
+//! Fuzz target: the spreadsheet reader (`jixiao::sheet::read_bytes`) and the import
+//! (`jixiao::import`) on arbitrary bytes and on the real 湛江 2023 xlsx with one part
+//! replaced by the input. Nothing may panic or hang; a workbook that reads must keep
+//! the grid's invariants, and its texts and numbers must survive the writer and the
+//! reader again; a sheet that imports must give a declaration its own TOML reads back
+//! exactly, and that exports and imports again to the same declaration as printed.
 //!
 //! The first input byte picks the mode: `0` the rest is the file; `1`, `2`, `3` the rest
 //! replaces the real form's sheet XML, shared strings or styles. Seeds:
@@ -15,10 +17,12 @@
 
 use std::io::{Cursor, Read, Write};
 
+use jixiao::import::{canonical, import_bytes, import_workbook, Options};
 use jixiao::sheet::{
     read_bytes, write_xlsx, CellRef, CellStyle, CellValue, Content, DocInfo, Layout, Ledger,
     Number, Workbook,
 };
+use jixiao::{Declaration, Kinds};
 
 #[cfg(fuzzing)]
 libfuzzer_sys::fuzz_target!(|data: &[u8]| check(data));
@@ -51,7 +55,57 @@ pub fn check(data: &[u8]) {
             assert_eq!(e.exit_code(), 1);
             assert!(!e.to_string().is_empty());
         }
-        Ok(book) => invariants(&book),
+        Ok(book) => {
+            invariants(&book);
+            imports(&book);
+        }
+    }
+}
+
+/// The import: an error is a user error; an imported declaration reads back from its
+/// TOML, and exports and imports to itself (as printed).
+pub fn imports(book: &Workbook) {
+    let kinds = Kinds::builtin();
+    let import = match import_workbook(book, kinds, &Options::default()) {
+        Err(e) => {
+            assert_eq!(e.exit_code(), 1);
+            assert!(!e.to_string().is_empty());
+            return;
+        }
+        Ok(import) => import,
+    };
+    for form in &import.forms {
+        // Read as `jixiao check` reads it: a sheet may leave out what a declaration
+        // requires (the checks then say so), but every value reads back the same.
+        let toml = form.to_toml();
+        let table = toml::de::DeTable::parse(&toml)
+            .unwrap_or_else(|e| panic!("the imported TOML is not TOML: {e}\n{toml}"));
+        let reading = Declaration::read(table.get_ref(), kinds);
+        let wrong: Vec<_> = reading
+            .findings
+            .iter()
+            .filter(|f| f.code != "missing")
+            .collect();
+        assert!(
+            wrong.is_empty(),
+            "the imported TOML does not read: {wrong:?}\n{toml}"
+        );
+        let again = reading.declaration.expect("a declaration of a known kind");
+        assert!(
+            again == form.declaration,
+            "the imported TOML reads back differently:\n{toml}"
+        );
+        let Ok(exported) = jixiao::export::to_xlsx(&form.declaration, "again.xlsx") else {
+            continue; // e.g. a text longer than a cell holds
+        };
+        let back = import_bytes("again.xlsx", &exported.bytes, kinds, &Options::default())
+            .unwrap_or_else(|e| panic!("the export does not import: {e}\n{toml}"));
+        assert_eq!(back.forms.len(), 1);
+        assert!(
+            canonical(&back.forms[0].declaration) == canonical(&form.declaration),
+            "export and import change the declaration:\n{toml}\n---\n{}",
+            back.forms[0].declaration.to_toml()
+        );
     }
 }
 

@@ -13,6 +13,10 @@ use crate::filename::with_extension;
 pub const ATTACHMENT_DESCRIPTION: &str =
     "申报源文件（jixiao 申报 TOML）：本表据此生成，可用 jixiao extract 取出、jixiao verify 核验";
 
+/// The description of an attached spreadsheet the declaration was imported from.
+pub const SPREADSHEET_DESCRIPTION: &str =
+    "申报源文件（电子表格，jixiao import 导入）：本表据此生成，可用 jixiao extract 取出、jixiao verify 核验";
+
 /// The metadata of an archival render, as the archival wrapper reads it
 /// (`/.jixiao/archive.json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -29,6 +33,8 @@ pub struct ArchiveMeta {
     pub date: DateParts,
     /// File name of the attached declaration.
     pub attachment: String,
+    /// MIME type of the attached file (`application/toml`, or a spreadsheet's).
+    pub mime: String,
     /// Description of the attached declaration.
     pub description: String,
     /// The template's main file, which the wrapper includes.
@@ -96,6 +102,27 @@ impl ArchiveMeta {
     /// The metadata of `decl` rendered with a template titled `form_title` (already
     /// filled in) whose main file is `main`, dated `date`.
     pub fn new(decl: &Declaration, form_title: &str, main: &str, date: Date) -> ArchiveMeta {
+        ArchiveMeta::attaching(
+            decl,
+            form_title,
+            main,
+            date,
+            ".toml",
+            crate::input::TOML_MIME,
+        )
+    }
+
+    /// The metadata of `decl` as [`ArchiveMeta::new`], for a source file with this
+    /// extension (`.xlsx`) and MIME type: a spreadsheet the declaration was imported
+    /// from.
+    pub fn attaching(
+        decl: &Declaration,
+        form_title: &str,
+        main: &str,
+        date: Date,
+        extension: &str,
+        mime: &str,
+    ) -> ArchiveMeta {
         let department = decl.filer();
         let year = decl.year();
         let kind_title = decl.kind().generic_title();
@@ -112,9 +139,15 @@ impl ArchiveMeta {
             date: date.into(),
             attachment: format!(
                 "/{}",
-                with_extension(&format!("{year}-{department}"), ".toml")
+                with_extension(&format!("{year}-{department}"), extension)
             ),
-            description: ATTACHMENT_DESCRIPTION.to_owned(),
+            mime: mime.to_owned(),
+            description: if extension == ".toml" {
+                ATTACHMENT_DESCRIPTION
+            } else {
+                SPREADSHEET_DESCRIPTION
+            }
+            .to_owned(),
             main: main.to_owned(),
         }
     }

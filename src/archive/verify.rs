@@ -9,7 +9,7 @@ use crate::hash::sha256_hex;
 
 use super::inspect::{PdfFile, PdfaClaim};
 use super::pages::{compare, PageDiff};
-use crate::check::{check, DeclarationSource, Lang};
+use crate::check::Lang;
 use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::render::{Renderer, CREATOR};
@@ -129,14 +129,24 @@ pub fn verify(pdf: &[u8], renderer: &Renderer, trust: &[Certificate], lang: Lang
         return report;
     };
     report.source = Some((source.name.clone(), sha256_hex(&source.bytes)));
-    let checked = check(
-        DeclarationSource::from_bytes(
-            format!("{} (附件 / attachment)", source.name),
-            source.bytes.clone(),
-        ),
+    // The attachment is a declaration, or a spreadsheet that is imported again.
+    let prepared = match crate::input::prepare(
+        &format!("{} (附件 / attachment)", source.name),
+        source.bytes.clone(),
         renderer.kinds(),
         renderer.fonts(),
-    );
+    ) {
+        Ok(p) => p,
+        Err(diagnostics) => {
+            report.notes.push(Diagnostic::error(
+                "附带的电子表格无法导入，不能重新生成 / the attached spreadsheet cannot be imported: it cannot be rendered again",
+            ));
+            report.notes.extend(diagnostics);
+            return report;
+        }
+    };
+    let attachment = prepared.attachment;
+    let checked = prepared.report;
     // Reproduction does not need a valid declaration, only one that parses: a source
     // altered after filing must still render, so that the pages it changes are named.
     let Some(decl) = checked.declaration.clone() else {
@@ -159,7 +169,7 @@ pub fn verify(pdf: &[u8], renderer: &Renderer, trust: &[Certificate], lang: Lang
         return report;
     };
     report.date = Some(date);
-    let reproduced = match renderer.render_archival(&decl, &source.bytes, date) {
+    let reproduced = match renderer.render_archival_attaching(&decl, &attachment, date) {
         Ok(r) => r,
         Err(e) => {
             report.notes.push(Diagnostic::error(

@@ -1,8 +1,10 @@
 //! Finding the declarations of a batch: files named on the command line, directories
-//! (searched recursively for `*.toml`) and glob patterns (`'forms/**/*.toml'`, quoted so
+//! (searched recursively for `*.toml` declarations and `*.xlsx`, `*.xls`, `*.ods`
+//! spreadsheets, imported in memory) and glob patterns (`'forms/**/*.toml'`, quoted so
 //! the shell leaves them alone; also for shells that do not expand globs).
 //!
-//! Hidden files and directories (names starting with `.`) are skipped inside
+//! Hidden files and directories (names starting with `.`) and the lock files office
+//! programs leave beside an open workbook (`~$form.xlsx`) are skipped inside
 //! directories and globs. The result is sorted by path and has no file twice.
 
 use std::collections::HashSet;
@@ -54,8 +56,10 @@ pub enum DiscoverError {
         /// Why.
         source: globset::Error,
     },
-    /// A directory or pattern with no `.toml` file in it.
-    #[error("{0} 中没有 .toml 申报文件 / no .toml declaration found there")]
+    /// A directory or pattern with no `.toml` file (or spreadsheet) in it.
+    #[error(
+        "{0} 中没有 .toml 申报文件或电子表格 / no .toml declaration or spreadsheet found there"
+    )]
     Empty(PathBuf),
 }
 
@@ -114,17 +118,27 @@ pub fn discover(args: &[PathBuf]) -> Discovered {
     found
 }
 
-fn is_toml(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+/// The extensions of the files a batch takes: declarations and spreadsheets.
+pub const EXTENSIONS: [&str; 4] = ["toml", "xlsx", "xls", "ods"];
+
+/// Whether a file found in a directory or by a glob is a batch input: a declaration
+/// or a spreadsheet, not an office program's lock file (`~$form.xlsx`).
+fn is_input(path: &Path) -> bool {
+    let lock = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("~$"));
+    !lock
+        && path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_string_lossy().starts_with('.')
 }
 
-/// Adds the `.toml` files under `dir` (relative to `root`) that `matcher` accepts.
+/// Adds the inputs under `dir` (relative to `root`) that `matcher` accepts.
 fn walk(
     dir: &Path,
     root: &Path,
@@ -143,7 +157,7 @@ fn walk(
             path: dir.to_owned(),
             source,
         })?;
-        if !entry.file_type().is_file() || !is_toml(entry.path()) {
+        if !entry.file_type().is_file() || !is_input(entry.path()) {
             continue;
         }
         let relative = entry
@@ -164,7 +178,7 @@ fn walk(
     Ok(())
 }
 
-/// Adds the `.toml` files matching the glob `pattern`: the leading components without
+/// Adds the inputs matching the glob `pattern`: the leading components without
 /// wildcards are the root searched, the rest is matched against paths below it.
 fn glob(pattern: &Path, out: &mut Vec<Input>) -> Result<(), DiscoverError> {
     let mut base = PathBuf::new();
@@ -220,6 +234,8 @@ mod tests {
             "a.toml",
             "b.TOML",
             "notes.txt",
+            "sub/form.xlsx",
+            "sub/~$form.xlsx",
             "sub/c.toml",
             "sub/deeper/d.toml",
             ".hidden/e.toml",
@@ -247,7 +263,13 @@ mod tests {
         assert!(found.problems.is_empty(), "{:?}", found.problems);
         assert_eq!(
             relatives(&found),
-            ["a.toml", "b.TOML", "sub/c.toml", "sub/deeper/d.toml"]
+            [
+                "a.toml",
+                "b.TOML",
+                "sub/c.toml",
+                "sub/deeper/d.toml",
+                "sub/form.xlsx"
+            ]
         );
         assert!(found.inputs[0].path.starts_with(dir.path()));
     }
@@ -277,7 +299,7 @@ mod tests {
                 .count(),
             1
         );
-        assert_eq!(found.inputs.len(), 4);
+        assert_eq!(found.inputs.len(), 5);
     }
 
     #[test]

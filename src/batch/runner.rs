@@ -26,10 +26,11 @@ use super::discover::Input;
 use super::manifest::{sha256_hex, Entry, Status};
 use super::naming::NamePattern;
 use super::shard::Shard;
-use crate::check::{check, DeclarationSource, Lang};
+use crate::check::Lang;
 use crate::declaration::Declaration;
 use crate::diag::{Diagnostic, Severity};
 use crate::finish::Finishing;
+use crate::input;
 use crate::output::write_atomic;
 use crate::render::{Precheck, Renderer};
 
@@ -335,8 +336,8 @@ fn plan(
         }
         Plan::Failed(entry)
     };
-    let source = match DeclarationSource::read(&input.path) {
-        Ok(source) => source,
+    let bytes = match std::fs::read(&input.path) {
+        Ok(bytes) => bytes,
         Err(e) => {
             let d = Diagnostic::error(match options.lang {
                 Lang::Zh => format!("无法读取申报文件 {shown}：{e}"),
@@ -345,12 +346,31 @@ fn plan(
             return fail(Entry::failed(shown.clone(), d.message.clone()), &[d]);
         }
     };
-    let sha = sha256_hex(&source.bytes);
-    let report_ = check(source, renderer.kinds(), renderer.fonts());
-    let diagnostics = report_.diagnostics(options.lang, options.deny_warnings);
+    let sha = sha256_hex(&bytes);
+    let prepared = match input::prepare(&shown, bytes, renderer.kinds(), renderer.fonts()) {
+        Ok(p) => p,
+        Err(diagnostics) => {
+            let entry = Entry {
+                input_sha256: Some(sha),
+                codes: "import".to_owned(),
+                error: first_error(&diagnostics),
+                ..Entry::failed(shown.clone(), String::new())
+            };
+            return fail(entry, &diagnostics);
+        }
+    };
+    let report_ = prepared.report;
+    // What the import of a spreadsheet reports counts as warnings.
+    let notes = prepared.notes.len();
+    let mut diagnostics = prepared.notes;
+    diagnostics.extend(report_.diagnostics(options.lang, options.deny_warnings));
     let (_, warnings) = report_.counts();
-    let codes = codes_of(&report_.findings);
-    let passes = report_.passes(options.deny_warnings);
+    let warnings = warnings + notes;
+    let mut codes = codes_of(&report_.findings);
+    if notes > 0 {
+        codes.insert("import-note".to_owned());
+    }
+    let passes = report_.passes(options.deny_warnings) && !(options.deny_warnings && notes > 0);
     match report_.declaration {
         Some(decl) if passes => {
             let name = options
@@ -535,16 +555,12 @@ fn render_one(
             return fail(vec![d], "read", codes);
         }
     };
-    let source = DeclarationSource::from_bytes(shown.clone(), bytes);
-    let declaration = match Declaration::from_toml_with(&source.text, renderer.kinds()) {
+    let (declaration, attachment) = match input::declaration(&shown, bytes, renderer.kinds()) {
         Ok(d) => d,
-        Err(e) => {
-            let d = Diagnostic::error(format!("申报文件有误 / invalid declaration: {e}"));
-            return fail(vec![d], "parse", codes);
-        }
+        Err(diagnostics) => return fail(diagnostics, "parse", codes),
     };
-    let source = source.bytes;
-    let rendered = match finishing.render_formats(renderer, &declaration, &source) {
+    let source = attachment.bytes.clone();
+    let rendered = match finishing.render_formats_attaching(renderer, &declaration, &attachment) {
         Ok(r) => r,
         Err(diagnostics) => return fail(diagnostics, "template", codes),
     };

@@ -77,6 +77,22 @@ pub enum Command {
     /// The bytes are exactly the file that was rendered. An existing file is not
     /// overwritten unless --force is given; `-o -` writes to standard output.
     Extract(ExtractArgs),
+    /// 导入电子表格（xlsx、xls、ods）为申报文件 / import spreadsheets as declarations.
+    ///
+    /// One declaration per form sheet, of the kind the sheet's title and labels show
+    /// (or --kind), in the commented layout of the samples: beside each key its label
+    /// and the cell it came from; every cell not imported is reported with its address
+    /// and why. Then the declaration is checked as by `jixiao check`. Exit code 1 when
+    /// a sheet cannot be imported (nothing is written for that file) or the imported
+    /// declaration has errors (it is written, so that it can be corrected).
+    Import(ImportArgs),
+    /// 导出申报文件为电子表格（xlsx） / export a declaration as its form, in xlsx.
+    ///
+    /// Laid out like the printed form: merged labels, borders, column widths, wrapped
+    /// text, amounts as numbers (#,##0.00), the title rows, A4 print setup fitted to the
+    /// page width. Byte-reproducible; `jixiao import` reads it back to the same
+    /// declaration. The declaration is checked first, as by `jixiao render`.
+    Export(ExportArgs),
     /// 给 PDF 加数字签名（PAdES B-B） / digitally sign a PDF (PAdES baseline B-B).
     ///
     /// Appends an invisible signature as an incremental update: the input bytes are kept
@@ -395,6 +411,67 @@ pub struct TemplateArgs {
     /// 导出哪一表样的模板 / the kind whose built-in template is copied.
     #[arg(long, value_name = "KIND", default_value = jixiao::kind::DEFAULT_KIND)]
     pub kind: String,
+}
+
+/// `jixiao import`
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// 电子表格（.xlsx、.xls、.ods，可多个） / the spreadsheets to import.
+    #[arg(value_name = "FILE.xlsx", required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// 输出路径（仅限单个输入、单个表单；- 为标准输出） / where to write the declaration
+    /// (one input with one form sheet only; `-` for standard output).
+    #[arg(short, long, value_name = "OUT.toml", conflicts_with = "out_dir")]
+    pub output: Option<PathBuf>,
+
+    /// 输出目录（默认与输入同目录） / write the declarations under DIR (default: next
+    /// to each input): FILE.toml, or FILE-SHEET.toml for a workbook of several forms.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+
+    /// 按此表样导入（默认按标题与栏目识别） / import as this kind instead of detecting it
+    /// from the sheet's title and labels (`jixiao kinds` lists them).
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+
+    /// 预算年度（表中标题不含年份时） / the budget year, for forms whose title does not
+    /// show it.
+    #[arg(long)]
+    pub year: Option<i32>,
+
+    /// 覆盖已有文件 / overwrite existing declaration files.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Templates (their kinds can be imported too) and fonts (for the checks).
+    #[command(flatten)]
+    pub layout: LayoutArgs,
+
+    /// How diagnostics are reported.
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// `jixiao export`
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// 申报文件 / the declaration (TOML).
+    #[arg(value_name = "DECL.toml")]
+    pub input: PathBuf,
+
+    /// 输出路径（默认与输入同名同目录 .xlsx） / where to write the workbook (default:
+    /// next to the input, same name, .xlsx).
+    #[arg(short, long, value_name = "FORM.xlsx")]
+    pub output: Option<PathBuf>,
+
+    /// Template (its kind) and fonts.
+    #[command(flatten)]
+    pub layout: LayoutArgs,
+
+    /// How diagnostics are reported.
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 /// `jixiao sign`

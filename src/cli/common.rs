@@ -5,9 +5,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use jixiao::diag::render_all;
+use jixiao::input::Attachment;
 use jixiao::{Declaration, Diagnostic, FontSet, Kinds, Renderer, Template, Templates};
-
-use jixiao::check::{check, DeclarationSource};
 
 use super::args::{LayoutArgs, ReportArgs};
 
@@ -85,32 +84,43 @@ pub fn load_declaration(path: &Path, kinds: &Kinds) -> Result<Loaded, Failure> {
 pub struct Checked {
     /// The declaration.
     pub declaration: Declaration,
-    /// The file, byte for byte (attached to archival PDFs).
-    pub bytes: Vec<u8>,
+    /// The file, byte for byte, as archival PDFs attach it (a declaration, or the
+    /// spreadsheet it was imported from).
+    pub attachment: Attachment,
 }
 
-/// Reads and checks the declaration at `path` for `renderer`'s template and fonts.
-/// Warnings are printed; errors (and, with `--deny-warnings`, warnings) are a failure.
+/// Reads and checks the declaration at `path` (TOML, or a spreadsheet imported in
+/// memory) for `renderer`'s templates and fonts. Warnings (and what an import
+/// reports) are printed; errors (and, with `--deny-warnings`, warnings) are a failure.
 pub fn load_checked(
     path: &Path,
     renderer: &Renderer,
     report: &ReportArgs,
 ) -> Result<Checked, Failure> {
-    let source = DeclarationSource::read(path).map_err(|e| {
+    let bytes = std::fs::read(path).map_err(|e| {
         Diagnostic::error(format!(
             "无法读取申报文件 {} / cannot read the declaration: {e}",
             path.display()
         ))
     })?;
-    let checked = check(source, renderer.kinds(), renderer.fonts());
-    let diagnostics = checked.diagnostics(report.lang, report.deny_warnings);
-    let passes = checked.passes(report.deny_warnings);
+    let prepared = jixiao::input::prepare(
+        &path.display().to_string(),
+        bytes,
+        renderer.kinds(),
+        renderer.fonts(),
+    )
+    .map_err(Failure)?;
+    let checked = prepared.report;
+    let notes = prepared.notes.len();
+    let mut diagnostics = prepared.notes;
+    diagnostics.extend(checked.diagnostics(report.lang, report.deny_warnings));
+    let passes = checked.passes(report.deny_warnings) && !(report.deny_warnings && notes > 0);
     match checked.declaration {
         Some(declaration) if passes => {
             print_warnings(&diagnostics);
             Ok(Checked {
                 declaration,
-                bytes: checked.source.bytes,
+                attachment: prepared.attachment,
             })
         }
         _ => Err(Failure(diagnostics)),

@@ -4,6 +4,7 @@ pub mod args;
 mod check;
 mod common;
 mod data;
+mod exchange;
 mod init;
 mod manifest;
 mod ofd;
@@ -32,6 +33,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Verify(args) => return verify::run(args),
         Command::Sign(args) => sign::run(args),
         Command::Manifest(command) => manifest::run(command),
+        Command::Import(args) => exchange::import(args),
+        Command::Export(args) => exchange::export(args),
         Command::Seal(args) => seal::run(args),
     };
     match result {

@@ -138,9 +138,13 @@ fn run_single(args: RenderArgs) -> Result<(), Failure> {
     let input = &args.inputs[0];
     let finishing = finishing(&args)?;
     let renderer = renderer(&args.layout)?;
-    let Checked { declaration, bytes } = load_checked(input, &renderer, &args.report)?;
+    let Checked {
+        declaration,
+        attachment,
+    } = load_checked(input, &renderer, &args.report)?;
+    let bytes = attachment.bytes.clone();
     let rendered = finishing
-        .render_formats(&renderer, &declaration, &bytes)
+        .render_formats_attaching(&renderer, &declaration, &attachment)
         .map_err(Failure)?;
     print_warnings(&rendered.warnings);
     // -o names the file of the one format asked for; with both, the other one gets the

@@ -189,9 +189,13 @@ pub fn extract(args: ExtractArgs) -> Result<(), Failure> {
         ))
         .with_help("只有用 jixiao render --archive 生成的归档 PDF 带有申报文件 / only archival PDFs carry one")
     })?;
+    // The attachment's own extension: `.toml`, or the spreadsheet's (`.xlsx`).
+    let extension = std::path::Path::new(&source.name)
+        .extension()
+        .map_or_else(|| "toml".to_owned(), |e| e.to_string_lossy().into_owned());
     let output = args
         .output
-        .unwrap_or_else(|| args.input.with_extension("toml"));
+        .unwrap_or_else(|| args.input.with_extension(extension));
     if output.as_os_str() == "-" {
         std::io::stdout()
             .write_all(&source.bytes)

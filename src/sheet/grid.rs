@@ -386,6 +386,7 @@ pub struct Workbook {
     pub(crate) file: String,
     pub(crate) format: FileFormat,
     pub(crate) sheets: Vec<Sheet>,
+    pub(crate) properties: BTreeMap<String, String>,
 }
 
 impl Workbook {
@@ -402,6 +403,12 @@ impl Workbook {
     /// The worksheets in tab order (chart sheets and macro sheets are not worksheets).
     pub fn sheets(&self) -> &[Sheet] {
         &self.sheets
+    }
+
+    /// The custom document properties (name → text) of an xlsx or ods file (xls and
+    /// xlsb: none). jixiao's export keeps there what the form does not print.
+    pub fn properties(&self) -> &BTreeMap<String, String> {
+        &self.properties
     }
 
     /// The worksheet with this exact name.

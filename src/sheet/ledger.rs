@@ -94,6 +94,11 @@ impl<'s> Ledger<'s> {
         self.skipped.insert(pos, reason.into());
     }
 
+    /// Whether the cell at `pos` was given a reason with [`Ledger::skip`].
+    pub fn is_skipped(&self, pos: CellRef) -> bool {
+        self.skipped.contains_key(&pos)
+    }
+
     /// Whether the cell at `pos` was marked used.
     pub fn is_used(&self, pos: CellRef) -> bool {
         self.used.contains(&pos)

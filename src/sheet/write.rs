@@ -78,6 +78,8 @@ pub struct CellStyle {
     pub border: bool,
     /// The number format code (`#,##0.00`, `0%`); `None` is `General`.
     pub number_format: Option<String>,
+    /// Indentation level of the text (each about one character; 0 = none).
+    pub indent: u8,
 }
 
 impl CellStyle {
@@ -162,6 +164,9 @@ pub struct PrintSetup {
     pub repeat_rows: Option<(u32, u32)>,
     /// Text of the page header, centred (`None`: no header).
     pub header: Option<String>,
+    /// Text of the page footer, centred, with Excel's codes (`&P` the page number,
+    /// `&N` the number of pages); `None`: no footer.
+    pub footer: Option<String>,
 }
 
 impl Default for PrintSetup {
@@ -171,6 +176,7 @@ impl Default for PrintSetup {
             fit_to_width: true,
             repeat_rows: None,
             header: None,
+            footer: None,
         }
     }
 }
@@ -252,6 +258,9 @@ pub struct DocInfo {
     pub author: String,
     /// The creation date `(year, month, day)`; fixed so the bytes are reproducible.
     pub created: (u16, u8, u8),
+    /// Custom document properties (name, text), in this order: what a program needs
+    /// back that the sheet does not show (see [`crate::sheet::Workbook::properties`]).
+    pub custom: Vec<(String, String)>,
 }
 
 impl Default for DocInfo {
@@ -260,6 +269,7 @@ impl Default for DocInfo {
             title: String::new(),
             author: String::new(),
             created: (1980, 1, 1),
+            custom: Vec::new(),
         }
     }
 }
@@ -275,10 +285,13 @@ pub fn write_xlsx(file: &str, layouts: &[Layout], info: &DocInfo) -> Result<Vec<
     let mut book = Workbook::new();
     let created =
         ExcelDateTime::from_ymd(info.created.0, info.created.1, info.created.2).map_err(xlsx)?;
-    let props = DocProperties::new()
+    let mut props = DocProperties::new()
         .set_title(&info.title)
         .set_author(&info.author)
         .set_creation_datetime(&created);
+    for (name, value) in &info.custom {
+        props = props.set_custom_property(name, value);
+    }
     book.set_properties(&props);
     for layout in layouts {
         let sheet = book.add_worksheet();
@@ -298,6 +311,9 @@ pub fn write_xlsx(file: &str, layouts: &[Layout], info: &DocInfo) -> Result<Vec<
         }
         if let Some(header) = &layout.print.header {
             sheet.set_header(format!("&C{}", header.replace('&', "&&")));
+        }
+        if let Some(footer) = &layout.print.footer {
+            sheet.set_footer(format!("&C{footer}"));
         }
         for (col, width) in &layout.column_widths {
             sheet
@@ -362,6 +378,12 @@ fn col_num(col: u32) -> Result<u16, String> {
     u16::try_from(col).map_err(|_| format!("列号 {col} 超出范围 / column {col} is out of range"))
 }
 
+/// Whether a spreadsheet can store `value` as a number without losing a digit (at
+/// most 15 significant digits).
+pub fn storable(value: Decimal) -> bool {
+    to_double(value).is_some()
+}
+
 /// The double to store for `value`, or `None` when the value has more significant
 /// digits than a spreadsheet keeps.
 fn to_double(value: Decimal) -> Option<f64> {
@@ -404,6 +426,9 @@ fn to_format(style: &CellStyle) -> Format {
     }
     if let Some(code) = &style.number_format {
         f = f.set_num_format(code);
+    }
+    if style.indent > 0 {
+        f = f.set_indent(style.indent);
     }
     f
 }

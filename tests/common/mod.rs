@@ -164,7 +164,6 @@ pub fn find_on_pages(
     None
 }
 
-
 /// The text of every page of `pdf`, squeezed, without page footers.
 pub fn page_texts(pdf: &[u8]) -> Vec<String> {
     (1..=page_count(pdf))

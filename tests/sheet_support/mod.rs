@@ -4,7 +4,8 @@
 #![allow(dead_code)]
 
 use std::io::{Cursor, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// `../shared/forms/NAME` beside the clone (present in CI, read-only).
 pub fn form(name: &str) -> PathBuf {
@@ -178,4 +179,49 @@ pub fn compound_file(streams: &[(&str, &[u8])]) -> Vec<u8> {
     }
     cfb.flush().expect("cfb flush");
     cfb.into_inner().into_inner()
+}
+
+/// The LibreOffice binary, installed by `scripts/test.sh` (Debian's libreoffice-calc).
+pub fn soffice() -> PathBuf {
+    for name in ["soffice", "libreoffice"] {
+        if let Ok(out) = Command::new("sh")
+            .arg("-c")
+            .arg(format!("command -v {name}"))
+            .output()
+        {
+            let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            if out.status.success() && !path.is_empty() {
+                return PathBuf::from(path);
+            }
+        }
+    }
+    panic!(
+        "LibreOffice (soffice) is missing: run scripts/test.sh, which installs libreoffice-calc"
+    );
+}
+
+/// One LibreOffice start converting every input to `target` into `out_dir`.
+pub fn convert(profile: &Path, inputs: &[PathBuf], target: &str, out_dir: &Path) {
+    let status = Command::new(soffice())
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args([
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            target,
+            "--outdir",
+        ])
+        .arg(out_dir)
+        .args(inputs)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("run LibreOffice");
+    assert!(
+        status.success(),
+        "LibreOffice --convert-to {target} failed: {status}"
+    );
 }

@@ -22,6 +22,7 @@
 //! when it matters).
 
 mod ods;
+mod props;
 mod xlsx;
 
 use std::io::Cursor;
@@ -71,6 +72,7 @@ pub fn read_bytes(file: &str, bytes: &[u8]) -> Result<Workbook, SheetError> {
         file: file.to_string(),
         format,
         sheets,
+        properties: props::read(format, bytes),
     })
 }
 
