@@ -8,7 +8,6 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use common::*;
 use jixiao::declaration::{Record, Value};
@@ -18,20 +17,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 /// Every sample: its file name, text and declaration.
 fn samples() -> Vec<(String, String, Declaration)> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("samples"))
-        .expect("samples/")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|p| {
-            let name = p.file_name().expect("name").to_string_lossy().into_owned();
-            let (text, decl) = sample(&name);
-            (name, text, decl)
-        })
-        .collect()
+    all_samples()
 }
 
 #[test]

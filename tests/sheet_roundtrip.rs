@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use common::root;
+use common::{all_samples, root};
 use jixiao::check::{check, DeclarationSource};
 use jixiao::date::Date;
 use jixiao::declaration::{Measure, Paragraphs, Record, Value};
@@ -23,20 +23,9 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 fn samples() -> Vec<(PathBuf, Declaration)> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("samples"))
-        .expect("samples")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    files.sort();
-    files
+    all_samples()
         .into_iter()
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).expect("read");
-            let d =
-                Declaration::from_toml(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-            (p, d)
-        })
+        .map(|(name, _, d)| (root().join("samples").join(name), d))
         .collect()
 }
 

@@ -372,15 +372,7 @@ pub enum Placement {
 /// A label for comparison: spaces removed, brackets half-width, a point budget such as
 /// `（50分）` dropped.
 pub fn normalise(label: &str) -> String {
-    let folded: String = single_line(label)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '（' => '(',
-            '）' => ')',
-            _ => c,
-        })
-        .collect();
+    let folded = fold(label);
     match points_suffix(&folded) {
         Some((head, _)) => head.to_owned(),
         None => folded,
@@ -389,7 +381,12 @@ pub fn normalise(label: &str) -> String {
 
 /// The point budget written after a label, `产出指标（50分）` → 50.
 pub fn points(label: &str) -> Option<Decimal> {
-    let folded: String = single_line(label)
+    points_suffix(&fold(label)).map(|(_, p)| p)
+}
+
+/// A label on one line, without spaces, with half-width brackets.
+fn fold(label: &str) -> String {
+    single_line(label)
         .chars()
         .filter(|c| !c.is_whitespace())
         .map(|c| match c {
@@ -397,8 +394,7 @@ pub fn points(label: &str) -> Option<Decimal> {
             '）' => ')',
             _ => c,
         })
-        .collect();
-    points_suffix(&folded).map(|(_, p)| p)
+        .collect()
 }
 
 fn points_suffix(s: &str) -> Option<(&str, Decimal)> {

@@ -177,3 +177,21 @@ pub fn printed(pages: &[String], want: &str) -> bool {
     let cursors = vec![0; pages.len() + 1];
     (0..pages.len()).any(|q| find_on_pages(pages, &cursors, q, want).is_some())
 }
+
+/// Every sample declaration (`samples/*.toml`, sorted): file name, text, declaration.
+pub fn all_samples() -> Vec<(String, String, Declaration)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("samples"))
+        .expect("samples/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let name = p.file_name().expect("name").to_string_lossy().into_owned();
+            let (text, decl) = sample(&name);
+            (name, text, decl)
+        })
+        .collect()
+}
