@@ -31,9 +31,12 @@ pub enum AmountError {
     /// Thousands separators in the wrong places (`1,23.00`).
     #[error("千分位逗号位置不对，应每三位一个，如 6,686.98 / misplaced thousands separator (write 6,686.98)")]
     Grouping,
-    /// The number has the right characters but is malformed or too large.
+    /// The number has the right characters but is malformed.
     #[error("不是有效的金额数字 / not a valid amount")]
     Invalid,
+    /// Larger than any form holds: more than [`Amount::MAX`] in magnitude.
+    #[error("数值过大，超过 10^15（一千万亿）/ the number is too large (more than 10^15)")]
+    TooLarge,
 }
 
 impl AmountError {
@@ -44,6 +47,7 @@ impl AmountError {
             AmountError::UnexpectedChar(c) => format!("金额中有无法识别的字符“{c}”"),
             AmountError::Grouping => "千分位逗号位置不对，应每三位一个，如 6,686.98".into(),
             AmountError::Invalid => "不是有效的金额数字".into(),
+            AmountError::TooLarge => "数值过大，超过 10^15（一千万亿）".into(),
         }
     }
 
@@ -54,6 +58,7 @@ impl AmountError {
             AmountError::UnexpectedChar(c) => format!("unexpected character `{c}` in an amount"),
             AmountError::Grouping => "misplaced thousands separator (write 6,686.98)".into(),
             AmountError::Invalid => "not a valid amount".into(),
+            AmountError::TooLarge => "the number is too large (more than 10^15)".into(),
         }
     }
 }
@@ -62,9 +67,30 @@ impl Amount {
     /// Zero 万元.
     pub const ZERO: Amount = Amount(Decimal::ZERO);
 
-    /// Wraps an exact decimal.
+    /// The largest magnitude a declaration may hold: 10^15 (万元 for money, and the same
+    /// bound for percentages and scores). Far above any real budget (the national budget is
+    /// about 3×10^10 万元) and far below `Decimal`'s range, so sums and differences of the
+    /// values of a form never overflow.
+    pub const MAX: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
+
+    /// Wraps an exact decimal (not checked against [`Amount::MAX`]; [`Amount::parse`] and
+    /// [`Amount::checked`] are).
     pub fn new(value: Decimal) -> Self {
         Amount(value)
+    }
+
+    /// Wraps an exact decimal if its magnitude is at most [`Amount::MAX`].
+    pub fn checked(value: Decimal) -> Result<Self, AmountError> {
+        if value.abs() > Self::MAX {
+            Err(AmountError::TooLarge)
+        } else {
+            Ok(Amount(value))
+        }
+    }
+
+    /// The sum, or `None` where it would leave `Decimal`'s range.
+    pub fn checked_add(self, rhs: Amount) -> Option<Amount> {
+        self.0.checked_add(rhs.0).map(Amount)
     }
 
     /// The exact declared value.
@@ -133,9 +159,35 @@ impl Amount {
         } else {
             Decimal::from_str_exact(&full)
         }
-        .map_err(|_| AmountError::Invalid)?;
-        Ok(Amount(value))
+        .map_err(|_| {
+            if beyond_decimal(&digits) {
+                AmountError::TooLarge
+            } else {
+                AmountError::Invalid
+            }
+        })?;
+        Amount::checked(value)
     }
+}
+
+/// Whether well-formed digits (`123.4`, `5e300`) failed to parse only because the number
+/// is larger than `Decimal` holds, so the clerk hears "too large", not "malformed".
+fn beyond_decimal(digits: &str) -> bool {
+    let (mantissa, exponent) = match digits.split_once(['e', 'E']) {
+        Some((m, e)) => match e.trim_start_matches('+').parse::<i64>() {
+            Ok(e) => (m, e),
+            Err(_) => return false,
+        },
+        None => (digits, 0),
+    };
+    let Some(int) = mantissa.split('.').next() else {
+        return false;
+    };
+    let well_formed = !int.is_empty()
+        && mantissa.bytes().filter(|&b| b == b'.').count() <= 1
+        && mantissa.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    let significant = int.trim_start_matches('0').len() as i64;
+    well_formed && significant.saturating_add(exponent) > 15
 }
 
 /// Maps full-width digits and punctuation to ASCII; leaves everything else alone.
@@ -187,19 +239,6 @@ impl From<Decimal> for Amount {
     }
 }
 
-impl std::ops::Add for Amount {
-    type Output = Amount;
-    fn add(self, rhs: Amount) -> Amount {
-        Amount(self.0 + rhs.0)
-    }
-}
-
-impl std::iter::Sum for Amount {
-    fn sum<I: Iterator<Item = Amount>>(iter: I) -> Amount {
-        iter.fold(Amount::ZERO, |a, b| a + b)
-    }
-}
-
 /// Prints the exact declared value as a string (`"6686.98"`), so nothing is lost.
 impl Serialize for Amount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -221,10 +260,10 @@ impl<'de> Deserialize<'de> for Amount {
                 f.write_str("an amount in 万元, e.g. 6686.98 or \"6,686.98\"")
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Amount, E> {
-                Ok(Amount(Decimal::from(v)))
+                Amount::checked(Decimal::from(v)).map_err(E::custom)
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Amount, E> {
-                Ok(Amount(Decimal::from(v)))
+                Amount::checked(Decimal::from(v)).map_err(E::custom)
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Amount, E> {
                 if !v.is_finite() {
@@ -252,10 +291,14 @@ pub fn optional<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Amo
             f.write_str("an amount in 万元, e.g. 6686.98 or \"6,686.98\", or \"\" when left out")
         }
         fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            Ok(Some(Amount(Decimal::from(v))))
+            Amount::checked(Decimal::from(v))
+                .map(Some)
+                .map_err(E::custom)
         }
         fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            Ok(Some(Amount(Decimal::from(v))))
+            Amount::checked(Decimal::from(v))
+                .map(Some)
+                .map_err(E::custom)
         }
         fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
             Amount::deserialize(de::value::F64Deserializer::<E>::new(v)).map(Some)
@@ -327,6 +370,25 @@ mod tests {
         assert_eq!(parse("-"), "ERR Invalid");
         assert_eq!(parse("--5"), "ERR Invalid");
         assert_eq!(parse("5-"), "ERR Invalid");
+    }
+
+    #[test]
+    fn caps_amounts_at_ten_to_the_fifteenth() {
+        assert_eq!(Amount::MAX.to_string(), "1000000000000000");
+        assert_eq!(parse("1000000000000000"), "1000000000000000");
+        assert_eq!(parse("-1,000,000,000,000,000"), "-1000000000000000");
+        assert_eq!(parse("1000000000000000.01"), "ERR TooLarge");
+        assert_eq!(parse("79228162514264337593543950335"), "ERR TooLarge");
+        assert_eq!(parse("792281625142643375935439503350"), "ERR TooLarge");
+        assert_eq!(parse("1e16"), "ERR TooLarge");
+        assert_eq!(parse("-1e300"), "ERR TooLarge");
+        assert_eq!(parse("1e-300"), "ERR Invalid");
+        #[derive(Deserialize, Debug)]
+        struct T {
+            #[allow(dead_code)]
+            a: Amount,
+        }
+        assert!(toml::from_str::<T>("a = 9223372036854775807").is_err());
     }
 
     #[test]

@@ -8,13 +8,27 @@ use serde::Serialize;
 use crate::diag::Severity;
 
 /// The language diagnostics are written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
     /// 中文（默认）
     #[default]
     Zh,
     /// English
     En,
+}
+
+/// `zh` or `en` (any case).
+impl std::str::FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Lang, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "zh" => Ok(Lang::Zh),
+            "en" => Ok(Lang::En),
+            _ => Err(format!(
+                "语言只能是 zh 或 en / the language is zh or en, not {s}"
+            )),
+        }
+    }
 }
 
 /// A message in both languages.

@@ -10,8 +10,37 @@ use crate::archive::store::{ArchiveStore, Filed};
 use crate::declaration::Declaration;
 use crate::diag::Diagnostic;
 use crate::input::Attachment;
-use crate::render::{Precheck, Rendered, Renderer};
+use crate::render::{Precheck, RenderError, Rendered, Renderer};
 use crate::sign::{sign_pdf, SignOptions, Signer};
+
+/// Why a document was not finished: the diagnostics, and a short code for the
+/// manifest's `codes` column (`template`, `glyphs`, `too-many-pages`, `timeout`,
+/// `date`, `sign`).
+#[derive(Debug, Clone)]
+pub struct Unfinished {
+    /// The manifest code.
+    pub code: &'static str,
+    /// What went wrong.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Unfinished {
+    fn new(code: &'static str, message: String) -> Unfinished {
+        Unfinished {
+            code,
+            diagnostics: vec![Diagnostic::error(message)],
+        }
+    }
+}
+
+impl From<RenderError> for Unfinished {
+    fn from(e: RenderError) -> Unfinished {
+        Unfinished {
+            code: e.code(),
+            diagnostics: e.diagnostics(),
+        }
+    }
+}
 
 /// What to do with each document besides laying it out.
 #[derive(Clone, Default)]
@@ -93,7 +122,7 @@ impl Finishing {
         renderer: &Renderer,
         decl: &Declaration,
         source: &[u8],
-    ) -> Result<Rendered, Vec<Diagnostic>> {
+    ) -> Result<Rendered, Unfinished> {
         self.render_attaching(renderer, decl, &Attachment::toml(source.to_vec()))
     }
 
@@ -104,18 +133,18 @@ impl Finishing {
         renderer: &Renderer,
         decl: &Declaration,
         attachment: &Attachment,
-    ) -> Result<Rendered, Vec<Diagnostic>> {
+    ) -> Result<Rendered, Unfinished> {
         let mut rendered = if self.is_archival(decl) {
             let date = document_date(decl, self.source_date_epoch.as_deref())
-                .map_err(|e| vec![Diagnostic::error(e.to_string())])?;
+                .map_err(|e| Unfinished::new("date", e.to_string()))?;
             renderer.render_archival_attaching_with(decl, attachment, date, self.precheck)
         } else {
             renderer.render_with(decl, self.precheck)
         }
-        .map_err(|e| e.diagnostics())?;
+        .map_err(Unfinished::from)?;
         if let Some(signer) = &self.signer {
             rendered.pdf = sign_pdf(&rendered.pdf, signer.as_ref(), &self.sign_options)
-                .map_err(|e| vec![Diagnostic::error(e.to_string())])?;
+                .map_err(|e| Unfinished::new("sign", e.to_string()))?;
         }
         Ok(rendered)
     }
@@ -128,7 +157,7 @@ impl Finishing {
         renderer: &Renderer,
         decl: &Declaration,
         source: &[u8],
-    ) -> Result<Outputs, Vec<Diagnostic>> {
+    ) -> Result<Outputs, Unfinished> {
         self.render_formats_attaching(renderer, decl, &Attachment::toml(source.to_vec()))
     }
 
@@ -141,7 +170,7 @@ impl Finishing {
         renderer: &Renderer,
         decl: &Declaration,
         attachment: &Attachment,
-    ) -> Result<Outputs, Vec<Diagnostic>> {
+    ) -> Result<Outputs, Unfinished> {
         let imported;
         let source: &[u8] = if attachment.mime == crate::input::TOML_MIME {
             &attachment.bytes
@@ -152,12 +181,12 @@ impl Finishing {
         let ofd_meta = || match document_date(decl, self.source_date_epoch.as_deref()) {
             Ok(date) => Ok(renderer.ofd_meta(decl, source, Some(date))),
             Err(crate::archive::ArchiveError::NoDate) => Ok(renderer.ofd_meta(decl, source, None)),
-            Err(e) => Err(vec![Diagnostic::error(e.to_string())]),
+            Err(e) => Err(Unfinished::new("date", e.to_string())),
         };
         if !self.formats.pdf {
             let ofd = renderer
                 .render_ofd(decl, &ofd_meta()?)
-                .map_err(|e| e.diagnostics())?;
+                .map_err(Unfinished::from)?;
             return Ok(Outputs {
                 pdf: None,
                 pages: ofd.pages,
@@ -168,7 +197,7 @@ impl Finishing {
         let rendered = self.render_attaching(renderer, decl, attachment)?;
         let mut warnings = rendered.warnings.clone();
         let ofd = if self.formats.ofd {
-            let ofd = rendered.ofd(&ofd_meta()?).map_err(|e| e.diagnostics())?;
+            let ofd = rendered.ofd(&ofd_meta()?).map_err(Unfinished::from)?;
             warnings.extend(ofd.warnings);
             Some(ofd.ofd)
         } else {

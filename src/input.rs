@@ -15,6 +15,14 @@ use crate::import::{Imported, Options};
 use crate::kind::Kinds;
 use crate::sheet::FileFormat;
 
+pub use crate::limits::{read_limited, MAX_INPUT_BYTES};
+
+/// Refuses bytes over [`MAX_INPUT_BYTES`] handed to the library directly.
+fn within_limit(shown: &str, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
+    crate::limits::check_input_size(bytes.len())
+        .map_err(|message| vec![Diagnostic::error(format!("{shown}：{message}"))])
+}
+
 /// The MIME type of a declaration file.
 pub const TOML_MIME: &str = "application/toml";
 
@@ -101,6 +109,7 @@ pub fn prepare(
     kinds: &Kinds,
     fonts: &FontSet,
 ) -> Result<Prepared, Vec<Diagnostic>> {
+    within_limit(shown, &bytes)?;
     if !is_spreadsheet_file(shown, &bytes) {
         let report = check(
             DeclarationSource::from_bytes(shown.to_owned(), bytes),
@@ -142,6 +151,7 @@ pub fn declaration(
     bytes: Vec<u8>,
     kinds: &Kinds,
 ) -> Result<(Declaration, Attachment), Vec<Diagnostic>> {
+    within_limit(shown, &bytes)?;
     if !is_spreadsheet_file(shown, &bytes) {
         let source = DeclarationSource::from_bytes(shown.to_owned(), bytes);
         let decl = Declaration::from_toml_with(&source.text, kinds).map_err(|e| {

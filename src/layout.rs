@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::declaration::{Declaration, Record, Value};
+pub use crate::kind::cells::{printed_paths, value_widths};
 use crate::kind::paths;
 use crate::kind::spec::{Align, BlockSpec, CellDetail, CellSpec, EachSpec, RowSpec, SectionSpec};
 use crate::kind::tree::Node;
@@ -143,6 +144,33 @@ struct Scope<'a> {
     /// A placeholder row printed for an empty list: its cells show nothing and stand
     /// for no value.
     blank: bool,
+}
+
+impl<'a> Scope<'a> {
+    /// The scope of item `index` of `list` (its `items` with their key paths), or a
+    /// blank placeholder when there is no such item.
+    fn item(
+        list: &'a Field,
+        items: &'a [Record],
+        item_paths: &'a [String],
+        blank: &'a Record,
+        index: Option<usize>,
+    ) -> Scope<'a> {
+        match index.and_then(|i| items.get(i).zip(item_paths.get(i))) {
+            Some((record, path)) => Scope {
+                record,
+                fields: &list.fields,
+                path,
+                blank: false,
+            },
+            None => Scope {
+                record: blank,
+                fields: &list.fields,
+                path: "",
+                blank: true,
+            },
+        }
+    }
 }
 
 struct Context<'a> {
@@ -278,20 +306,7 @@ impl<'a> Context<'a> {
         let blank = Record::new();
         let mut out = Vec::new();
         for i in 0..items.len().max(1) {
-            let scope = match items.get(i).zip(item_paths.get(i)) {
-                Some((record, path)) => Scope {
-                    record,
-                    fields: &list.fields,
-                    path,
-                    blank: false,
-                },
-                None => Scope {
-                    record: &blank,
-                    fields: &list.fields,
-                    path: "",
-                    blank: true,
-                },
-            };
+            let scope = Scope::item(list, items, &item_paths, &blank, Some(i));
             let mut rows: Vec<Row> = if each.row.is_empty() {
                 each.rows.iter().flat_map(|r| self.rows(scope, r)).collect()
             } else {
@@ -359,20 +374,7 @@ impl<'a> Context<'a> {
         let blank = Record::new();
         // One row of an indicator (or a blank row), shifted past the level columns.
         let leaf_row = |index: Option<usize>| -> Row {
-            let scope = match index {
-                Some(i) => Scope {
-                    record: &items[i],
-                    fields: &list.fields,
-                    path: &item_paths[i],
-                    blank: false,
-                },
-                None => Scope {
-                    record: &blank,
-                    fields: &list.fields,
-                    path: "",
-                    blank: true,
-                },
-            };
+            let scope = Scope::item(list, items, item_paths, &blank, index);
             let mut row = self.value_row(scope, &each.row);
             for c in &mut row {
                 c.x += depth;
@@ -574,96 +576,4 @@ pub fn choice_text(field: &Field, chosen: Option<&str>) -> String {
         })
         .collect::<Vec<_>>()
         .join("\u{3000}")
-}
-
-/// The width in millimetres of every value cell of a kind's layout, by the field's spec
-/// path (`tasks[].rows[].content`): how much text fits on a line of it.
-pub fn value_widths(kind: &Kind) -> BTreeMap<String, f64> {
-    let mut out = BTreeMap::new();
-    for section in kind.sections() {
-        let content: &[f64] = &section.columns;
-        let mut visit_rows = |rows: &[RowSpec], header: &[Vec<CellSpec>]| {
-            let _ = header;
-            for row in rows {
-                widths_of_row(kind, row, "", 0, content, &mut out);
-            }
-        };
-        if section.blocks.is_empty() {
-            visit_rows(&section.rows, &section.header);
-        } else {
-            for block in &section.blocks {
-                visit_rows(&block.rows, &block.header);
-            }
-        }
-    }
-    out
-}
-
-fn widths_of_row(
-    kind: &Kind,
-    row: &RowSpec,
-    prefix: &str,
-    x0: usize,
-    columns: &[f64],
-    out: &mut BTreeMap<String, f64>,
-) {
-    let width = |x: usize, span: usize| -> f64 { columns.iter().skip(x).take(span).sum() };
-    let cells_at =
-        |cells: &[CellSpec], x0: usize, prefix: &str, out: &mut BTreeMap<String, f64>| {
-            let mut x = x0;
-            for c in cells {
-                let (path, span) = match c {
-                    CellSpec::Path(p) => (Some(p.as_str()), 1),
-                    CellSpec::Full(d) => (d.value.as_deref(), d.span.max(1)),
-                };
-                if let Some(p) = path {
-                    out.insert(paths::join(prefix, p), width(x, span));
-                }
-                x += span;
-            }
-        };
-    match row {
-        RowSpec::Cells(cells) => cells_at(cells, x0, prefix, out),
-        RowSpec::Each(each) => {
-            let list = format!("{}[]", paths::join(prefix, &each.each));
-            let mut x = x0;
-            let group_path = match &each.group {
-                Some(CellSpec::Path(p)) => Some(p.as_str()),
-                Some(CellSpec::Full(d)) => d.value.as_deref(),
-                None => None,
-            };
-            if let Some(p) = group_path {
-                out.insert(paths::join(&list, p), width(x, 1));
-            }
-            if each.group.is_some() {
-                x += 1;
-            }
-            if each.tree {
-                let levels = kind
-                    .field_at(&list)
-                    .and_then(|f| f.tree.as_ref())
-                    .map_or(0, |t| t.levels.len());
-                x += levels;
-            }
-            cells_at(&each.row, x, &list, out);
-            for r in &each.rows {
-                widths_of_row(kind, r, &list, x, columns, out);
-            }
-        }
-    }
-}
-
-/// The spec paths of every value a kind's layout prints (tree levels included).
-pub fn printed_paths(kind: &Kind) -> std::collections::BTreeSet<String> {
-    let mut out: std::collections::BTreeSet<String> = value_widths(kind).into_keys().collect();
-    for (path, field) in kind.walk() {
-        if let Some(tree) = &field.tree {
-            if out.iter().any(|p| p.starts_with(&format!("{path}[]."))) {
-                for level in &tree.levels {
-                    out.insert(format!("{path}[].{level}"));
-                }
-            }
-        }
-    }
-    out
 }

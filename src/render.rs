@@ -13,7 +13,6 @@ use typst::WorldExt;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
-use crate::archive::ArchiveMeta;
 use crate::date::Date;
 use crate::declaration::Declaration;
 use crate::diag::{Diagnostic, Severity};
@@ -22,6 +21,8 @@ use crate::form_data::FormData;
 use crate::glyphs::{missing_glyphs, MissingGlyph};
 use crate::input::Attachment;
 use crate::kind::Kinds;
+use crate::limits::Limits;
+use crate::metadata::ArchiveMeta;
 use crate::template::{Template, Templates};
 use crate::world::{ArchiveFiles, DocumentWorld, Workspace};
 
@@ -46,8 +47,16 @@ pub enum Precheck {
     Checked,
 }
 
-/// Renders declarations of every kind it has a template for, with one set of fonts.
+/// Renders declarations of every kind it has a template for, with one set of fonts,
+/// within [`Limits`]. Cloning is cheap: the clones share the templates and fonts.
+#[derive(Clone)]
 pub struct Renderer {
+    shared: Arc<Shared>,
+    limits: Limits,
+}
+
+/// What every clone of a renderer shares.
+struct Shared {
     /// One workspace per template, in the order of `kinds`.
     workspaces: Vec<Workspace>,
     /// The kinds declarations may name.
@@ -55,6 +64,10 @@ pub struct Renderer {
     /// The fonts every workspace shares.
     fonts: FontSet,
 }
+
+/// Stack of the thread a time-limited render runs on (as a batch's workers: Typst's
+/// layout recurses deeply; the space is only reserved).
+const RENDER_STACK: usize = 64 << 20;
 
 /// A laid-out form: the pages as Typst laid them out, and the warnings it gave.
 pub struct Laid {
@@ -138,6 +151,24 @@ pub enum RenderError {
     /// The template failed to compile or export: Typst's errors, with file and line.
     #[error("{}", crate::diag::render_all(.0, false))]
     Template(Vec<Diagnostic>),
+    /// The document has (or certainly would have) more pages than the limit.
+    #[error(
+        "表格{}超过 {max} 页的上限，未生成（可用 --max-pages 调整）/ the form {} more than the limit of {max} pages; not rendered (see --max-pages)",
+        match .pages { Some(p) => format!("排出 {p} 页，"), None => "内容过多，必然".to_owned() },
+        match .pages { Some(p) => format!("has {p} pages,"), None => "would certainly have".to_owned() }
+    )]
+    TooManyPages {
+        /// The pages laid out, or `None` when refused before layout.
+        pages: Option<usize>,
+        /// The limit.
+        max: usize,
+    },
+    /// The render took longer than the time limit.
+    #[error(
+        "排版超过 {} 秒的时间上限，已放弃（可用 --timeout 调整）/ the layout took longer than the limit of {} s; given up (see --timeout)",
+        .0.as_secs(), .0.as_secs()
+    )]
+    TimedOut(std::time::Duration),
 }
 
 impl RenderError {
@@ -148,7 +179,22 @@ impl RenderError {
                 missing.iter().map(MissingGlyph::to_diagnostic).collect()
             }
             RenderError::Template(diags) | RenderError::Unprinted(diags) => diags.clone(),
-            RenderError::NoTemplate(_) => vec![Diagnostic::error(self.to_string())],
+            RenderError::NoTemplate(_)
+            | RenderError::TooManyPages { .. }
+            | RenderError::TimedOut(_) => vec![Diagnostic::error(self.to_string())],
+        }
+    }
+
+    /// A short code for the manifest's `codes` column: `template`, `glyphs`,
+    /// `too-many-pages` or `timeout`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RenderError::NoTemplate(_) | RenderError::Unprinted(_) | RenderError::Template(_) => {
+                "template"
+            }
+            RenderError::MissingGlyphs(_) => "glyphs",
+            RenderError::TooManyPages { .. } => "too-many-pages",
+            RenderError::TimedOut(_) => "timeout",
         }
     }
 }
@@ -176,10 +222,24 @@ impl Renderer {
             workspaces.push(workspace);
         }
         Ok(Renderer {
-            workspaces,
-            kinds,
-            fonts,
+            shared: Arc::new(Shared {
+                workspaces,
+                kinds,
+                fonts,
+            }),
+            limits: Limits::default(),
         })
+    }
+
+    /// This renderer with `limits` (pages, time) instead of [`Limits::default`].
+    pub fn with_limits(mut self, limits: Limits) -> Renderer {
+        self.limits = limits;
+        self
+    }
+
+    /// The limits every render is held to.
+    pub fn limits(&self) -> Limits {
+        self.limits
     }
 
     /// A renderer for the built-in kinds and a user's `template` (which is also the
@@ -196,17 +256,18 @@ impl Renderer {
 
     /// The fonts documents can use.
     pub fn fonts(&self) -> &FontSet {
-        &self.fonts
+        &self.shared.fonts
     }
 
     /// The kinds this renderer prints.
     pub fn kinds(&self) -> &Kinds {
-        &self.kinds
+        &self.shared.kinds
     }
 
     fn workspace(&self, decl: &Declaration) -> Result<&Workspace, RenderError> {
         let name = decl.kind().name();
-        self.workspaces
+        self.shared
+            .workspaces
             .iter()
             .find(|w| w.template().kind.name() == name)
             .ok_or_else(|| RenderError::NoTemplate(name.to_owned()))
@@ -224,10 +285,17 @@ impl Renderer {
 
     /// Refuses (unless already checked) characters no font has.
     fn precheck(&self, decl: &Declaration, precheck: Precheck) -> Result<(), RenderError> {
+        let (rows, chars) = size_of(decl);
+        if self.limits.certainly_exceeded(rows, chars) {
+            return Err(RenderError::TooManyPages {
+                pages: None,
+                max: self.limits.max_pages,
+            });
+        }
         if precheck == Precheck::Checked {
             return Ok(());
         }
-        let missing = missing_glyphs(decl, &self.fonts);
+        let missing = missing_glyphs(decl, &self.shared.fonts);
         if !missing.is_empty() {
             return Err(RenderError::MissingGlyphs(missing));
         }
@@ -243,6 +311,12 @@ impl Renderer {
         let result = typst::compile::<PagedDocument>(world);
         let warnings = self.convert(workspace, world, &result.warnings);
         match result.output {
+            Ok(document) if document.pages().len() > self.limits.max_pages => {
+                Err(RenderError::TooManyPages {
+                    pages: Some(document.pages().len()),
+                    max: self.limits.max_pages,
+                })
+            }
             Ok(document) => Ok(Laid { document, warnings }),
             Err(errors) => {
                 let mut diags = self.convert(workspace, world, &errors);
@@ -252,8 +326,45 @@ impl Renderer {
         }
     }
 
+    /// Runs `job` within the time limit: on this thread when there is none, else on a
+    /// thread of its own, given up when the time is up (see [`Limits::timeout`]). A
+    /// panic in `job` is passed on to the caller.
+    fn within_time<T: Send + 'static>(
+        &self,
+        job: impl FnOnce(&Renderer) -> Result<T, RenderError> + Send + 'static,
+    ) -> Result<T, RenderError> {
+        let Some(timeout) = self.limits.timeout else {
+            return job(self);
+        };
+        let renderer = self.clone();
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("jixiao-render".to_owned())
+            .stack_size(RENDER_STACK)
+            .spawn(move || {
+                let result =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&renderer)));
+                let _ = sender.send(result);
+            })
+            .map_err(|e| {
+                RenderError::Template(vec![Diagnostic::error(format!(
+                    "无法启动排版线程 / cannot start the layout thread: {e}"
+                ))])
+            })?;
+        match receiver.recv_timeout(timeout) {
+            Ok(Ok(result)) => result,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(_) => Err(RenderError::TimedOut(timeout)),
+        }
+    }
+
     /// Lays out `decl` without exporting it: for tests and previews.
     pub fn layout(&self, decl: &Declaration) -> Result<Laid, RenderError> {
+        let decl = decl.clone();
+        self.within_time(move |r| r.layout_now(&decl))
+    }
+
+    fn layout_now(&self, decl: &Declaration) -> Result<Laid, RenderError> {
         self.precheck(decl, Precheck::All)?;
         let workspace = self.workspace(decl)?;
         let data = Bytes::new(self.form_data(decl).to_json());
@@ -271,6 +382,11 @@ impl Renderer {
         decl: &Declaration,
         precheck: Precheck,
     ) -> Result<Rendered, RenderError> {
+        let decl = decl.clone();
+        self.within_time(move |r| r.render_now(&decl, precheck))
+    }
+
+    fn render_now(&self, decl: &Declaration, precheck: Precheck) -> Result<Rendered, RenderError> {
         self.precheck(decl, precheck)?;
         let workspace = self.workspace(decl)?;
         let data = Bytes::new(self.form_data(decl).to_json());
@@ -327,6 +443,17 @@ impl Renderer {
     /// [`Renderer::render_archival_attaching`], checking only what `precheck` says is
     /// still unchecked.
     pub fn render_archival_attaching_with(
+        &self,
+        decl: &Declaration,
+        attachment: &Attachment,
+        date: Date,
+        precheck: Precheck,
+    ) -> Result<Rendered, RenderError> {
+        let (decl, attachment) = (decl.clone(), attachment.clone());
+        self.within_time(move |r| r.render_archival_now(&decl, &attachment, date, precheck))
+    }
+
+    fn render_archival_now(
         &self,
         decl: &Declaration,
         attachment: &Attachment,
@@ -429,4 +556,30 @@ impl Renderer {
             })
             .collect()
     }
+}
+
+/// The table rows and characters of text of `decl`, for [`Limits::certainly_exceeded`].
+/// Rows are the innermost list items (an item holding a list of its own prints as a cell
+/// merged down its items' rows, not as a row of its own), so the count never exceeds
+/// the rows printed.
+fn size_of(decl: &Declaration) -> (usize, usize) {
+    use crate::declaration::Value;
+    let (mut rows, mut chars) = (0usize, 0usize);
+    decl.walk(&mut |_, _, value| match value {
+        Value::List(items) => {
+            let leaves = items
+                .iter()
+                .filter(|item| !item.values().any(|v| matches!(v, Value::List(_))))
+                .count();
+            rows = rows.saturating_add(leaves);
+        }
+        Value::Text(t) => chars = chars.saturating_add(t.chars().count()),
+        Value::Paragraphs(p) => {
+            for para in &p.0 {
+                chars = chars.saturating_add(para.chars().count());
+            }
+        }
+        _ => {}
+    });
+    (rows, chars)
 }

@@ -77,7 +77,7 @@ pub const RESERVED_DIR: &str = "/.jixiao/";
 /// are in the metadata).
 #[derive(Clone)]
 pub struct ArchiveFiles {
-    /// JSON of [`crate::archive::ArchiveMeta`].
+    /// JSON of [`crate::metadata::ArchiveMeta`].
     pub meta: Bytes,
     /// The source file, byte for byte.
     pub source: Bytes,

@@ -1,17 +1,20 @@
 //! Archival PDFs: PDF/A-3b with the declaration attached as the document's source,
 //! byte-for-byte reproducible, verifiable later, filed in an append-only store.
 //!
-//! - [`meta`]: the metadata and document date of an archival render;
+//! - the metadata and document date of an archival render live in [`crate::metadata`]
+//!   (the renderer writes them; this module reads and checks them);
 //! - [`inspect`]: reading a PDF back (attachments, PDF/A claim, jixiao's PDF/A checks);
 //! - [`pages`]: page-by-page comparison (text and rasterised pages);
 //! - [`verify`]: re-rendering the attached source and comparing;
+//! - [`ofd`]: the same for an OFD, with its electronic seals;
 //! - [`store`]: the archive directory and its index.
 
 pub mod inspect;
-pub mod meta;
+pub mod ofd;
 pub mod pages;
 pub mod store;
 pub mod verify;
 
-pub use meta::{document_date, ArchiveError, ArchiveMeta};
+pub use crate::metadata::{document_date, ArchiveError, ArchiveMeta};
+pub use ofd::{verify_ofd, OfdVerifyReport};
 pub use verify::{verify, Verdict, VerifyReport};

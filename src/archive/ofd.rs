@@ -9,13 +9,13 @@
 
 use std::time::SystemTime;
 
-use super::read::{self, Package};
-use super::{is_ofd, meta};
-use crate::archive::Verdict;
+use super::Verdict;
 use crate::check::{check, DeclarationSource, Lang};
 use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::hash::sha256_hex;
+use crate::ofd::read::{self, Package};
+use crate::ofd::{is_ofd, meta};
 use crate::render::Renderer;
 use crate::seal::{verify_seals, SealReport};
 use crate::sign::Certificate;
@@ -186,7 +186,7 @@ pub fn verify_ofd(
             return report;
         }
     };
-    let expected_doc = read::document(&expected, super::package::DOC_ROOT).unwrap_or_default();
+    let expected_doc = read::document(&expected, crate::ofd::package::DOC_ROOT).unwrap_or_default();
     report.pages.1 = reproduced.pages;
     report.parts.1 = expected.entries().len();
     let creator = format!("{} {}", meta.creator.0, meta.creator.1);

@@ -192,7 +192,7 @@ pub fn run(
     let mut plans: Vec<Plan> = pool.install(|| {
         inputs
             .par_iter()
-            .map(|input| plan(renderer, input, options, in_shard(input), report))
+            .map(|input| guarded_plan(renderer, input, options, in_shard(input), report))
             .collect()
     });
     let collided = collisions(inputs, &mut plans, options.lang);
@@ -317,6 +317,40 @@ fn first_error(diagnostics: &[Diagnostic]) -> Option<String> {
         .map(|d| d.message.clone())
 }
 
+/// [`plan`], with a panic (a bug in jixiao or a library it calls) turned into this one
+/// input's failure, so one file cannot stop the batch.
+fn guarded_plan(
+    renderer: &Renderer,
+    input: &Input,
+    options: &Options,
+    reported: bool,
+    report: &(dyn Fn(Event<'_>) + Sync),
+) -> Plan {
+    std::panic::catch_unwind(AssertUnwindSafe(|| {
+        plan(renderer, input, options, reported, report)
+    }))
+    .unwrap_or_else(|_| {
+        let shown = input.path.display().to_string();
+        let d = Diagnostic::error(match options.lang {
+            Lang::Zh => format!("检查 {shown} 时发生内部错误，未生成（请报告此问题）"),
+            Lang::En => {
+                format!("internal error while checking {shown}; not rendered (please report it)")
+            }
+        });
+        if reported {
+            report(Event::Failed {
+                input: &input.path,
+                diagnostics: std::slice::from_ref(&d),
+                rendering: false,
+            });
+        }
+        Plan::Failed(Entry {
+            codes: "internal".to_owned(),
+            ..Entry::failed(shown, d.message)
+        })
+    })
+}
+
 /// Pass 1 for one input: read, hash, check, name.
 fn plan(
     renderer: &Renderer,
@@ -325,6 +359,8 @@ fn plan(
     reported: bool,
     report: &(dyn Fn(Event<'_>) + Sync),
 ) -> Plan {
+    #[cfg(test)]
+    tests::panic_if_asked(&input.path, "plan");
     let shown = input.path.display().to_string();
     let fail = |entry: Entry, diagnostics: &[Diagnostic]| {
         if reported {
@@ -336,7 +372,7 @@ fn plan(
         }
         Plan::Failed(entry)
     };
-    let bytes = match std::fs::read(&input.path) {
+    let bytes = match input::read_limited(&input.path) {
         Ok(bytes) => bytes,
         Err(e) => {
             let d = Diagnostic::error(match options.lang {
@@ -510,6 +546,8 @@ fn render_one(
     finishing: &Finishing,
     report: &(dyn Fn(Event<'_>) + Sync),
 ) -> Entry {
+    #[cfg(test)]
+    tests::panic_if_asked(&input.path, "render");
     let shown = input.path.display().to_string();
     let mut codes = ready.codes.clone();
     let base = Entry {
@@ -538,7 +576,7 @@ fn render_one(
             Lang::En => en,
         })
     };
-    let bytes = match std::fs::read(&input.path) {
+    let bytes = match input::read_limited(&input.path) {
         Ok(bytes) if sha256_hex(&bytes) == ready.sha => bytes,
         Ok(_) => {
             let d = zh_en(
@@ -562,7 +600,7 @@ fn render_one(
     let source = attachment.bytes.clone();
     let rendered = match finishing.render_formats_attaching(renderer, &declaration, &attachment) {
         Ok(r) => r,
-        Err(diagnostics) => return fail(diagnostics, "template", codes),
+        Err(unfinished) => return fail(unfinished.diagnostics, unfinished.code, codes),
     };
     if !rendered.warnings.is_empty() {
         codes.insert("template".to_owned());
@@ -635,6 +673,76 @@ fn render_one(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `(file name, pass)` pairs whose step panics, standing in for a bug in a library.
+    static PANIC_ON: std::sync::Mutex<Vec<(String, &'static str)>> =
+        std::sync::Mutex::new(Vec::new());
+
+    pub(super) fn panic_if_asked(path: &Path, pass: &'static str) {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let asked = PANIC_ON
+            .lock()
+            .map(|l| {
+                l.iter()
+                    .any(|(n, p)| Some(n) == name.as_ref() && *p == pass)
+            })
+            .unwrap_or(false);
+        if asked {
+            panic!("test panic in {pass} of {name:?}");
+        }
+    }
+
+    #[test]
+    fn a_panic_while_planning_or_rendering_fails_only_its_own_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let sample = std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/guangzhou-kexie.toml"),
+        )
+        .expect("sample");
+        let names = ["a.toml", "plan-panics.toml", "render-panics.toml", "z.toml"];
+        let inputs: Vec<Input> = names
+            .iter()
+            .map(|n| {
+                std::fs::write(dir.path().join(n), &sample).expect("write");
+                Input {
+                    path: dir.path().join(n),
+                    relative: PathBuf::from(n),
+                }
+            })
+            .collect();
+        PANIC_ON.lock().expect("lock").extend([
+            ("plan-panics.toml".into(), "plan"),
+            ("render-panics.toml".into(), "render"),
+        ]);
+        let options = Options {
+            name: NamePattern::parse("{stem}.pdf").expect("pattern"),
+            jobs: Some(2),
+            ..Options::default()
+        };
+        let outcome =
+            run(&Renderer::builtin(), &inputs, &options, &|_| {}).expect("the batch runs");
+        let status: Vec<(String, Status, String)> = outcome
+            .entries
+            .iter()
+            .map(|e| {
+                (
+                    e.input.rsplit('/').next().unwrap_or("").to_owned(),
+                    e.status,
+                    e.codes.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(outcome.summary.rendered, 2, "{status:?}");
+        assert_eq!(outcome.summary.failed, 2, "{status:?}");
+        for (name, st, codes) in &status {
+            let expect_failed = name.contains("panics");
+            assert_eq!(*st == Status::Failed, expect_failed, "{name}: {st:?}");
+            assert_eq!(codes.contains("internal"), expect_failed, "{name}: {codes}");
+        }
+        assert!(dir.path().join("a.pdf").exists() && dir.path().join("z.pdf").exists());
+        assert!(!dir.path().join("plan-panics.pdf").exists());
+        assert!(!dir.path().join("render-panics.pdf").exists());
+    }
 
     #[test]
     fn outputs_go_next_to_the_input_or_mirror_it_under_out_dir() {

@@ -10,10 +10,10 @@ use std::collections::BTreeMap;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::finding::{Finding, Text};
 use crate::amount::Amount;
 use crate::declaration::{Declaration, Measure, Value};
 use crate::diag::Severity;
+use crate::finding::{Finding, Text};
 use crate::kind::spec::{CheckSpec, Level, SumGroup};
 use crate::kind::{FieldType, Kind};
 
@@ -310,29 +310,25 @@ fn equal_sums(
             let reference = others[0].value;
             let names: Vec<&str> = others.iter().map(|o| o.group.name.as_str()).collect();
             let diff = (bad.value - reference).abs();
+            let (bad_shown, reference_shown, diff_shown) = (
+                shown(kind, &bad.terms[0], bad.value),
+                shown(kind, &bad.terms[0], reference),
+                shown(kind, &bad.terms[0], diff),
+            );
+            let name = &bad.group.name;
             let mut f = finding(
                 level,
                 code,
                 &bad.terms[0],
                 Text::new(
                     format!(
-                        "金额不平衡：{} = {}，而{}均为 {}，相差 {}；请核对{}的各项（{}）",
-                        bad.group.name,
-                        shown(kind, &bad.terms[0], bad.value),
+                        "金额不平衡：{name} = {bad_shown}，而{}均为 {reference_shown}，相差 {diff_shown}；请核对{name}的各项（{}）",
                         names.join("和"),
-                        shown(kind, &bad.terms[0], reference),
-                        shown(kind, &bad.terms[0], diff),
-                        bad.group.name,
                         labels_of(kind, &bad.group.terms, true),
                     ),
                     format!(
-                        "the totals disagree: {} = {}, but {} are both {} (difference {}); check the terms of {}",
-                        bad.group.name,
-                        shown(kind, &bad.terms[0], bad.value),
+                        "the totals disagree: {name} = {bad_shown}, but {} are both {reference_shown} (difference {diff_shown}); check the terms of {name}",
                         names.join(" and "),
-                        shown(kind, &bad.terms[0], reference),
-                        shown(kind, &bad.terms[0], diff),
-                        bad.group.name,
                     ),
                 ),
             )

@@ -13,10 +13,10 @@
 //! Every rule follows from the kind's description ([`crate::kind`]).
 
 pub mod arith;
-pub mod finding;
+pub use crate::finding;
 pub mod rules;
 pub mod source;
-pub mod spans;
+pub use crate::spans;
 
 use serde::Serialize;
 use toml::de::DeTable;

@@ -4,8 +4,8 @@
 //! ([`super::arith`]), and text that cannot print.
 
 use super::arith;
-use super::finding::{Finding, Text};
 use crate::declaration::{Declaration, Record, Value};
+use crate::finding::{Finding, Text};
 use crate::fonts::FontSet;
 use crate::glyphs::missing_glyphs;
 use crate::kind::spec::Level;

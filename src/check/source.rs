@@ -5,8 +5,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::finding::{Finding, Text};
 use crate::diag::Severity;
+use crate::finding::{Finding, Text};
 
 /// A declaration's text as read from disk, and how it was decoded.
 #[derive(Debug, Clone)]
@@ -22,9 +22,9 @@ pub struct DeclarationSource {
 }
 
 impl DeclarationSource {
-    /// Reads the file at `path`.
+    /// Reads the file at `path` (at most [`crate::input::MAX_INPUT_BYTES`]).
     pub fn read(path: &Path) -> std::io::Result<DeclarationSource> {
-        let bytes = std::fs::read(path)?;
+        let bytes = crate::limits::read_limited(path)?;
         Ok(Self::from_bytes(path.display().to_string(), bytes))
     }
 

@@ -154,6 +154,16 @@ pub struct LayoutArgs {
     /// a custom template may name them. The bundled Noto CJK SC fonts are always there.
     #[arg(long = "font-dir", value_name = "DIR")]
     pub font_dirs: Vec<PathBuf>,
+
+    /// 每份表格的页数上限，超过则不生成 / refuse a form of more pages than this.
+    #[arg(long, value_name = "N", default_value_t = jixiao::limits::DEFAULT_MAX_PAGES as u64,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_pages: u64,
+
+    /// 每份表格排版的时间上限（秒，可带小数；0 为不限） / give up laying out a form after
+    /// this many seconds (fractions allowed; 0: no limit).
+    #[arg(long, value_name = "SECONDS", default_value = "300", value_parser = seconds)]
+    pub timeout: std::time::Duration,
 }
 
 /// `jixiao render`
@@ -275,7 +285,7 @@ pub struct VerifyArgs {
     pub trust: Vec<PathBuf>,
 
     /// 提示语言 / language of the diagnostics.
-    #[arg(long, value_enum, default_value = "zh")]
+    #[arg(long, default_value = "zh", value_parser = lang_parser())]
     pub lang: jixiao::check::Lang,
 }
 
@@ -300,7 +310,7 @@ pub struct ExtractArgs {
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
     /// 提示语言 / language of the diagnostics.
-    #[arg(long, value_enum, default_value = "zh")]
+    #[arg(long, default_value = "zh", value_parser = lang_parser())]
     pub lang: jixiao::check::Lang,
 
     /// 把警告当作错误 / treat warnings as errors (no PDF is written).
@@ -598,4 +608,23 @@ pub struct SealArgs {
     /// signing time (RFC 3339 or Unix seconds; default SOURCE_DATE_EPOCH, else now).
     #[arg(long, value_name = "TIME")]
     pub time: Option<String>,
+}
+
+/// `--lang zh|en`, parsed by the library's [`jixiao::check::Lang`] (which knows nothing
+/// of clap).
+fn lang_parser() -> impl clap::builder::TypedValueParser<Value = jixiao::check::Lang> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(["zh", "en"])
+        .try_map(|s| s.parse::<jixiao::check::Lang>())
+}
+
+/// `--timeout 300`, `--timeout 0.5`: seconds, not negative.
+fn seconds(text: &str) -> Result<std::time::Duration, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .and_then(|s| std::time::Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| {
+            format!("应为秒数，如 300 或 0.5 / expected seconds, e.g. 300 or 0.5, not {text}")
+        })
 }

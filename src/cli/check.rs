@@ -24,7 +24,7 @@ pub fn run(args: CheckArgs) -> Result<(), Failure> {
                     Lang::Zh => format!("无法读取 {}：{e}", input.display()),
                     Lang::En => format!("cannot read {}: {e}", input.display()),
                 });
-                eprintln!("{}", d.render(std::io::stderr().is_terminal()));
+                errln!("{}", d.render(std::io::stderr().is_terminal()));
                 failed += 1;
                 continue;
             }
@@ -40,14 +40,14 @@ pub fn run(args: CheckArgs) -> Result<(), Failure> {
             Format::Text => {
                 let diagnostics = report.diagnostics(lang, deny);
                 if !diagnostics.is_empty() {
-                    println!("{}", render_all(&diagnostics, styled));
+                    outln!("{}", render_all(&diagnostics, styled));
                 }
             }
         }
     }
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&json).unwrap_or_else(|_| "[]".into())),
-        Format::Text => println!(
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&json).unwrap_or_else(|_| "[]".into())),
+        Format::Text => outln!(
             "{}",
             match lang {
                 Lang::Zh => format!("检查了 {} 个文件：{errors} 个错误，{warnings} 个警告，{failed} 个文件未通过", args.inputs.len()),

@@ -17,7 +17,7 @@ impl Failure {
     /// Prints the diagnostics to stderr.
     pub fn print(&self) {
         if !self.0.is_empty() {
-            eprintln!("{}", render_all(&self.0, std::io::stderr().is_terminal()));
+            errln!("{}", render_all(&self.0, std::io::stderr().is_terminal()));
         }
     }
 }
@@ -31,7 +31,7 @@ impl From<Diagnostic> for Failure {
 /// Prints warnings to stderr.
 pub fn print_warnings(warnings: &[Diagnostic]) {
     if !warnings.is_empty() {
-        eprintln!("{}", render_all(warnings, std::io::stderr().is_terminal()));
+        errln!("{}", render_all(warnings, std::io::stderr().is_terminal()));
     }
 }
 
@@ -55,7 +55,7 @@ pub struct Loaded {
 /// mark is fine; any other encoding problem is an error naming the byte offset.
 pub fn load_declaration(path: &Path, kinds: &Kinds) -> Result<Loaded, Failure> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = jixiao::input::read_limited(path).map_err(|e| {
         Diagnostic::error(format!(
             "无法读取申报文件 {shown} / cannot read the declaration: {e}"
         ))
@@ -97,7 +97,7 @@ pub fn load_checked(
     renderer: &Renderer,
     report: &ReportArgs,
 ) -> Result<Checked, Failure> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = jixiao::input::read_limited(path).map_err(|e| {
         Diagnostic::error(format!(
             "无法读取申报文件 {} / cannot read the declaration: {e}",
             path.display()
@@ -143,5 +143,11 @@ pub fn renderer(layout: &LayoutArgs) -> Result<Renderer, Failure> {
     let templates = load_templates(&layout.template)?;
     let fonts = FontSet::with_dirs(&layout.font_dirs)
         .map_err(|e| Failure::from(Diagnostic::error(e.to_string())))?;
-    Renderer::new(templates, fonts).map_err(|e| Failure(e.diagnostics()))
+    let limits = jixiao::limits::Limits {
+        max_pages: usize::try_from(layout.max_pages).unwrap_or(usize::MAX),
+        timeout: (!layout.timeout.is_zero()).then_some(layout.timeout),
+    };
+    Renderer::new(templates, fonts)
+        .map(|r| r.with_limits(limits))
+        .map_err(|e| Failure(e.diagnostics()))
 }

@@ -11,6 +11,6 @@ pub fn run(args: DataArgs) -> Result<(), Failure> {
     let data = FormData::new(&loaded.declaration);
     let json = serde_json::to_string_pretty(&data)
         .map_err(|e| Failure::from(jixiao::Diagnostic::error(e.to_string())))?;
-    println!("{json}");
+    outln!("{json}");
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! `jixiao import` and `jixiao export`: spreadsheets in and out.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use clap::CommandFactory;
@@ -34,10 +34,10 @@ pub fn import(args: ImportArgs) -> Result<(), Failure> {
     let mut failed = 0;
     for input in &args.inputs {
         let shown = input.display().to_string();
-        let bytes = match std::fs::read(input) {
+        let bytes = match jixiao::input::read_limited(input) {
             Ok(b) => b,
             Err(e) => {
-                eprintln!(
+                errln!(
                     "{}",
                     Diagnostic::error(format!("无法读取 {shown} / cannot read the file: {e}"))
                         .render(styled)
@@ -49,7 +49,7 @@ pub fn import(args: ImportArgs) -> Result<(), Failure> {
         let import = match import_bytes(&shown, &bytes, renderer.kinds(), &options) {
             Ok(i) => i,
             Err(e) => {
-                eprintln!("{}", Diagnostic::error(e.to_string()).render(styled));
+                errln!("{}", Diagnostic::error(e.to_string()).render(styled));
                 failed += 1;
                 continue;
             }
@@ -57,7 +57,7 @@ pub fn import(args: ImportArgs) -> Result<(), Failure> {
         print_notes(&import.skipped, styled);
         let several = import.forms.len() > 1;
         if several && args.output.is_some() {
-            eprintln!(
+            errln!(
                 "{}",
                 Diagnostic::error(format!(
                     "{shown} 有 {} 个表单，-o 只能写一个；请用 --out-dir / {shown} holds {} forms, -o writes one: use --out-dir",
@@ -76,7 +76,7 @@ pub fn import(args: ImportArgs) -> Result<(), Failure> {
             .map(|f| output_for(input, f, several, &args))
             .collect();
         if let Some(existing) = outputs.iter().flatten().find(|p| p.exists() && !args.force) {
-            eprintln!(
+            errln!(
                 "{}",
                 Diagnostic::error(format!(
                     "{} 已存在，未覆盖（加 --force 覆盖） / {} exists and was not overwritten (use --force)",
@@ -101,15 +101,16 @@ pub fn import(args: ImportArgs) -> Result<(), Failure> {
             );
             let diagnostics = report.diagnostics(lang, args.report.deny_warnings);
             if !diagnostics.is_empty() {
-                eprintln!("{}", render_all(&diagnostics, styled));
+                errln!("{}", render_all(&diagnostics, styled));
             }
             if !report.passes(args.report.deny_warnings) {
                 failed += 1;
             }
             let written = match output {
-                None => std::io::stdout()
-                    .write_all(toml.as_bytes())
-                    .map_err(|e| e.to_string()),
+                None => {
+                    super::out::stdout_bytes(toml.as_bytes());
+                    Ok(())
+                }
                 Some(path) => path
                     .parent()
                     .filter(|p| !p.as_os_str().is_empty())
@@ -118,7 +119,7 @@ pub fn import(args: ImportArgs) -> Result<(), Failure> {
                     .map_err(|e| e.to_string()),
             };
             match written {
-                Ok(()) => eprintln!(
+                Ok(()) => errln!(
                     "{}",
                     match lang {
                         Lang::Zh => format!(
@@ -136,7 +137,7 @@ pub fn import(args: ImportArgs) -> Result<(), Failure> {
                     }
                 ),
                 Err(e) => {
-                    eprintln!(
+                    errln!(
                         "{}",
                         Diagnostic::error(format!("无法写入 {target} / cannot write: {e}"))
                             .render(styled)
@@ -160,7 +161,7 @@ fn print_notes(notes: &[Note], styled: bool) {
         .map(|n| Diagnostic::warning(format!("导入 / import: {n}")))
         .collect();
     if !diagnostics.is_empty() {
-        eprintln!("{}", render_all(&diagnostics, styled));
+        errln!("{}", render_all(&diagnostics, styled));
     }
 }
 
@@ -201,7 +202,7 @@ pub fn export(args: ExportArgs) -> Result<(), Failure> {
     write_atomic(&output, &exported.bytes).map_err(|e| {
         Diagnostic::error(format!("无法写入 {shown} / cannot write the workbook: {e}"))
     })?;
-    eprintln!(
+    errln!(
         "已导出 / wrote {shown}（{} 字节 / bytes）",
         exported.bytes.len()
     );

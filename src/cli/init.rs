@@ -32,7 +32,7 @@ pub fn schema(args: SchemaArgs) -> Result<(), Failure> {
         }
         None => all_kinds_schema(&kinds),
     };
-    println!("{}", pretty(&schema));
+    outln!("{}", pretty(&schema));
     Ok(())
 }
 
@@ -46,7 +46,7 @@ pub fn kinds(args: KindsArgs) -> Result<(), Failure> {
         } else {
             ""
         };
-        println!("{:width$}  {}{default}", kind.name(), kind.generic_title());
+        outln!("{:width$}  {}{default}", kind.name(), kind.generic_title());
     }
     Ok(())
 }
@@ -89,7 +89,7 @@ pub fn run(args: InitArgs) -> Result<(), Failure> {
         std::fs::write(&schema_path, pretty(&kind_schema(&kind, default)))
             .map_err(|e| fail(&schema_path, e))?;
     }
-    eprintln!(
+    errln!(
         "已新建 / wrote {}（{}，{year} 年度）；JSON Schema: {}\n填好后运行 / then run: jixiao check {}",
         path.display(),
         kind.generic_title(),

@@ -40,7 +40,7 @@ fn run_merge(args: MergeArgs) -> Result<(), Failure> {
         .iter()
         .filter(|e| e.status == manifest::Status::Rendered)
         .count();
-    eprintln!(
+    errln!(
         "已合并 / merged {} 个清单 / manifests: {} 个输入 / inputs, {rendered} 已生成 / rendered, {} 失败 / failed → {}",
         pieces.len(),
         merged.len(),

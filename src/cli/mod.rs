@@ -1,5 +1,7 @@
 //! The `jixiao` command line: argument parsing and one module per subcommand.
 
+#[macro_use]
+mod out;
 pub mod args;
 mod check;
 mod common;

@@ -1,13 +1,13 @@
 //! `jixiao verify FORM.ofd` and `jixiao extract FORM.ofd`: the OFD side of the archive
 //! commands (the PDF side is `verify.rs`).
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
+use jixiao::archive::ofd::{verify_ofd, OfdVerifyReport, PartChange};
 use jixiao::archive::Verdict;
 use jixiao::diag::render_all;
-use jixiao::ofd::verify::{OfdVerifyReport, PartChange};
-use jixiao::ofd::{read, verify_ofd};
+use jixiao::ofd::read;
 use jixiao::output::write_atomic;
 use jixiao::sign::Trust;
 use jixiao::Diagnostic;
@@ -180,9 +180,9 @@ fn print_text(path: &str, r: &OfdVerifyReport) {
             None => out.push_str(&format!("  {}: {what}\n", d.path)),
         }
     }
-    print!("{out}");
+    out!("{out}");
     if !r.notes.is_empty() {
-        eprintln!("{}", render_all(&r.notes, std::io::stderr().is_terminal()));
+        errln!("{}", render_all(&r.notes, std::io::stderr().is_terminal()));
     }
 }
 
@@ -228,7 +228,7 @@ fn print_json(path: &str, r: &OfdVerifyReport) {
         "unprotected_parts": r.unprotected,
         "notes": r.notes.iter().map(|n| n.render(false)).collect::<Vec<_>>(),
     });
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(&value).unwrap_or_default()
     );
@@ -253,9 +253,7 @@ pub fn extract(args: ExtractArgs, ofd: &[u8]) -> Result<(), Failure> {
         .output
         .unwrap_or_else(|| args.input.with_extension("toml"));
     if output.as_os_str() == "-" {
-        std::io::stdout()
-            .write_all(&bytes)
-            .map_err(|e| error(format!("无法输出 / cannot write: {e}")))?;
+        super::out::stdout_bytes(&bytes);
         return Ok(());
     }
     if output.exists() && !args.force {
@@ -268,7 +266,7 @@ pub fn extract(args: ExtractArgs, ofd: &[u8]) -> Result<(), Failure> {
     }
     write_atomic(&output, &bytes)
         .map_err(|e| error(format!("无法写入 {} / cannot write: {e}", output.display())))?;
-    eprintln!(
+    errln!(
         "已取出 / wrote {}（{name}，{} 字节 / bytes）",
         output.display(),
         bytes.len()

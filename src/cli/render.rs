@@ -124,7 +124,7 @@ fn write_output(path: &Path, bytes: &[u8], pages: usize) -> Result<(), Failure> 
             path.display()
         ))
     })?;
-    eprintln!(
+    errln!(
         "已生成 / wrote {} （{} 页 / pages, {} 字节 / bytes）",
         path.display(),
         pages,
@@ -145,7 +145,7 @@ fn run_single(args: RenderArgs) -> Result<(), Failure> {
     let bytes = attachment.bytes.clone();
     let rendered = finishing
         .render_formats_attaching(&renderer, &declaration, &attachment)
-        .map_err(Failure)?;
+        .map_err(|u| Failure(u.diagnostics))?;
     print_warnings(&rendered.warnings);
     // -o names the file of the one format asked for; with both, the other one gets the
     // same name with its own extension.
@@ -169,9 +169,9 @@ fn run_single(args: RenderArgs) -> Result<(), Failure> {
         .map_err(Failure)?
     {
         Some(Filed::Stored { path, version }) => {
-            eprintln!("已归档 / filed as v{version}: {}", path.display())
+            errln!("已归档 / filed as v{version}: {}", path.display())
         }
-        Some(Filed::AlreadyStored { path, version }) => eprintln!(
+        Some(Filed::AlreadyStored { path, version }) => errln!(
             "归档中已有相同版本 v{version}，未重复存放 / identical to stored v{version}, not stored again: {}",
             path.display()
         ),
@@ -206,7 +206,7 @@ fn run_batch(args: RenderArgs) -> Result<(), Failure> {
     let found = discover(&args.inputs);
     let styled = std::io::stderr().is_terminal();
     for problem in &found.problems {
-        eprintln!("{}", Diagnostic::error(problem.to_string()).render(styled));
+        errln!("{}", Diagnostic::error(problem.to_string()).render(styled));
     }
     let options = Options {
         out_dir: args.out_dir.clone(),
@@ -222,10 +222,10 @@ fn run_batch(args: RenderArgs) -> Result<(), Failure> {
     let outcome = runner::run(&renderer, &found.inputs, &options, &|e| progress.event(e))
         .map_err(|e| Failure::from(Diagnostic::error(e.to_string())))?;
     progress.finish();
-    eprintln!("{}", summary_line(&outcome.summary, lang));
+    errln!("{}", summary_line(&outcome.summary, lang));
     if let Some(path) = &args.manifest {
         manifest::write(path, &outcome.entries).map_err(Diagnostic::error)?;
-        eprintln!(
+        errln!(
             "{} {}",
             match lang {
                 Lang::Zh => "清单 / manifest:",
@@ -299,8 +299,8 @@ impl Progress {
 
     fn print(&self, text: &str) {
         match &self.bar {
-            Some(bar) => bar.suspend(|| eprintln!("{text}")),
-            None => eprintln!("{text}"),
+            Some(bar) => bar.suspend(|| errln!("{text}")),
+            None => errln!("{text}"),
         }
     }
 
@@ -349,7 +349,7 @@ impl Progress {
                     Lang::En => format!("wrote {} ({pages} pages)", output.display()),
                 });
                 if self.bar.is_none() {
-                    eprintln!("{line}");
+                    errln!("{line}");
                 }
             }
         }

@@ -105,7 +105,7 @@ pub fn run(args: SealArgs) -> Result<(), Failure> {
                         path.display()
                     ))
                 })?;
-                eprintln!("已保存测试印章 / wrote the test seal: {}", path.display());
+                errln!("已保存测试印章 / wrote the test seal: {}", path.display());
             }
             der
         }
@@ -128,7 +128,7 @@ pub fn run(args: SealArgs) -> Result<(), Failure> {
             args.output.display()
         ))
     })?;
-    eprintln!(
+    errln!(
         "已签章 / sealed: {}（印章 / seal: {}；签章人 / signer: {}）",
         args.output.display(),
         seal.name(),

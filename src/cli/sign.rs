@@ -30,7 +30,7 @@ pub fn run(args: SignArgs) -> Result<(), Failure> {
             args.output.display()
         ))
     })?;
-    eprintln!(
+    errln!(
         "已签名 / signed: {} （签名者 / signer: {}）",
         args.output.display(),
         signer.certificate().tbs_certificate().subject()

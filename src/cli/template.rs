@@ -27,7 +27,7 @@ pub fn run(args: TemplateArgs) -> Result<(), Failure> {
     for (name, bytes) in files {
         std::fs::write(dir.join(name), bytes).map_err(fail)?;
     }
-    eprintln!(
+    errln!(
         "已导出模板到 / template written to {}\n修改后用 / render with: jixiao render DECL.toml --template {}",
         dir.display(),
         dir.display()

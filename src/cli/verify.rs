@@ -1,7 +1,7 @@
 //! `jixiao verify` and `jixiao extract`: checking an archival PDF against its attached
 //! declaration, and taking the declaration out.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use jixiao::archive::inspect::PdfFile;
@@ -126,9 +126,9 @@ fn print_text(path: &str, r: &VerifyReport) {
             what.join("; ")
         ));
     }
-    print!("{out}");
+    out!("{out}");
     if !r.notes.is_empty() {
-        eprintln!("{}", render_all(&r.notes, std::io::stderr().is_terminal()));
+        errln!("{}", render_all(&r.notes, std::io::stderr().is_terminal()));
     }
 }
 
@@ -169,7 +169,7 @@ fn print_json(path: &str, r: &VerifyReport) {
         })).collect::<Vec<_>>(),
         "notes": r.notes.iter().map(|n| n.render(false)).collect::<Vec<_>>(),
     });
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(&value).unwrap_or_default()
     );
@@ -197,9 +197,7 @@ pub fn extract(args: ExtractArgs) -> Result<(), Failure> {
         .output
         .unwrap_or_else(|| args.input.with_extension(extension));
     if output.as_os_str() == "-" {
-        std::io::stdout()
-            .write_all(&source.bytes)
-            .map_err(|e| Diagnostic::error(format!("无法输出 / cannot write: {e}")))?;
+        super::out::stdout_bytes(&source.bytes);
         return Ok(());
     }
     if output.exists() && !args.force {
@@ -213,7 +211,7 @@ pub fn extract(args: ExtractArgs) -> Result<(), Failure> {
     write_atomic(&output, &source.bytes).map_err(|e| {
         Diagnostic::error(format!("无法写入 {} / cannot write: {e}", output.display()))
     })?;
-    eprintln!(
+    errln!(
         "已取出 / wrote {}（{}，{} 字节 / bytes）",
         output.display(),
         source.name,

@@ -17,11 +17,11 @@ use std::sync::Arc;
 use toml::de::{DeTable, DeValue};
 
 use crate::amount::Amount;
-use crate::check::finding::{Finding, Text};
-use crate::check::spans::SpanIndex;
 use crate::date::Date;
 use crate::diag::Severity;
+use crate::finding::{Finding, Text};
 use crate::kind::{common, paths, Field, FieldType, Kind, Kinds};
+use crate::spans::SpanIndex;
 pub use value::{Measure, Paragraphs, Record, Value};
 
 /// One declaration of some kind.

@@ -9,11 +9,11 @@ use toml::de::{DeTable, DeValue};
 
 use super::value::{Measure, Paragraphs, Record, Value};
 use crate::amount::Amount;
-use crate::check::finding::{Finding, Text};
-use crate::check::spans::SpanIndex;
 use crate::date::Date;
+use crate::finding::{Finding, Text};
 use crate::kind::paths::join;
 use crate::kind::{Field, FieldType};
+use crate::spans::SpanIndex;
 
 /// Reads `table` against `fields`, pushing every problem to `out`.
 pub fn table(

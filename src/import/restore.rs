@@ -13,10 +13,10 @@ use std::collections::BTreeSet;
 use toml::de::DeTable;
 
 use crate::check::arith;
-use crate::check::spans::SpanIndex;
 use crate::declaration::{parse, Declaration, Paragraphs, Record, Value};
 use crate::kind::{common, paths, Field, FieldType, Kind};
 use crate::layout::printed_paths;
+use crate::spans::SpanIndex;
 
 /// Custom property: the kind's name.
 pub const KIND_PROPERTY: &str = "jixiao-kind";

@@ -10,11 +10,11 @@
 use toml::de::DeTable;
 
 use super::Note;
-use crate::check::spans::SpanIndex;
 use crate::declaration::parse;
 use crate::declaration::{Paragraphs, Value};
 use crate::kind::{Field, FieldType};
 use crate::sheet::{normalize_label, Cell, CellValue, SheetError};
+use crate::spans::SpanIndex;
 
 /// Texts that mean "not applicable" in a cell that holds a number.
 const PLACEHOLDERS: [&str; 9] = ["/", "／", "—", "——", "-", "－", "--", "无", "\\"];

@@ -4,7 +4,7 @@
 use std::sync::{Arc, OnceLock};
 
 use super::Kind;
-use crate::check::finding::{Finding, Text};
+use crate::finding::{Finding, Text};
 
 /// Typst files every built-in kind shares (a kind's own files take precedence).
 pub const COMMON_FILES: [(&str, &[u8]); 3] = [

@@ -10,6 +10,7 @@
 //! new description and a template directory, not a change in Rust.
 
 pub mod builtin;
+pub mod cells;
 pub mod paths;
 pub mod spec;
 pub mod tree;

@@ -54,7 +54,7 @@ pub fn validate(kind: &Kind) -> Result<(), KindError> {
 /// Every value a declaration can hold has a cell in the layout (or is printed by the
 /// template itself: the sign-off block), so nothing the user writes is dropped.
 fn everything_printed(kind: &Kind) -> Result<(), KindError> {
-    let printed = crate::layout::printed_paths(kind);
+    let printed = super::cells::printed_paths(kind);
     for (path, field) in kind.walk() {
         // The year goes into the title (when it has `{year}`), the PDF's metadata and
         // the archive; the sign-off block is printed by the template under the table.

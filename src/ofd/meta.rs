@@ -51,7 +51,7 @@ impl OfdMeta {
     pub fn new(decl: &Declaration, form_title: &str, source: &[u8], date: Option<Date>) -> OfdMeta {
         // The title, author, subject, keywords and attachment name of the archival PDF
         // (none of which depends on the date).
-        let pdf = crate::archive::ArchiveMeta::new(
+        let pdf = crate::metadata::ArchiveMeta::new(
             decl,
             form_title,
             "",

@@ -6,7 +6,7 @@
 //! TrueType subset of every face used → [`content`] writes each page's `Content.xml` →
 //! [`package`] assembles `OFD.xml`, `Document.xml`, the resources and the attached
 //! declaration, and [`zip`]s them reproducibly. [`read`] reads packages back and
-//! [`verify`] checks one against what its attached declaration renders to.
+//! [`crate::archive::verify_ofd`] checks one against what its attached declaration renders to.
 //!
 //! ```no_run
 //! let source = std::fs::read("samples/guangzhou-kexie.toml")?;
@@ -28,12 +28,10 @@ pub mod meta;
 pub mod package;
 pub mod page;
 pub mod read;
-pub mod verify;
 pub mod xml;
 pub mod zip;
 
 pub use meta::OfdMeta;
-pub use verify::{verify_ofd, OfdVerifyReport};
 
 use crate::date::Date;
 use crate::declaration::Declaration;

@@ -433,8 +433,11 @@ pub(crate) fn parse_pdf_date(text: &str) -> Option<DateTime<Utc>> {
                 .filter(|p| !p.is_empty())
                 .filter_map(|p| p.parse().ok())
                 .collect();
-            let secs =
-                nums.first().copied().unwrap_or(0) * 3600 + nums.get(1).copied().unwrap_or(0) * 60;
+            let hours = nums.first().copied().unwrap_or(0);
+            let minutes = nums.get(1).copied().unwrap_or(0);
+            let secs = hours
+                .checked_mul(3600)?
+                .checked_add(minutes.checked_mul(60)?)?;
             if sign == '-' {
                 -secs
             } else {
@@ -533,6 +536,12 @@ impl fmt::Display for SignatureReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hostile_pdf_dates_are_rejected_not_panicked_on() {
+        assert_eq!(parse_pdf_date("D:20260101120000+99999999'00'"), None);
+        assert_eq!(parse_pdf_date("D:2026é"), None);
+    }
 
     #[test]
     fn pdf_dates_round_trip_and_offsets_apply() {

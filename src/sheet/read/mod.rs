@@ -46,7 +46,7 @@ pub(crate) type SheetCells = (Vec<RawCell>, Vec<(CellRef, NaiveDate)>);
 /// Reads the workbook at `path`. Errors name the file as given.
 pub fn read_file(path: &Path) -> Result<Workbook, SheetError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| SheetError::Io {
+    let bytes = crate::limits::read_limited(path).map_err(|source| SheetError::Io {
         file: file.clone(),
         source,
     })?;
