@@ -9,6 +9,7 @@
 
 use std::time::SystemTime;
 
+use super::verify::to_reproduce;
 use super::Verdict;
 use crate::check::{check, DeclarationSource, Lang};
 use crate::date::Date;
@@ -149,19 +150,9 @@ pub fn verify_ofd(
         renderer.kinds(),
         renderer.fonts(),
     );
-    let Some(decl) = checked.declaration.clone() else {
-        report.notes.push(Diagnostic::error(
-            "附带的申报文件无法解析，不能重新生成 / the attached declaration cannot be parsed: it cannot be rendered again",
-        ));
-        report.notes.extend(checked.diagnostics(lang, false));
+    let Some(decl) = to_reproduce(&checked, lang, &mut report.notes) else {
         return report;
     };
-    if !checked.passes(false) {
-        report.notes.push(Diagnostic::warning(
-            "附带的申报文件未通过检查（见下），仍按其内容重新生成并比较 / the attached declaration does not pass the checks (below); it is rendered and compared all the same",
-        ));
-        report.notes.extend(checked.diagnostics(lang, false));
-    }
     let date = decl.document_date().or_else(|| {
         main.creation_date
             .as_deref()

@@ -149,19 +149,9 @@ pub fn verify(pdf: &[u8], renderer: &Renderer, trust: &[Certificate], lang: Lang
     let checked = prepared.report;
     // Reproduction does not need a valid declaration, only one that parses: a source
     // altered after filing must still render, so that the pages it changes are named.
-    let Some(decl) = checked.declaration.clone() else {
-        report.notes.push(Diagnostic::error(
-            "附带的申报文件无法解析，不能重新生成 / the attached declaration cannot be parsed: it cannot be rendered again",
-        ));
-        report.notes.extend(checked.diagnostics(lang, false));
+    let Some(decl) = to_reproduce(&checked, lang, &mut report.notes) else {
         return report;
     };
-    if !checked.passes(false) {
-        report.notes.push(Diagnostic::warning(
-            "附带的申报文件未通过检查（见下），仍按其内容重新生成并比较 / the attached declaration does not pass the checks (below); it is rendered and compared all the same",
-        ));
-        report.notes.extend(checked.diagnostics(lang, false));
-    }
     let Some(date) = decl.document_date().or_else(|| file.creation_date()) else {
         report.notes.push(Diagnostic::error(
             "申报文件和 PDF 都没有文档日期 / neither the declaration nor the PDF has a document date",
@@ -267,4 +257,29 @@ pub fn signature_problems(signatures: &[SignatureReport], trust_given: bool) -> 
         }
     }
     out
+}
+
+/// The declaration to render again from the attachment's check: any that parses (a
+/// source altered after filing must still render, so that the pages it changes are
+/// named), with the checks' findings added to `notes` when it does not pass; `None`, with
+/// the reason in `notes`, when it does not parse.
+pub(crate) fn to_reproduce(
+    checked: &crate::check::CheckReport,
+    lang: Lang,
+    notes: &mut Vec<Diagnostic>,
+) -> Option<crate::declaration::Declaration> {
+    let Some(decl) = checked.declaration.clone() else {
+        notes.push(Diagnostic::error(
+            "附带的申报文件无法解析，不能重新生成 / the attached declaration cannot be parsed: it cannot be rendered again",
+        ));
+        notes.extend(checked.diagnostics(lang, false));
+        return None;
+    };
+    if !checked.passes(false) {
+        notes.push(Diagnostic::warning(
+            "附带的申报文件未通过检查（见下），仍按其内容重新生成并比较 / the attached declaration does not pass the checks (below); it is rendered and compared all the same",
+        ));
+        notes.extend(checked.diagnostics(lang, false));
+    }
+    Some(decl)
 }
