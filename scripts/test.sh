@@ -11,6 +11,8 @@
 #   sofd (crates.io sofd-cli: verify).
 # - libreoffice-calc: re-saves and prints the exported spreadsheets, converts the real
 #   forms to .ods/.xls for the reader tests (tests/sheet_write.rs).
+# - a JDK and Debian's Rhino, JAXB, Jackson and activation jars: what
+#   ../shared/tools/verapdf.sh builds veraPDF with (tests/pdfa.rs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +28,26 @@ if [ "${#apt_packages[@]}" -gt 0 ]; then
   echo "installing ${apt_packages[*]} for the PDF and signature tests…" >&2
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_packages[@]}" >/dev/null
+fi
+
+# veraPDF (tests/pdfa.rs): ../shared/tools/verapdf.sh builds the validator on first use
+# with javac from vendored sources and these Debian Java packages (see
+# ../shared/tools/verapdf/README.md); installed here, only when missing, so that the
+# build needs no root of its own.
+java_packages=()
+{ command -v javac >/dev/null 2>&1 && command -v jar >/dev/null 2>&1; } || java_packages+=(default-jdk-headless)
+[ -f /usr/share/java/js.jar ] || java_packages+=(librhino-java)
+[ -f /usr/share/java/jaxb-api.jar ] || java_packages+=(libjaxb-api-java)
+[ -f /usr/share/java/jaxb-runtime.jar ] || java_packages+=(libjaxb-java)
+{ [ -f /usr/share/java/jackson-databind.jar ] && [ -f /usr/share/java/jackson-core.jar ] \
+  && [ -f /usr/share/java/jackson-annotations.jar ]; } || java_packages+=(libjackson2-databind-java)
+[ -f /usr/share/java/javax.activation.jar ] || java_packages+=(libactivation-java)
+command -v xz >/dev/null 2>&1 || java_packages+=(xz-utils)
+command -v python3 >/dev/null 2>&1 || java_packages+=(python3)
+if [ "${#java_packages[@]}" -gt 0 ]; then
+  echo "installing ${java_packages[*]} for the PDF/A validator (veraPDF)…" >&2
+  [ "${#apt_packages[@]}" -gt 0 ] || $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${java_packages[@]}" >/dev/null
 fi
 
 if ! command -v soffice >/dev/null 2>&1; then

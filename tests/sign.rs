@@ -1180,3 +1180,390 @@ fn verify_with_anchors_fails_an_untrusted_signature() {
     let out = jixiao_env(&["verify", "form-signed.pdf"], other.path(), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
+
+// ---------------------------------------------------------------------------------------
+// Certificate paths: CA constraints, critical extensions, validity at the claimed signing
+// time and now. The certificates are made with `openssl ca`, which sets validity periods
+// in the past and the future; pyHanko judges each path too, so the test PKI is seen to be
+// what the test says it is.
+
+/// `openssl ca` with the extension sections the path tests need.
+const CA_CONFIG: &str = "\
+[req]
+distinguished_name = dn
+prompt = no
+utf8 = yes
+string_mask = utf8only
+[dn]
+CN = unused
+[ca]
+default_ca = test_ca
+[test_ca]
+dir = .
+database = index.txt
+new_certs_dir = .
+serial = serial
+default_md = sha256
+policy = policy_any
+unique_subject = no
+email_in_dn = no
+[policy_any]
+commonName = supplied
+organizationName = optional
+[ca_ext]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+[ca_pathlen0_ext]
+basicConstraints = critical,CA:TRUE,pathlen:0
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[ca_no_cert_sign_ext]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,digitalSignature,cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[leaf_ext]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,nonRepudiation
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[leaf_unknown_critical_ext]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,nonRepudiation
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+1.3.6.1.4.1.99999.1 = critical,ASN1:UTF8String:jixiao test
+[leaf_encipher_only_ext]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,keyEncipherment
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+";
+
+/// Validity periods for `openssl ca` (`YYYYMMDDHHMMSSZ`).
+const LONG: (&str, &str) = ("20000101000000Z", "20991231235959Z");
+const PAST: (&str, &str) = ("20200101000000Z", "20210101000000Z");
+const FUTURE: (&str, &str) = ("20980101000000Z", "20990101000000Z");
+
+/// Issues `name` (a P-256 key and certificate) with `openssl ca`: self-signed when
+/// `issuer` is `None`, with the extensions of section `ext`, valid `from`–`to`.
+fn ca_issue(
+    dir: &Path,
+    name: &str,
+    issuer: Option<&Credential>,
+    ext: &str,
+    (from, to): (&str, &str),
+) -> Credential {
+    if !dir.join("ca.cnf").exists() {
+        std::fs::write(dir.join("ca.cnf"), CA_CONFIG).expect("ca.cnf");
+        std::fs::write(dir.join("index.txt"), "").expect("index");
+        std::fs::write(dir.join("serial"), "1000\n").expect("serial");
+    }
+    let key = key(dir, name, Kind::P256);
+    let csr = format!("{name}.csr");
+    let cert = format!("{name}.pem");
+    let subject = format!("/CN={name}/O=jixiao 测试");
+    openssl(
+        dir,
+        &[
+            "req",
+            "-new",
+            "-utf8",
+            "-config",
+            "ca.cnf",
+            "-key",
+            &s(&key),
+            "-subj",
+            &subject,
+            "-out",
+            &csr,
+        ],
+    );
+    let own_key = s(&key);
+    let issuer_args: Vec<String> = match issuer {
+        None => vec!["-selfsign".into(), "-keyfile".into(), own_key],
+        Some(i) => vec!["-cert".into(), s(&i.cert), "-keyfile".into(), s(&i.key)],
+    };
+    let mut args = vec![
+        "ca",
+        "-batch",
+        "-utf8",
+        "-notext",
+        "-config",
+        "ca.cnf",
+        "-in",
+        &csr,
+        "-out",
+        &cert,
+        "-startdate",
+        from,
+        "-enddate",
+        to,
+        "-extensions",
+        ext,
+    ];
+    args.extend(issuer_args.iter().map(String::as_str));
+    openssl(dir, &args);
+    Credential {
+        key,
+        cert: dir.join(cert),
+    }
+}
+
+/// A PKI made by `openssl ca`: a root (extensions `root_ext`, valid 2000–2099), a chain
+/// of intermediate CAs below it with the extensions in `intermediates` (top first; their
+/// certificates go into the signature as one PEM bundle), and a signer with
+/// `signer_ext`, valid `validity`.
+fn ca_pki(root_ext: &str, intermediates: &[&str], signer_ext: &str, validity: (&str, &str)) -> Pki {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let root = ca_issue(d, "path-root", None, root_ext, LONG);
+    let mut issuer = root.clone();
+    let mut bundle = String::new();
+    for (i, ext) in intermediates.iter().enumerate() {
+        let name = format!("path-intermediate-{}", i + 1);
+        issuer = ca_issue(d, &name, Some(&issuer), ext, LONG);
+        bundle.insert_str(0, &std::fs::read_to_string(&issuer.cert).expect("pem"));
+    }
+    let signer = ca_issue(d, "path-signer", Some(&issuer), signer_ext, validity);
+    let intermediate = (!intermediates.is_empty()).then(|| {
+        let cert = d.join("intermediates.pem");
+        std::fs::write(&cert, bundle).expect("bundle");
+        Credential {
+            key: issuer.key.clone(),
+            cert,
+        }
+    });
+    Pki {
+        dir,
+        root,
+        intermediate,
+        signer,
+    }
+}
+
+/// Signs the sample with `pki`'s signer, claiming `time` (RFC 3339) as the signing time.
+fn sign_at(pki: &Pki, time: &str) -> Vec<u8> {
+    std::fs::write(pki.path().join("form.pdf"), rendered()).expect("write");
+    let out = cli_sign(pki, "form.pdf", "signed.pdf", &["--time", time]);
+    assert!(out.status.success(), "jixiao sign failed:\n{}", text(&out));
+    std::fs::read(pki.path().join("signed.pdf")).expect("signed")
+}
+
+fn only_report(pki: &Pki, pdf: &[u8], at: std::time::SystemTime) -> sign::SignatureReport {
+    let mut reports = sign::verify_signatures_at(pdf, &pki.anchors(), at).expect("readable");
+    assert_eq!(reports.len(), 1);
+    let r = reports.remove(0);
+    assert!(r.intact, "{r}");
+    r
+}
+
+fn untrusted_reason(trust: &Trust) -> &str {
+    match trust {
+        Trust::Untrusted { reason } => reason,
+        t => panic!("expected untrusted, got {t:?}"),
+    }
+}
+
+fn assert_pyhanko_rejects(pki: &Pki, pdf: &[u8], what: &str) {
+    let out = pyhanko(pki, pdf);
+    assert!(
+        !out.status.success(),
+        "pyHanko accepted {what}, so the test certificate is not what the test says:\n{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn a_good_openssl_ca_chain_with_path_length_zero_is_trusted_by_everyone() {
+    let pki = ca_pki("ca_ext", &["ca_pathlen0_ext"], "leaf_ext", LONG);
+    let pdf = sign_at(&pki, "2026-11-25T20:15:00+08:00");
+    let r = only_report(&pki, &pdf, std::time::SystemTime::now());
+    assert!(r.is_valid(), "{r}");
+    assert!(r.valid_at_signing_time(), "{r}");
+    assert!(!r.expired_since_signing());
+    let summary = r.validity_summary();
+    assert!(
+        summary.contains("签名时有效") && summary.contains("valid now"),
+        "{summary}"
+    );
+    assert_pdfsig_accepts(&pki, &pdf, 1);
+    assert_pyhanko_accepts(&pki, &pdf);
+}
+
+#[test]
+fn a_ca_without_key_cert_sign_is_not_an_issuer() {
+    let pki = ca_pki("ca_ext", &["ca_no_cert_sign_ext"], "leaf_ext", LONG);
+    let pdf = sign_at(&pki, "2026-11-25T12:00:00Z");
+    let r = only_report(&pki, &pdf, std::time::SystemTime::now());
+    let reason = untrusted_reason(&r.trust);
+    assert!(
+        reason.contains("keyCertSign") && reason.contains("path-intermediate-1"),
+        "{reason}"
+    );
+    assert!(!r.valid_at_signing_time(), "{r}");
+    assert!(
+        r.validity_summary().contains("whatever the time"),
+        "{}",
+        r.validity_summary()
+    );
+    assert_pyhanko_rejects(&pki, &pdf, "a CA without keyCertSign");
+}
+
+#[test]
+fn a_path_length_constraint_is_enforced() {
+    // The first intermediate allows no CA below it; the path has a second one.
+    let pki = ca_pki(
+        "ca_ext",
+        &["ca_pathlen0_ext", "ca_pathlen0_ext"],
+        "leaf_ext",
+        LONG,
+    );
+    let pdf = sign_at(&pki, "2026-11-25T12:00:00Z");
+    let r = only_report(&pki, &pdf, std::time::SystemTime::now());
+    let reason = untrusted_reason(&r.trust);
+    assert!(
+        reason.contains("pathLenConstraint") && reason.contains("path-intermediate-1"),
+        "{reason}"
+    );
+    assert_pyhanko_rejects(&pki, &pdf, "a path longer than pathLenConstraint allows");
+
+    // The anchor's own constraint is honoured too (RFC 5280 leaves that to the
+    // verifier; pyHanko does not apply it, NSS does): a root that allows no
+    // intermediate CA does not anchor a path through one.
+    let pki = ca_pki("ca_pathlen0_ext", &["ca_ext"], "leaf_ext", LONG);
+    let pdf = sign_at(&pki, "2026-11-25T12:00:00Z");
+    let r = only_report(&pki, &pdf, std::time::SystemTime::now());
+    let reason = untrusted_reason(&r.trust);
+    assert!(
+        reason.contains("pathLenConstraint") && reason.contains("path-root"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn an_unknown_critical_extension_is_rejected() {
+    let pki = ca_pki("ca_ext", &[], "leaf_unknown_critical_ext", LONG);
+    let pdf = sign_at(&pki, "2026-11-25T12:00:00Z");
+    let r = only_report(&pki, &pdf, std::time::SystemTime::now());
+    let reason = untrusted_reason(&r.trust);
+    assert!(
+        reason.contains("critical extension") && reason.contains("1.3.6.1.4.1.99999.1"),
+        "{reason}"
+    );
+    assert_pyhanko_rejects(&pki, &pdf, "an unknown critical extension");
+}
+
+#[test]
+fn an_intermediate_that_is_not_a_ca_and_a_signer_that_may_not_sign_are_rejected() {
+    let pki = ca_pki("ca_ext", &["leaf_ext"], "leaf_ext", LONG);
+    let pdf = sign_at(&pki, "2026-11-25T12:00:00Z");
+    let r = only_report(&pki, &pdf, std::time::SystemTime::now());
+    let reason = untrusted_reason(&r.trust);
+    assert!(reason.contains("not a CA certificate"), "{reason}");
+    assert_pyhanko_rejects(&pki, &pdf, "an intermediate that is not a CA");
+
+    let pki = ca_pki("ca_ext", &[], "leaf_encipher_only_ext", LONG);
+    let pdf = sign_at(&pki, "2026-11-25T12:00:00Z");
+    let r = only_report(&pki, &pdf, std::time::SystemTime::now());
+    let reason = untrusted_reason(&r.trust);
+    assert!(reason.contains("does not allow signing"), "{reason}");
+}
+
+#[test]
+fn a_certificate_expired_now_but_valid_at_the_claimed_signing_time_is_reported_as_such() {
+    // Valid through 2020; the signature claims 2020-06-01.
+    let pki = ca_pki("ca_ext", &[], "leaf_ext", PAST);
+    let pdf = sign_at(&pki, "2020-06-01T08:00:00+08:00");
+    let r = only_report(&pki, &pdf, std::time::SystemTime::now());
+    assert!(!r.is_valid(), "{r}");
+    assert!(untrusted_reason(&r.trust).contains("has expired"), "{r}");
+    assert!(r.valid_at_signing_time(), "{r}");
+    assert!(r.expired_since_signing(), "{r}");
+    let summary = r.validity_summary();
+    assert!(
+        summary.starts_with("签名时有效（2020-06-01 00:00:00 UTC），现已过期")
+            && summary.contains("valid at signing time (2020-06-01 00:00:00 UTC); expired now"),
+        "{summary}"
+    );
+    // verify_signatures_at: judged in 2020, it was valid.
+    let in_2020 = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_593_561_600); // 2020-07-01
+    let then = only_report(&pki, &pdf, in_2020);
+    assert!(then.is_valid(), "{then}");
+
+    // jixiao verify says both, and that revocation is not checked; JSON too.
+    std::fs::write(pki.path().join("expired.pdf"), &pdf).expect("write");
+    let root_cert = s(&pki.root.cert);
+    let out = jixiao_env(
+        &["verify", "expired.pdf", "--trust", &root_cert],
+        pki.path(),
+        &[],
+    );
+    let report = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    for needle in [
+        "签名时有效（2020-06-01 00:00:00 UTC），现已过期",
+        "expired now",
+        "签名时的信任 / trust at signing time: 可信",
+        "现在的信任 / trust now",
+        "revocation: 未检查",
+        "not checked",
+        "outside its validity period now",
+    ] {
+        assert!(report.contains(needle), "{needle}:\n{report}");
+    }
+    let out = jixiao_env(
+        &[
+            "verify",
+            "expired.pdf",
+            "--trust",
+            &root_cert,
+            "--format",
+            "json",
+        ],
+        pki.path(),
+        &[],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let sig = &json["signatures"][0];
+    assert_eq!(sig["trusted"], false, "{sig}");
+    assert_eq!(sig["trusted_at_signing_time"], true, "{sig}");
+    assert_eq!(sig["expired_since_signing"], true, "{sig}");
+    assert_eq!(sig["revocation_checked"], false, "{sig}");
+    assert_eq!(sig["signing_time"], "2020-06-01T00:00:00+00:00", "{sig}");
+
+    assert_pyhanko_rejects(&pki, &pdf, "an expired certificate");
+}
+
+#[test]
+fn a_certificate_not_yet_valid_is_rejected_at_both_times_or_at_the_one_it_misses() {
+    // Valid in 2098 only; signed claiming today: not valid then nor now.
+    let pki = ca_pki("ca_ext", &[], "leaf_ext", FUTURE);
+    let pdf = sign_at(&pki, "2026-11-25T12:00:00Z");
+    let r = only_report(&pki, &pdf, std::time::SystemTime::now());
+    assert!(!r.is_valid(), "{r}");
+    assert!(untrusted_reason(&r.trust).contains("not yet valid"), "{r}");
+    assert!(!r.valid_at_signing_time(), "{r}");
+    let summary = r.validity_summary();
+    assert!(
+        summary.contains("签名时证书尚未生效") && summary.contains("not yet valid now"),
+        "{summary}"
+    );
+    assert_pyhanko_rejects(&pki, &pdf, "a certificate not yet valid");
+
+    // A signing time claimed before a valid certificate's notBefore: valid now, not at
+    // the claimed time — the report says so, the verdict (now) stands.
+    let pki = ca_pki("ca_ext", &[], "leaf_ext", LONG);
+    let pdf = sign_at(&pki, "1999-06-01T00:00:00Z");
+    let r = only_report(&pki, &pdf, std::time::SystemTime::now());
+    assert!(r.is_valid(), "{r}");
+    assert!(!r.valid_at_signing_time(), "{r}");
+    let summary = r.validity_summary();
+    assert!(
+        summary.contains("not yet valid at the claimed signing time (1999-06-01 00:00:00 UTC)")
+            && summary.contains("valid now"),
+        "{summary}"
+    );
+}

@@ -244,9 +244,16 @@ pub fn signature_problems(signatures: &[SignatureReport], trust_given: bool) -> 
             )));
         }
         if trust_given && !s.trust.is_trusted() {
-            out.push(Diagnostic::error(format!(
-                "签名 {name} 的证书不能链到所信任的 CA / signature {name} does not chain to a trusted CA"
-            )));
+            out.push(Diagnostic::error(if s.out_of_validity_now() {
+                format!(
+                    "签名 {name} 的证书现在不在有效期内 / the certificate of signature {name} is outside its validity period now ({})",
+                    s.validity_summary()
+                )
+            } else {
+                format!(
+                    "签名 {name} 的证书不能链到所信任的 CA / signature {name} does not chain to a trusted CA"
+                )
+            }));
         }
     }
     if let Some(last) = signatures.last() {

@@ -8,7 +8,7 @@ use jixiao::archive::inspect::PdfFile;
 use jixiao::archive::{verify, Verdict, VerifyReport};
 use jixiao::diag::render_all;
 use jixiao::output::write_atomic;
-use jixiao::sign::Trust;
+use jixiao::sign::SignatureReport;
 use jixiao::Diagnostic;
 
 use super::args::{ExtractArgs, Format, VerifyArgs};
@@ -150,23 +150,9 @@ fn print_json(path: &str, r: &VerifyReport) {
             "text_differs": d.text_differs,
             "pixels_differ": d.pixels_differ,
         })).collect::<Vec<_>>(),
-        "signatures": r.signatures.iter().map(|s| serde_json::json!({
-            "field": s.field_name,
-            "sub_filter": s.sub_filter,
-            "intact": s.intact,
-            "problems": s.problems,
-            "covers_whole_document": s.covers_whole_document,
-            "revision": s.revision,
-            "revisions": s.revisions,
-            "signer": s.signer_subject,
-            "signing_time": s.signing_time.map(|t| t.to_rfc3339()),
-            "trusted": s.trust.is_trusted(),
-            "trust": match &s.trust {
-                Trust::Trusted { anchor } => anchor.clone(),
-                Trust::Untrusted { reason } => reason.clone(),
-                _ => String::new(),
-            },
-        })).collect::<Vec<_>>(),
+        // Each signature as the library reports it (trust at the claimed signing time
+        // and now, revocation not checked).
+        "signatures": r.signatures.iter().map(SignatureReport::to_json).collect::<Vec<_>>(),
         "notes": r.notes.iter().map(|n| n.render(false)).collect::<Vec<_>>(),
     });
     outln!(

@@ -7,7 +7,8 @@
 //!   the output.
 //! - [`verify_signatures`] reports, for each signature of a PDF, whether it is intact,
 //!   what it covers, who signed, when, and whether the certificate chains to a trust
-//!   anchor.
+//!   anchor (CA constraints, path length, critical extensions, validity), at the signing
+//!   time the signature claims and now. Revocation (CRL, OCSP) is not checked.
 //! - A [`Signer`] is anything that signs with a certified key; [`load`] reads the
 //!   file-based ones (PEM/DER keys, PKCS#12).
 //!

@@ -1,7 +1,10 @@
 //! Verifying the signatures of a PDF: for each signature, is it intact (the digest of the
 //! signed bytes matches and the CMS signature verifies), what does it cover (the whole
 //! file, or an earlier revision), who signed and when, and does the signer's certificate
-//! chain to a trust anchor.
+//! chain to a trust anchor — at the signing time the signature claims and at the time of
+//! verification (a PAdES B-B signature has no timestamp: on a long-kept archive the
+//! certificate may have expired since, while the claim is only the signer's word).
+//! Revocation (CRL, OCSP) is not checked.
 
 use std::fmt;
 use std::time::SystemTime;
@@ -16,7 +19,7 @@ use sha2::Digest as _;
 use x509_cert::ext::pkix::SubjectKeyIdentifier;
 use x509_cert::Certificate;
 
-use super::chain::{self, Trust};
+use super::chain::{self, TimeFault, Trust};
 use super::cms::{self as cms_sig, SigningCertificateV2};
 use super::crypto::{self, DigestAlgorithm};
 use super::error::VerifyError;
@@ -49,17 +52,123 @@ pub struct SignatureReport {
     pub revisions: usize,
     /// The subject of the signer's certificate (RFC 4514), if it was found.
     pub signer_subject: Option<String>,
-    /// The signing time claimed in `/M` (PAdES B-B: not attested by a timestamp).
+    /// The signing time the signature claims: `/M`, else the CMS signingTime attribute
+    /// (PAdES B-B: not attested by a timestamp).
     pub signing_time: Option<DateTime<Utc>>,
-    /// Whether the signer's certificate chains to a trust anchor, and why not.
+    /// Whether the signer's certificate chains to a trust anchor at the time of
+    /// verification ([`checked_at`](Self::checked_at)), and why not.
     pub trust: Trust,
+    /// The same at the claimed [`signing_time`](Self::signing_time); `None` when the
+    /// signature claims no time (or its certificate was not found).
+    pub trust_at_signing_time: Option<Trust>,
+    /// When [`trust`](Self::trust) was judged: now, or the time given to
+    /// [`verify_signatures_at`].
+    pub checked_at: DateTime<Utc>,
+    /// Whether trust anchors were given (without them trust is not judged).
+    anchors_given: bool,
+    /// Set when the path is sound but out of its validity period at `checked_at`.
+    fault_now: Option<TimeFault>,
+    /// The same at the claimed signing time.
+    fault_at_signing: Option<TimeFault>,
 }
 
 impl SignatureReport {
-    /// Intact, covering the whole document, and trusted.
+    /// Intact, covering the whole document, and trusted at the time of verification.
     pub fn is_valid(&self) -> bool {
         self.intact && self.covers_whole_document && self.trust.is_trusted()
     }
+
+    /// The certificate chained to a trust anchor at the claimed signing time.
+    pub fn valid_at_signing_time(&self) -> bool {
+        self.trust_at_signing_time
+            .as_ref()
+            .is_some_and(Trust::is_trusted)
+    }
+
+    /// Trusted at the claimed signing time, and the path has expired since: the usual
+    /// fate of a B-B signature on a long-kept archive.
+    pub fn expired_since_signing(&self) -> bool {
+        self.valid_at_signing_time() && self.fault_now == Some(TimeFault::Expired)
+    }
+
+    /// The path to a trust anchor is sound but, at the time of verification, a
+    /// certificate of it is outside its validity period (expired, or not yet valid).
+    pub fn out_of_validity_now(&self) -> bool {
+        self.fault_now.is_some()
+    }
+
+    /// The certificate at the claimed signing time and now, in one line, Chinese first,
+    /// e.g. `签名时有效（2026-11-25 12:15:00 UTC），现已过期 / valid at signing time
+    /// (2026-11-25 12:15:00 UTC); expired now`.
+    pub fn validity_summary(&self) -> String {
+        if !self.anchors_given {
+            return "未判断（没有给出信任锚） / not judged (no trust anchor given)".into();
+        }
+        let then = match (self.signing_time, &self.trust_at_signing_time) {
+            (Some(t), Some(trust)) => {
+                let t = show_time(t);
+                match (trust.is_trusted(), self.fault_at_signing) {
+                    (true, _) => format!("签名时有效（{t}） / valid at signing time ({t})"),
+                    (false, Some(TimeFault::NotYetValid)) => format!(
+                        "签名时证书尚未生效（{t}） / not yet valid at the claimed signing time ({t})"
+                    ),
+                    (false, Some(TimeFault::Expired)) => format!(
+                        "签名时证书已过期（{t}） / already expired at the claimed signing time ({t})"
+                    ),
+                    (false, None) => {
+                        return "不可信（与时间无关） / not trusted (whatever the time)".into()
+                    }
+                }
+            }
+            _ => "签名未声明时间 / the signature claims no signing time".to_string(),
+        };
+        let now = show_time(self.checked_at);
+        let now = match (self.trust.is_trusted(), self.fault_now) {
+            (true, _) => format!("现在仍有效（{now}） / valid now ({now})"),
+            (false, Some(TimeFault::Expired)) => {
+                format!("现已过期（{now}） / expired now ({now})")
+            }
+            (false, Some(TimeFault::NotYetValid)) => {
+                format!("现在尚未生效（{now}） / not yet valid now ({now})")
+            }
+            (false, None) => format!("现在不可信（{now}） / not trusted now ({now})"),
+        };
+        let (then_zh, then_en) = then.split_once(" / ").unwrap_or((&then, ""));
+        let (now_zh, now_en) = now.split_once(" / ").unwrap_or((&now, ""));
+        format!("{then_zh}，{now_zh} / {then_en}; {now_en}")
+    }
+
+    /// The report as JSON, as `jixiao verify --format json` prints it.
+    pub fn to_json(&self) -> serde_json::Value {
+        let trust_text = |t: &Trust| match t {
+            Trust::Trusted { anchor } => anchor.clone(),
+            Trust::Untrusted { reason } => reason.clone(),
+        };
+        serde_json::json!({
+            "field": self.field_name,
+            "sub_filter": self.sub_filter,
+            "intact": self.intact,
+            "problems": self.problems,
+            "notes": self.notes,
+            "covers_whole_document": self.covers_whole_document,
+            "revision": self.revision,
+            "revisions": self.revisions,
+            "signer": self.signer_subject,
+            "signing_time": self.signing_time.map(|t| t.to_rfc3339()),
+            "checked_at": self.checked_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            "trusted": self.trust.is_trusted(),
+            "trust": trust_text(&self.trust),
+            "trusted_at_signing_time": self.trust_at_signing_time.as_ref().map(Trust::is_trusted),
+            "trust_at_signing_time": self.trust_at_signing_time.as_ref().map(trust_text),
+            "expired_since_signing": self.expired_since_signing(),
+            "validity": self.validity_summary(),
+            "revocation_checked": false,
+        })
+    }
+}
+
+fn show_time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
 /// Verifies every signature of `pdf`, with certificates checked against `trust` (the
@@ -195,6 +304,11 @@ fn report(
         trust: Trust::Untrusted {
             reason: "签名无法检查 / the signature could not be checked".into(),
         },
+        trust_at_signing_time: None,
+        checked_at: DateTime::<Utc>::from(at),
+        anchors_given: !anchors.is_empty(),
+        fault_now: None,
+        fault_at_signing: None,
     };
     if let Err(problem) = check(pdf, sig, anchors, at, &mut r) {
         r.problems.push(problem);
@@ -293,7 +407,24 @@ fn verify_signer(
             "签名中找不到签名者证书 / the signer's certificate is not in the signature".to_string()
         })?;
     r.signer_subject = Some(subject_of(signer));
-    r.trust = chain::check(signer, certs, anchors, at);
+    if r.signing_time.is_none() {
+        r.signing_time = info
+            .signed_attrs
+            .as_ref()
+            .and_then(|attrs| attrs.iter().find(|a| a.oid == oids::ID_SIGNING_TIME))
+            .and_then(|a| a.values.iter().next())
+            .and_then(|v| v.to_der().ok())
+            .and_then(|der| <x509_cert::time::Time as der::Decode>::from_der(&der).ok())
+            .map(|t| DateTime::<Utc>::from(t.to_system_time()));
+    }
+    let now = chain::check_path(signer, certs, anchors, at);
+    r.trust = now.trust;
+    r.fault_now = now.time_fault;
+    if let Some(t) = r.signing_time {
+        let then = chain::check_path(signer, certs, anchors, SystemTime::from(t));
+        r.trust_at_signing_time = Some(then.trust);
+        r.fault_at_signing = then.time_fault;
+    }
 
     let digest_algorithm = DigestAlgorithm::from_oid(info.digest_alg.oid).ok_or_else(|| {
         format!(
@@ -510,19 +641,54 @@ impl fmt::Display for SignatureReport {
         if let Some(t) = self.signing_time {
             writeln!(
                 f,
-                "  签名时间 / signing time: {} (/M，未经时间戳证明 / claimed, no timestamp)",
-                t.format("%Y-%m-%d %H:%M:%S UTC")
+                "  签名时间 / signing time: {}（签名者所称，未经时间戳证明 / claimed by the signer, no timestamp）",
+                show_time(t)
             )?;
         }
-        match &self.trust {
-            Trust::Trusted { anchor } => writeln!(
-                f,
-                "  信任 / trust: 可信，链到 / trusted, chains to {anchor}"
-            )?,
-            Trust::Untrusted { reason } => {
-                writeln!(f, "  信任 / trust: 不可信 / not trusted: {reason}")?
-            }
+        let trust_text = |t: &Trust| match t {
+            Trust::Trusted { anchor } => format!("可信，链到 / trusted, chains to {anchor}"),
+            Trust::Untrusted { reason } => format!("不可信 / not trusted: {reason}"),
+        };
+        if self.anchors_given {
+            writeln!(f, "  证书 / certificate: {}", self.validity_summary())?;
         }
+        let now = trust_text(&self.trust);
+        match &self.trust_at_signing_time {
+            // The same verdict at both times (a sound path valid then and now, or one that
+            // fails whatever the time): one line.
+            Some(then) if self.anchors_given && then == &self.trust => writeln!(
+                f,
+                "  信任（签名时与现在） / trust (at signing time and now): {now}"
+            )?,
+            Some(then) if self.anchors_given => {
+                writeln!(
+                    f,
+                    "  签名时的信任 / trust at signing time: {}",
+                    trust_text(then)
+                )?;
+                writeln!(
+                    f,
+                    "  现在的信任 / trust now ({}): {now}",
+                    show_time(self.checked_at)
+                )?;
+            }
+            _ => writeln!(
+                f,
+                "  现在的信任 / trust now ({}): {now}",
+                show_time(self.checked_at)
+            )?,
+        }
+        self.fmt_tail(f)
+    }
+}
+
+impl SignatureReport {
+    /// The last lines of the text report: revocation, problems, notes.
+    fn fmt_tail(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "  吊销 / revocation: 未检查（不查 CRL 或 OCSP） / not checked (no CRL or OCSP lookup)"
+        )?;
         for p in &self.problems {
             writeln!(f, "  问题 / problem: {p}")?;
         }
