@@ -66,6 +66,10 @@ pub struct VerifyReport {
     pub signatures: Vec<SignatureReport>,
     /// Why the file cannot be verified, or notes on the comparison.
     pub notes: Vec<Diagnostic>,
+    /// Whether the rendered revision is byte-identical to the reproduction (the verdict
+    /// may still be [`Verdict::Differs`] for a signature that does not verify or bytes
+    /// added after rendering without a signature).
+    pub content_reproduced: bool,
 }
 
 /// The end of the first revision of `pdf`: just past its first `%%EOF` marker and line
@@ -102,6 +106,7 @@ impl VerifyReport {
             page_diffs: Vec::new(),
             signatures: Vec::new(),
             notes,
+            content_reproduced: false,
         }
     }
 }
@@ -213,8 +218,8 @@ pub fn verify(pdf: &[u8], renderer: &Renderer, trust: &[Certificate], lang: Lang
             report.signatures.len()
         )));
     }
-    report.verdict = if identical && report.page_diffs.is_empty() && signed_ok && !unsigned_appendix
-    {
+    report.content_reproduced = identical && report.page_diffs.is_empty();
+    report.verdict = if report.content_reproduced && signed_ok && !unsigned_appendix {
         Verdict::Reproduced
     } else {
         if report.page_diffs.is_empty() && !identical {

@@ -101,6 +101,7 @@ fn print_text(path: &str, r: &VerifyReport) {
     }
     let verdict = match r.verdict {
         Verdict::Reproduced => "一致：与附带申报文件重新生成的 PDF 逐字节相同 / reproduced exactly: byte-identical to what its source renders to",
+        Verdict::Differs if r.content_reproduced => "未通过：内容与附带申报文件重新生成的 PDF 逐字节相同，但签名或生成后追加的内容未通过核验（见上） / not verified: the content is byte-identical to what its source renders to, but a signature or what was added after rendering does not verify (above)",
         Verdict::Differs => "不一致：与附带申报文件重新生成的 PDF 不同 / differs from what its source renders to",
         Verdict::CannotVerify => "无法核验 / cannot verify",
     };
@@ -136,6 +137,7 @@ fn print_json(path: &str, r: &VerifyReport) {
     let value = serde_json::json!({
         "file": path,
         "verdict": r.verdict,
+        "content_reproduced": r.content_reproduced,
         "pdfa": r.pdfa.as_ref().map(ToString::to_string),
         "pdfa_problems": r.pdfa_problems,
         "creator": r.creator,
