@@ -1176,7 +1176,11 @@ fn verify_with_anchors_fails_an_untrusted_signature() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("trusted CA"), "{}", text(&out));
     // The content is reproduced: the verdict says the signature is what fails.
-    assert!(text(&out).contains("签名或生成后追加的内容未通过核验"), "{}", text(&out));
+    assert!(
+        text(&out).contains("签名或生成后追加的内容未通过核验"),
+        "{}",
+        text(&out)
+    );
     assert!(!text(&out).contains("不一致"), "{}", text(&out));
     // Without anchors the signature is reported (untrusted) but the verdict is about
     // reproduction only.
