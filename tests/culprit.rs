@@ -37,7 +37,7 @@ fn with_budget(key: &str, value: &str) -> String {
 fn identity_errors(text: &str) -> Vec<(String, Vec<String>, String)> {
     let report = check(
         DeclarationSource::from_bytes("decl.toml".into(), text.as_bytes().to_vec()),
-        &Kinds::builtin(),
+        Kinds::builtin(),
         &FontSet::bundled(),
     );
     report
@@ -153,7 +153,7 @@ fn every_equal_sums_check_of_every_kind_blames_the_group_that_differs() {
                 let toml = broken.to_toml();
                 let report = check(
                     DeclarationSource::from_bytes(name.clone(), toml.into_bytes()),
-                    &Kinds::builtin(),
+                    Kinds::builtin(),
                     &FontSet::bundled(),
                 );
                 let found: Vec<_> = report

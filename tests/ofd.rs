@@ -809,3 +809,45 @@ fn images_transforms_clips_and_shapes_are_carried_over() {
         share * 100.0
     );
 }
+
+/// The ligature fixture (`tests/fixtures/ligatures.toml`: fi, ffi, ffl and e + U+0301, each
+/// one glyph for several characters) gives an OFD whose pages name those glyphs with
+/// `CGTransform`s. Being a fixture, it also goes through every check above: ofd-cli's,
+/// the schemas, ofdkit's text in reading order and the page images against pdftoppm's.
+#[test]
+fn glyphs_that_stand_for_several_characters_are_named_by_cg_transforms() {
+    let (_, ofd) = pdf_and_ofd(&root().join("tests/fixtures/ligatures.toml"));
+    let mut transforms = Vec::new();
+    for (name, data) in parts(&ofd) {
+        if !name.ends_with("Content.xml") {
+            continue;
+        }
+        let text = String::from_utf8(data).expect("utf-8");
+        let page = roxmltree::Document::parse(&text).expect("xml");
+        for t in page
+            .descendants()
+            .filter(|n| n.tag_name().name() == "CGTransform")
+        {
+            let count = |a: &str| -> usize {
+                t.attribute(a)
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or_else(|| panic!("{a} missing"))
+            };
+            // The TextCode after the transform holds the characters it covers.
+            let code = t
+                .next_sibling_element()
+                .and_then(|n| n.text())
+                .unwrap_or_default()
+                .to_owned();
+            transforms.push((code, count("CodeCount"), count("GlyphCount")));
+        }
+    }
+    for (chars, glyphs) in [("fi", 1), ("ffi", 1), ("ffl", 1), ("e\u{301}", 1)] {
+        assert!(
+            transforms.iter().any(|(code, c, g)| code.starts_with(chars)
+                && *c == chars.chars().count()
+                && *g == glyphs),
+            "no CGTransform for {chars:?}: {transforms:?}"
+        );
+    }
+}
