@@ -112,7 +112,10 @@ impl PdfFile {
     pub fn creation_date(&self) -> Option<crate::date::Date> {
         let raw = self.info("CreationDate")?;
         let digits = raw.trim_start_matches("D:");
-        let day = digits.get(0..8)?;
+        // Eight ASCII digits, else no date (a damaged file may have anything here).
+        let day = digits
+            .get(0..8)
+            .filter(|d| d.bytes().all(|b| b.is_ascii_digit()))?;
         crate::date::Date::parse(&format!("{}-{}-{}", &day[0..4], &day[4..6], &day[6..8])).ok()
     }
 
