@@ -433,8 +433,9 @@ pub(crate) fn parse_pdf_date(text: &str) -> Option<DateTime<Utc>> {
                 .filter(|p| !p.is_empty())
                 .filter_map(|p| p.parse().ok())
                 .collect();
-            let secs =
-                nums.first().copied().unwrap_or(0) * 3600 + nums.get(1).copied().unwrap_or(0) * 60;
+            // Checked: a damaged file may claim any offset (out of range is no date).
+            let hours = nums.first().copied().unwrap_or(0).checked_mul(3600)?;
+            let secs = hours.checked_add(nums.get(1).copied().unwrap_or(0).checked_mul(60)?)?;
             if sign == '-' {
                 -secs
             } else {
@@ -549,6 +550,8 @@ mod tests {
             Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single()
         );
         assert_eq!(parse_pdf_date("yesterday"), None);
+        assert_eq!(parse_pdf_date("D:20261125121500+999999'00'"), None);
+        assert_eq!(parse_pdf_date("D:20261125121500+00'99999999'"), None);
     }
 
     #[test]
