@@ -288,6 +288,17 @@ fn damaged(label: &str, base: &[u8], rng: &mut Rng) -> Vec<Case> {
         .count();
     pointer.splice(at..at + digits, b"17".iter().copied());
     case("startxref".into(), pointer, true);
+    // Panics found with the fuzz targets (fuzz/regressions/pdf_mutation/): a byte that is not ASCII in the
+    // document's /CreationDate, and a signing time whose UTC offset overflows.
+    let mut date = base.to_vec();
+    let at = find(base, b"/CreationDate(D:").expect("a creation date") + 19;
+    date[at] = 0xE9;
+    case("creation-date".into(), date, false);
+    if let Some(at) = find(base, b"/M (D:") {
+        let mut time = base.to_vec();
+        time[at + 21..at + 27].copy_from_slice(b"999999");
+        case("signing-time".into(), time, false);
+    }
     cases
 }
 
