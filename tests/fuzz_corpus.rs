@@ -288,12 +288,17 @@ fn damaged(label: &str, base: &[u8], rng: &mut Rng) -> Vec<Case> {
         .count();
     pointer.splice(at..at + digits, b"17".iter().copied());
     case("startxref".into(), pointer, true);
-    // Panics found with the fuzz targets (fuzz/regressions/pdf_mutation/): a byte that is not ASCII in the
-    // document's /CreationDate, and a signing time whose UTC offset overflows.
+    // Found with the fuzz targets (fuzz/regressions/pdf_mutation/): a byte that is not
+    // ASCII in the document's /CreationDate and a signing time whose UTC offset overflows
+    // (panics), a page of 60,000 points square (14 GB of pixels drawn to compare it).
     let mut date = base.to_vec();
     let at = find(base, b"/CreationDate(D:").expect("a creation date") + 19;
     date[at] = 0xE9;
     case("creation-date".into(), date, false);
+    let mut page = base.to_vec();
+    let at = find(base, b"/MediaBox[0 0 595.2756 841.8898]").expect("an A4 page");
+    page[at..at + 32].copy_from_slice(b"/MediaBox[0 0 60000.27 60000.88]");
+    case("page-size".into(), page, false);
     if let Some(at) = find(base, b"/M (D:") {
         let mut time = base.to_vec();
         time[at + 21..at + 27].copy_from_slice(b"999999");
