@@ -332,6 +332,32 @@ fn random(rng: &mut Rng) -> Vec<Case> {
     cases
 }
 
+/// A well-formed PDF whose catalog holds an array nested `n` levels deep (lopdf's parser
+/// recursed once per level: about 1,000 overflowed the stack and aborted the process).
+fn deeply_nested(n: usize) -> Vec<u8> {
+    let mut deep = "[".repeat(n);
+    deep.push_str(&"]".repeat(n));
+    let objects = [
+        format!("<</Type/Catalog/Pages 2 0 R/Deep {deep}>>"),
+        "<</Type/Pages/Kids[]/Count 0>>".to_string(),
+    ];
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(b"xref\n0 3\n0000000000 65535 f \n");
+    for offset in offsets {
+        pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!("trailer\n<</Size 3/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+    );
+    pdf
+}
+
 /// Every damaged case, from the archival PDF and the signed one, and random files.
 fn cases() -> Vec<Case> {
     let [archived, signed] = user_files::bases();
@@ -339,6 +365,11 @@ fn cases() -> Vec<Case> {
     let mut cases = damaged("archived", archived, &mut rng);
     cases.extend(damaged("signed", signed, &mut rng));
     cases.extend(random(&mut rng));
+    cases.push(Case {
+        name: "nested-10000".into(),
+        bytes: deeply_nested(10_000),
+        must_fail: true,
+    });
     cases
 }
 
