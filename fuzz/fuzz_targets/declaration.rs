@@ -1,31 +1,34 @@
 //! Fuzz target: arbitrary bytes as a declaration file → encoding → check → render.
 //! Nothing may panic or hang; a declaration that passes the checks must render.
-#![no_main]
+//! `tests/fuzz_corpus.rs` includes this file and replays `fuzz/corpus/declaration/`
+//! through [`check`].
+#![cfg_attr(fuzzing, no_main)]
 
 use std::sync::OnceLock;
 
-use jixiao::check::{check, DeclarationSource};
+use jixiao::check::DeclarationSource;
 use jixiao::Renderer;
-use libfuzzer_sys::fuzz_target;
+
+#[cfg(fuzzing)]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| check(data));
 
 fn renderer() -> &'static Renderer {
     static RENDERER: OnceLock<Renderer> = OnceLock::new();
     RENDERER.get_or_init(Renderer::builtin)
 }
 
-fuzz_target!(|data: &[u8]| {
+/// One fuzz input: check it, and render it when it passes.
+pub fn check(data: &[u8]) {
     let renderer = renderer();
     let source = DeclarationSource::from_bytes("fuzz.toml".into(), data.to_vec());
-    let report = check(source, &renderer.template().manifest, renderer.fonts());
+    let report = jixiao::check::check(source, renderer.kinds(), renderer.fonts());
     // Rendering every diagnostic exercises the span and snippet code too.
-    let _ = report
-        .diagnostics(jixiao::check::Lang::Zh, false)
-        .iter()
-        .map(|d| d.render(false))
-        .count();
+    for d in report.diagnostics(jixiao::check::Lang::Zh, false) {
+        std::hint::black_box(d.render(false));
+    }
     if let Some(decl) = report.declaration.as_ref().filter(|_| report.passes(false)) {
         if let Err(e) = renderer.render(decl) {
             panic!("a declaration that passes the checks failed to render:\n{e}");
         }
     }
-});
+}

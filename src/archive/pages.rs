@@ -75,7 +75,13 @@ struct PageView {
 
 /// Every page of `bytes`, read and drawn in one pass over one parsed document; `None`
 /// when the file cannot be read as a PDF.
-fn page_views(bytes: &[u8]) -> Option<Vec<PageView>> {
+///
+/// With `sizes` (the pixel sizes of the pages it is compared with), a page is drawn only
+/// when it has the size of its counterpart, and a page without one is not read at all: a
+/// page of another size differs anyway, and a damaged file's page may claim a size whose
+/// pixels do not fit in memory (65,535 points square is 17 GB).
+fn page_views(bytes: &[u8], sizes: Option<&[(u16, u16)]>) -> Option<Vec<PageView>> {
+    super::nesting::check(bytes).ok()?;
     let pdf = Pdf::new(bytes.to_vec()).ok()?;
     let render_cache = RenderCache::new();
     let text_cache = InterpreterCache::new();
@@ -88,8 +94,20 @@ fn page_views(bytes: &[u8]) -> Option<Vec<PageView>> {
     let views = pdf
         .pages()
         .iter()
-        .map(|page| {
+        .enumerate()
+        .map(|(i, page)| {
             let (width, height) = page.render_dimensions();
+            // The pixmap's size, as `render` computes it at scale 1.
+            let pixels = (width.floor() as u16, height.floor() as u16);
+            let counterpart = sizes.map(|s| s.get(i).copied());
+            if counterpart == Some(None) {
+                return PageView {
+                    text: String::new(),
+                    width: pixels.0,
+                    height: pixels.1,
+                    rgba: Vec::new(),
+                };
+            }
             let mut context = Context::new(
                 Affine::IDENTITY,
                 Rect::new(0.0, 0.0, f64::from(width), f64::from(height)),
@@ -99,6 +117,14 @@ fn page_views(bytes: &[u8]) -> Option<Vec<PageView>> {
             );
             let mut collector = TextCollector::default();
             interpret_page(page, &mut context, &mut collector);
+            if counterpart.is_some_and(|c| c != Some(pixels)) {
+                return PageView {
+                    text: collector.text,
+                    width: pixels.0,
+                    height: pixels.1,
+                    rgba: Vec::new(),
+                };
+            }
             let pixmap = render(
                 page,
                 &render_cache,
@@ -118,7 +144,7 @@ fn page_views(bytes: &[u8]) -> Option<Vec<PageView>> {
 
 /// The text of every page, in drawing order.
 pub fn page_texts(bytes: &[u8]) -> Vec<String> {
-    page_views(bytes)
+    page_views(bytes, None)
         .unwrap_or_default()
         .into_iter()
         .map(|v| v.text)
@@ -139,7 +165,13 @@ fn pixels_differ(a: &PageView, b: &PageView) -> usize {
 
 /// Compares `filed` with `reproduced` page by page; returns only the pages that differ.
 pub fn compare(filed: &[u8], reproduced: &[u8]) -> Vec<PageDiff> {
-    let (Some(a), Some(b)) = (page_views(filed), page_views(reproduced)) else {
+    // The reproduction first: the filed pages are drawn only at its pages' sizes.
+    let b = page_views(reproduced, None);
+    let sizes: Option<Vec<(u16, u16)>> = b
+        .as_ref()
+        .map(|b| b.iter().map(|v| (v.width, v.height)).collect());
+    let a = sizes.and_then(|sizes| page_views(filed, Some(&sizes)));
+    let (Some(a), Some(b)) = (a, b) else {
         return vec![PageDiff {
             page: 1,
             missing: true,

@@ -189,6 +189,7 @@ pub fn verify_signatures_at(
     trust: &[Certificate],
     at: SystemTime,
 ) -> Result<Vec<SignatureReport>, VerifyError> {
+    crate::archive::nesting::check(pdf).map_err(|e| VerifyError::Pdf(e.to_string()))?;
     let doc = Document::load_mem(pdf).map_err(|e| VerifyError::Pdf(e.to_string()))?;
     let mut found = signature_fields(&doc);
     // Signature dictionaries outside the form (or in a damaged one) are verified too.
@@ -724,6 +725,8 @@ mod tests {
             Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single()
         );
         assert_eq!(parse_pdf_date("yesterday"), None);
+        assert_eq!(parse_pdf_date("D:20261125121500+999999'00'"), None);
+        assert_eq!(parse_pdf_date("D:20261125121500+00'99999999'"), None);
     }
 
     #[test]
