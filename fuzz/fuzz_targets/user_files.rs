@@ -107,7 +107,7 @@ pub struct Outcome {
 pub fn pdf(data: &[u8]) -> Outcome {
     let renderer = renderer();
     if jixiao::ofd::is_ofd(data) {
-        let report = jixiao::ofd::verify_ofd(data, renderer, &[], Lang::Zh);
+        let report = jixiao::archive::verify_ofd(data, renderer, &[], Lang::Zh);
         let exit = report.verdict.exit_code();
         if report.verdict != Verdict::Reproduced {
             assert!(
