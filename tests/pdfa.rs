@@ -15,6 +15,7 @@
 //! veraPDF runs once on all the files: the JVM's start is the slow part.
 
 mod common;
+mod pki;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -41,127 +42,6 @@ fn run_ok(args: &[&str], dir: &Path, env: &[(&str, &str)]) {
         "jixiao {args:?} failed:\n{}",
         text(&out)
     );
-}
-
-fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap_or_else(|e| panic!("openssl not found ({e}): bash scripts/test.sh installs it"));
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-const OPENSSL_CONFIG: &str = "\
-[req]
-distinguished_name = dn
-prompt = no
-utf8 = yes
-string_mask = utf8only
-[dn]
-CN = unused
-[ca_ext]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-[leaf_ext]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature,nonRepudiation
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-";
-
-/// Makes `NAME.key` and `NAME.pem` in `dir`: RSA 2048 or P-256, self-signed CA when
-/// `issuer` is `None`, else issued by `issuer` (a CA when `ca`).
-fn credential(dir: &Path, name: &str, ec: bool, issuer: Option<&str>, ca: bool) {
-    let cnf = dir.join("openssl.cnf");
-    if !cnf.exists() {
-        std::fs::write(&cnf, OPENSSL_CONFIG).expect("openssl.cnf");
-    }
-    let key = format!("{name}.key");
-    let algorithm: &[&str] = if ec {
-        &["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"]
-    } else {
-        &["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"]
-    };
-    let mut args = vec!["genpkey"];
-    args.extend_from_slice(algorithm);
-    args.extend(["-out", &key]);
-    openssl(dir, &args);
-    let subject = format!("/CN={name}/O=jixiao 测试");
-    let pem = format!("{name}.pem");
-    match issuer {
-        None => openssl(
-            dir,
-            &[
-                "req",
-                "-x509",
-                "-new",
-                "-utf8",
-                "-config",
-                "openssl.cnf",
-                "-extensions",
-                "ca_ext",
-                "-key",
-                &key,
-                "-subj",
-                &subject,
-                "-days",
-                "30",
-                "-sha256",
-                "-out",
-                &pem,
-            ],
-        ),
-        Some(issuer) => {
-            let csr = format!("{name}.csr");
-            openssl(
-                dir,
-                &[
-                    "req",
-                    "-new",
-                    "-utf8",
-                    "-config",
-                    "openssl.cnf",
-                    "-key",
-                    &key,
-                    "-subj",
-                    &subject,
-                    "-out",
-                    &csr,
-                ],
-            );
-            let serial = format!("{}", 4096 + name.len());
-            openssl(
-                dir,
-                &[
-                    "x509",
-                    "-req",
-                    "-in",
-                    &csr,
-                    "-CA",
-                    &format!("{issuer}.pem"),
-                    "-CAkey",
-                    &format!("{issuer}.key"),
-                    "-set_serial",
-                    &serial,
-                    "-days",
-                    "30",
-                    "-sha256",
-                    "-extfile",
-                    "openssl.cnf",
-                    "-extensions",
-                    if ca { "ca_ext" } else { "leaf_ext" },
-                    "-out",
-                    &pem,
-                ],
-            );
-        }
-    }
 }
 
 /// A PNG logo with a transparent background, drawn here.
@@ -295,11 +175,33 @@ fn every_archival_pdf_passes_verapdf_as_pdfa_3b_and_the_negative_controls_fail()
         &[],
     );
     archival.push(("sign-off block".into(), d.join("signed-off.pdf")));
-    credential(d, "rsa-root", false, None, true);
-    credential(d, "rsa-signer", false, Some("rsa-root"), false);
-    credential(d, "ec-root", true, None, true);
-    credential(d, "ec-intermediate", true, Some("ec-root"), true);
-    credential(d, "ec-signer", true, Some("ec-intermediate"), false);
+    let subject = |name: &str| format!("/CN={name}/O=jixiao 测试");
+    let rsa_root = pki::root_ca(d, "rsa-root", pki::Kind::Rsa(2048));
+    pki::issued(
+        d,
+        "rsa-signer",
+        &subject("rsa-signer"),
+        pki::Kind::Rsa(2048),
+        &rsa_root,
+        false,
+    );
+    let ec_root = pki::root_ca(d, "ec-root", pki::Kind::P256);
+    let ec_ca = pki::issued(
+        d,
+        "ec-intermediate",
+        &subject("ec-intermediate"),
+        pki::Kind::P256,
+        &ec_root,
+        true,
+    );
+    pki::issued(
+        d,
+        "ec-signer",
+        &subject("ec-signer"),
+        pki::Kind::P256,
+        &ec_ca,
+        false,
+    );
     for name in ["rsa-signer.key", "ec-signer.key"] {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(d.join(name), std::fs::Permissions::from_mode(0o600))
