@@ -295,6 +295,11 @@ fn damaged(label: &str, base: &[u8], rng: &mut Rng) -> Vec<Case> {
     let at = find(base, b"/CreationDate(D:").expect("a creation date") + 19;
     date[at] = 0xE9;
     case("creation-date".into(), date, false);
+    // Found by the pdf_mutation target: bytes before the header (lopdf reads the file, the
+    // signature's update had offsets lopdf did not).
+    let mut prefixed = rng.bytes(1280);
+    prefixed.extend_from_slice(base);
+    case("before-header".into(), prefixed, false);
     let mut page = base.to_vec();
     let at = find(base, b"/MediaBox[0 0 595.2756 841.8898]").expect("an A4 page");
     page[at..at + 32].copy_from_slice(b"/MediaBox[0 0 60000.27 60000.88]");

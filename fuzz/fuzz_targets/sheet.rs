@@ -6,13 +6,14 @@
 //! exactly, and that exports and imports again to the same declaration as printed.
 //!
 //! The first input byte picks the mode: `0` the rest is the file; `1`, `2`, `3` the rest
-//! replaces the real form's sheet XML, shared strings or styles. Seeds:
-//! `mkdir -p corpus/sheet && for p in worksheets/sheet1 sharedStrings styles; do …; done`,
-//! e.g. `(printf '\x01'; unzip -p ../../shared/forms/zhanjiang-2023-department-target.xlsx xl/worksheets/sheet1.xml) > corpus/sheet/sheet1`,
-//! plus the three real files prefixed with `\x00`. Run: `cargo +nightly fuzz run sheet corpus/sheet`.
+//! replaces the real form's sheet XML, shared strings or styles. Seeds, committed in
+//! `fuzz/corpus/sheet/` and made by `scripts/fuzz-seeds.sh`: the three real files
+//! prefixed with `\x00`, the three parts prefixed with their mode. Run:
+//! `bash scripts/fuzz.sh 60 sheet`.
 //!
 //! `tests/sheet_fuzz.rs` includes this file and runs [`check`] on those seeds and on
-//! deterministic mutations of them in every test run.
+//! deterministic mutations of them in every test run; `tests/fuzz_corpus.rs` replays the
+//! committed corpus.
 #![cfg_attr(fuzzing, no_main)]
 
 use std::io::{Cursor, Read, Write};

@@ -86,6 +86,12 @@ pub(crate) fn prepare(
     if doc.encryption_state.is_some() || doc.trailer.get(b"Encrypt").is_ok() {
         return Err(SignError::Encrypted);
     }
+    // lopdf reads offsets from the header on; the update's are from the first byte.
+    if !original.starts_with(b"%PDF-") {
+        return Err(SignError::Pdf(
+            "文件不以 %PDF- 开头（文件头前还有其他字节），无法追加签名 / the file does not start with %PDF- (bytes precede the header): a signature cannot be appended".into(),
+        ));
+    }
     let prev = last_startxref(original).ok_or_else(|| {
         SignError::Pdf("找不到 startxref / no startxref at the end of the file".into())
     })?;
