@@ -44,6 +44,7 @@ pub mod limits;
 pub mod metadata;
 pub mod ofd;
 pub mod output;
+pub mod pdf_nesting;
 pub mod render;
 pub mod schema;
 pub mod seal;

@@ -71,7 +71,7 @@ pub fn decode_pdf_text(bytes: &[u8]) -> String {
 impl PdfFile {
     /// Parses `bytes` as a PDF.
     pub fn parse(bytes: &[u8]) -> Result<PdfFile, ReadError> {
-        super::nesting::check(bytes).map_err(|e| ReadError(e.to_string()))?;
+        crate::pdf_nesting::check(bytes).map_err(|e| ReadError(e.to_string()))?;
         Document::load_mem(bytes)
             .map(|doc| PdfFile { doc })
             .map_err(|e| ReadError(e.to_string()))

@@ -4,14 +4,13 @@
 //! - the metadata and document date of an archival render live in [`crate::metadata`]
 //!   (the renderer writes them; this module reads and checks them);
 //! - [`inspect`]: reading a PDF back (attachments, PDF/A claim, jixiao's PDF/A checks);
-//! - [`nesting`]: the guard that keeps too deeply nested files from the PDF parsers;
+//! - [`crate::pdf_nesting`] (shared with signing) keeps too deeply nested files from the PDF parsers;
 //! - [`pages`]: page-by-page comparison (text and rasterised pages);
 //! - [`verify`]: re-rendering the attached source and comparing;
 //! - [`ofd`]: the same for an OFD, with its electronic seals;
 //! - [`store`]: the archive directory and its index.
 
 pub mod inspect;
-pub mod nesting;
 pub mod ofd;
 pub mod pages;
 pub mod store;

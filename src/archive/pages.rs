@@ -81,7 +81,7 @@ struct PageView {
 /// page of another size differs anyway, and a damaged file's page may claim a size whose
 /// pixels do not fit in memory (65,535 points square is 17 GB).
 fn page_views(bytes: &[u8], sizes: Option<&[(u16, u16)]>) -> Option<Vec<PageView>> {
-    super::nesting::check(bytes).ok()?;
+    crate::pdf_nesting::check(bytes).ok()?;
     let pdf = Pdf::new(bytes.to_vec()).ok()?;
     let render_cache = RenderCache::new();
     let text_cache = InterpreterCache::new();

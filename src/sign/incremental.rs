@@ -81,7 +81,7 @@ pub(crate) fn prepare(
     original: &[u8],
     fields: &SignatureFields<'_>,
 ) -> Result<Prepared, SignError> {
-    crate::archive::nesting::check(original).map_err(|e| SignError::Pdf(e.to_string()))?;
+    crate::pdf_nesting::check(original).map_err(|e| SignError::Pdf(e.to_string()))?;
     let doc = Document::load_mem(original).map_err(|e| SignError::Pdf(e.to_string()))?;
     if doc.encryption_state.is_some() || doc.trailer.get(b"Encrypt").is_ok() {
         return Err(SignError::Encrypted);

@@ -189,7 +189,7 @@ pub fn verify_signatures_at(
     trust: &[Certificate],
     at: SystemTime,
 ) -> Result<Vec<SignatureReport>, VerifyError> {
-    crate::archive::nesting::check(pdf).map_err(|e| VerifyError::Pdf(e.to_string()))?;
+    crate::pdf_nesting::check(pdf).map_err(|e| VerifyError::Pdf(e.to_string()))?;
     let doc = Document::load_mem(pdf).map_err(|e| VerifyError::Pdf(e.to_string()))?;
     let mut found = signature_fields(&doc);
     // Signature dictionaries outside the form (or in a damaged one) are verified too.
