@@ -478,11 +478,7 @@ fn damaged_pdfs_to_extract_fail_cleanly_or_give_the_attachment() {
             }
             1 => {
                 refused += 1;
-                assert!(
-                    !common::stderr(&out).trim().is_empty(),
-                    "{what}: no message"
-                );
-                assert_eq!(files_in(dir.path()), ["in.pdf"], "{what}");
+                assert_refused_cleanly(&what, &out, dir.path());
             }
             code => panic!("{what}: exit {code}\n{}", common::stderr(&out)),
         }
@@ -552,14 +548,16 @@ fn damaged_pdfs_to_sign_fail_cleanly_or_are_signed_properly() {
             0 if !case.must_fail => signed_properly(&what, &case.bytes, dir.path()),
             1 => {
                 refused += 1;
-                assert!(
-                    !common::stderr(&out).trim().is_empty(),
-                    "{what}: no message"
-                );
-                assert_eq!(files_in(dir.path()), ["in.pdf"], "{what}");
+                assert_refused_cleanly(&what, &out, dir.path());
             }
             code => panic!("{what}: exit {code}\n{}", common::stderr(&out)),
         }
     }
     assert!(refused >= 20, "only {refused} refused");
+}
+
+/// A refusal: a message on stderr and no file written beside the input.
+fn assert_refused_cleanly(what: &str, out: &Output, dir: &Path) {
+    assert!(!common::stderr(out).trim().is_empty(), "{what}: no message");
+    assert_eq!(files_in(dir), ["in.pdf"], "{what}");
 }

@@ -1073,25 +1073,8 @@ fn ca_issue(
         std::fs::write(dir.join("serial"), "1000\n").expect("serial");
     }
     let key = key(dir, name, Kind::P256);
-    let csr = format!("{name}.csr");
+    let csr = request(dir, "ca.cnf", name, &format!("/CN={name}/O=jixiao 测试"));
     let cert = format!("{name}.pem");
-    let subject = format!("/CN={name}/O=jixiao 测试");
-    openssl(
-        dir,
-        &[
-            "req",
-            "-new",
-            "-utf8",
-            "-config",
-            "ca.cnf",
-            "-key",
-            &s(&key),
-            "-subj",
-            &subject,
-            "-out",
-            &csr,
-        ],
-    );
     let own_key = s(&key);
     let issuer_args: Vec<String> = match issuer {
         None => vec!["-selfsign".into(), "-keyfile".into(), own_key],

@@ -150,24 +150,8 @@ pub fn issued(
 ) -> Credential {
     let key = key(dir, name, kind);
     let cnf = config(dir);
-    let csr = format!("{name}.csr");
+    let csr = request(dir, &cnf, name, subject);
     let cert = format!("{name}.pem");
-    openssl(
-        dir,
-        &[
-            "req",
-            "-new",
-            "-utf8",
-            "-config",
-            &cnf,
-            "-key",
-            &format!("{name}.key"),
-            "-subj",
-            subject,
-            "-out",
-            &csr,
-        ],
-    );
     let serial = format!(
         "{}",
         1000 + name.len() * 17 + name.bytes().map(usize::from).sum::<usize>()
@@ -205,4 +189,27 @@ pub fn issued(
 /// A path as a string argument.
 pub fn s(p: &Path) -> String {
     p.to_str().expect("utf-8 path").to_string()
+}
+
+/// Writes `NAME.csr`, a certificate request for the key `NAME.key` with `subject`, using the
+/// openssl configuration file `config` (in `dir`); returns the file name.
+pub fn request(dir: &Path, config: &str, name: &str, subject: &str) -> String {
+    let csr = format!("{name}.csr");
+    openssl(
+        dir,
+        &[
+            "req",
+            "-new",
+            "-utf8",
+            "-config",
+            config,
+            "-key",
+            &format!("{name}.key"),
+            "-subj",
+            subject,
+            "-out",
+            &csr,
+        ],
+    );
+    csr
 }
