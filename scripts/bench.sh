@@ -2,7 +2,7 @@
 # Regenerates the numbers of BENCHMARKS.md on this machine:
 #   bash scripts/bench.sh            # everything (about 20 minutes on 2 cores)
 #   QUICK=1 bash scripts/bench.sh    # fewer runs, no once-per-file run of the mixed corpus
-# Installs hyperfine and GNU time (Debian) and the typst Python binding (PyPI, for the
+# Installs hyperfine, GNU time and poppler-utils (Debian; pdfinfo counts the yardstick's pages) and the typst Python binding (PyPI, for the
 # one-document yardstick) if missing, builds the release binary and the
 # corpus generator, writes the two generated corpora under $CARGO_TARGET_DIR/bench (never
 # committed), and writes the results to $CARGO_TARGET_DIR/bench/results.md. Every
@@ -10,11 +10,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v hyperfine >/dev/null 2>&1 || [ ! -x /usr/bin/time ]; then
-  echo "installing hyperfine and time…" >&2
+if ! command -v hyperfine >/dev/null 2>&1 || [ ! -x /usr/bin/time ] || ! command -v pdfinfo >/dev/null 2>&1; then
+  echo "installing hyperfine, time and poppler-utils…" >&2
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq hyperfine time >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq hyperfine time poppler-utils >/dev/null
 fi
 
 if ! python3 -c 'import typst' >/dev/null 2>&1; then
@@ -83,7 +83,8 @@ import csv, sys
 secs, rss = open(sys.argv[1]).read().split()[-2:]
 rows = list(csv.DictReader(open(sys.argv[2], encoding="utf-8")))
 ok = [r for r in rows if r["status"] == "rendered"]
-print(secs, rss, sum(int(r["pages"]) for r in ok), sum(int(r["bytes"]) for r in ok), len(ok), len(rows))
+warned = sum(1 for r in ok if r["warnings"] not in ("", "0"))
+print(secs, rss, sum(int(r["pages"]) for r in ok), sum(int(r["bytes"]) for r in ok), len(ok), len(rows), warned)
 PY
 }
 # The same binary once per file: "seconds" for the whole corpus, on $2 parallel processes.
@@ -122,9 +123,12 @@ for corpus in variants mixed; do
     l=$(load); times=(); rss=0; pages=0; bytes=0
     runs=$RUNS; [ "$corpus" = mixed ] && runs=1   # a mixed run takes minutes
     for _ in $(seq "$runs"); do
-      read -r s r p b ok all < <(batch "$corpus" "$j")
+      read -r s r p b ok all warned < <(batch "$corpus" "$j")
       times+=("$s"); [ "$r" -gt "$rss" ] && rss=$r; pages=$p; bytes=$b
       [ "$ok" = "$all" ] || echo "WARNING: only $ok of $all rendered" >> "$OUT"
+      # The corpora check clean, so a warning here comes from rendering (e.g. Typst's
+      # "did not converge"): such a PDF may be wrong, and the run says so.
+      [ "$warned" = 0 ] || echo "WARNING: $warned of $ok PDFs rendered with warnings (see $WORK/$corpus-j$j.log)" >> "$OUT"
     done
     m=$(median "${times[@]}")
     echo "| jixiao render DIR -j$j | $l | $m (${#times[@]}) | $(python3 -c "print(f'{$docs/$m:.1f}')") | $(python3 -c "print(f'{$pages/$m:.1f}')") | $((rss / 1024)) | $bytes |" >> "$OUT"
