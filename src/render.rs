@@ -199,6 +199,26 @@ impl RenderError {
     }
 }
 
+/// The start of the warning for a document whose layout Typst stopped after five passes
+/// without the passes agreeing (its "document did not converge within five attempts"):
+/// the PDF is written from the last pass, so a label repeated on a continuation page or
+/// the footer's 共N页 may be wrong (BENCHMARKS.md, "first run on an idle machine").
+pub const UNSETTLED: &str =
+    "排版五遍后仍未稳定：续页重复的标签或页脚“共N页”可能有误，请逐页核对 PDF / \
+     the layout did not settle after five passes: a repeated label or the page total may be \
+     wrong, check the PDF page by page";
+
+/// Whether `diag` is jixiao's warning for an unsettled layout ([`UNSETTLED`]).
+pub fn is_unsettled(diag: &Diagnostic) -> bool {
+    diag.message.starts_with(UNSETTLED)
+}
+
+/// Typst's own warning for a layout that did not converge.
+fn is_typst_unsettled(d: &SourceDiagnostic) -> bool {
+    matches!(d.severity, TypstSeverity::Warning)
+        && d.message.starts_with("document did not converge")
+}
+
 fn render_missing(missing: &[MissingGlyph]) -> String {
     missing
         .iter()
@@ -524,7 +544,12 @@ impl Renderer {
                     TypstSeverity::Error => Severity::Error,
                     TypstSeverity::Warning => Severity::Warning,
                 };
-                let mut diag = Diagnostic::new(severity, format!("模板 / template: {}", d.message));
+                let message = if is_typst_unsettled(d) {
+                    format!("{UNSETTLED} (Typst: {})", d.message)
+                } else {
+                    format!("模板 / template: {}", d.message)
+                };
+                let mut diag = Diagnostic::new(severity, message);
                 if let Some(id) = d.span.id() {
                     let path = workspace.display_path(id);
                     let source = typst::World::source(world, id).ok();

@@ -604,6 +604,9 @@ fn render_one(
     };
     if !rendered.warnings.is_empty() {
         codes.insert("template".to_owned());
+        if rendered.warnings.iter().any(crate::render::is_unsettled) {
+            codes.insert("unsettled".to_owned());
+        }
         report(Event::Warnings {
             input: &input.path,
             diagnostics: &rendered.warnings,
