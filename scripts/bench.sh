@@ -2,8 +2,9 @@
 # Regenerates the numbers of BENCHMARKS.md on this machine:
 #   bash scripts/bench.sh            # everything (about 20 minutes on 2 cores)
 #   QUICK=1 bash scripts/bench.sh    # fewer runs, no once-per-file run of the mixed corpus
-# Installs hyperfine, GNU time and poppler-utils (Debian; pdfinfo counts the yardstick's pages) and the typst Python binding (PyPI, for the
-# one-document yardstick) if missing, builds the release binary and the
+# Installs hyperfine, GNU time and poppler-utils (Debian; pdfinfo counts the yardstick's
+# pages) and the typst Python binding (PyPI, for the one-document yardstick) if missing,
+# builds the release binary and the
 # corpus generator, writes the two generated corpora under $CARGO_TARGET_DIR/bench (never
 # committed), and writes the results to $CARGO_TARGET_DIR/bench/results.md. Every
 # measurement records the load average (`uptime`) at its start: the machine is shared.

@@ -53,13 +53,6 @@ fn tree(dir: &Path) -> Vec<String> {
     files
 }
 
-type Row = std::collections::BTreeMap<String, String>;
-
-fn read_csv(path: &Path) -> Vec<Row> {
-    let mut reader = csv::Reader::from_path(path).expect("manifest");
-    reader.deserialize().map(|r| r.expect("row")).collect()
-}
-
 /// A directory with a good declaration, one with a warning (an amount left out) in a
 /// subdirectory, and a broken one (a typo in a key).
 fn mixed_forms(dir: &Path) {
@@ -113,7 +106,7 @@ fn a_batch_renders_the_good_files_reports_the_broken_one_and_lists_all() {
         "no PDF or temp file for the broken one"
     );
 
-    let rows = read_csv(&dir.path().join("m.csv"));
+    let rows = read_manifest(&dir.path().join("m.csv"));
     let inputs: Vec<&str> = rows.iter().map(|r| r["input"].as_str()).collect();
     assert_eq!(
         inputs,
@@ -180,7 +173,7 @@ fn two_runs_give_the_same_manifest_in_json_too() {
     assert_eq!(json[1]["input"], "forms/good.toml");
     assert_eq!(
         json[1]["pages"],
-        read_csv(&dir.path().join("a.csv"))[1]["pages"]
+        read_manifest(&dir.path().join("a.csv"))[1]["pages"]
             .parse::<u64>()
             .expect("pages")
     );
@@ -201,11 +194,11 @@ fn shards_are_disjoint_and_together_are_the_whole_batch() {
         all.extend(args);
         let out = jixiao(&all, dir.path());
         assert!(out.status.success(), "{}", stderr(&out));
-        read_csv(&dir.path().join(name))
+        read_manifest(&dir.path().join(name))
     };
     let whole = manifest(&[], "whole.csv");
     assert_eq!(whole.len(), 6);
-    let mut union: Vec<Row> = Vec::new();
+    let mut union: Vec<ManifestRow> = Vec::new();
     let mut sizes = Vec::new();
     for i in 1..=3 {
         let shard = format!("{i}/3");
@@ -217,7 +210,7 @@ fn shards_are_disjoint_and_together_are_the_whole_batch() {
         }
         union.extend(part);
     }
-    let whole: Vec<Row> = whole
+    let whole: Vec<ManifestRow> = whole
         .into_iter()
         .map(|mut row| {
             assert_eq!(row.remove("shard").as_deref(), Some(""));

@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{jixiao, root, stderr};
+use common::{jixiao, read_manifest, root, stderr};
 
 #[test]
 fn an_unsettled_layout_is_named_on_the_command_line_and_in_the_manifest() {
@@ -47,15 +47,11 @@ fn an_unsettled_layout_is_named_on_the_command_line_and_in_the_manifest() {
         dir.path(),
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    let mut reader = csv::Reader::from_path(dir.path().join("m.csv")).expect("manifest");
-    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
-    let headers = reader.headers().expect("headers").clone();
-    let column = |name: &str| headers.iter().position(|h| h == name).expect(name);
-    let (input, codes) = (column("input"), column("codes"));
+    let rows = read_manifest(&dir.path().join("m.csv"));
     let codes_of = |file: &str| {
         rows.iter()
-            .find(|r| r[input].ends_with(file))
-            .map(|r| r[codes].to_owned())
+            .find(|r| r["input"].ends_with(file))
+            .map(|r| r["codes"].clone())
             .unwrap_or_else(|| panic!("{file} not in the manifest"))
     };
     assert!(codes_of("unsettled.toml").contains("unsettled"));

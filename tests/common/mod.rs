@@ -195,3 +195,12 @@ pub fn all_samples() -> Vec<(String, String, Declaration)> {
         })
         .collect()
 }
+
+/// A row of a CSV manifest: column name to value.
+pub type ManifestRow = std::collections::BTreeMap<String, String>;
+
+/// Every row of the CSV manifest at `path`.
+pub fn read_manifest(path: &Path) -> Vec<ManifestRow> {
+    let mut reader = csv::Reader::from_path(path).expect("manifest");
+    reader.deserialize().map(|r| r.expect("row")).collect()
+}
