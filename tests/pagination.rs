@@ -32,24 +32,30 @@ fn required_labels(renderer: &Renderer, decl: &Declaration) -> BTreeMap<String, 
     req
 }
 
-#[test]
-fn continuation_pages_repeat_section_and_group_labels() {
-    let (_, decl) = sample("long-declaration.toml");
-    let renderer = Renderer::builtin();
-    let laid = renderer.layout(&decl).expect("layout");
+/// How much of a form's pagination a check exercised.
+struct Checked {
+    /// Pages after a row's first that the row continues on.
+    rows_continued: usize,
+    /// Pages after a label's first that the label is printed on again.
+    labels_repeated: usize,
+}
+
+/// Asserts that on every page a row reaches, every label merged over it is printed.
+fn assert_labels_on_every_page(renderer: &Renderer, decl: &Declaration) -> Checked {
+    let laid = renderer.layout(decl).expect("layout");
     let rows = laid.row_pages();
-    let pdf = renderer.render(&decl).expect("render").pdf;
+    let pdf = renderer.render(decl).expect("render").pdf;
     let pages: Vec<String> = (1..=laid.pages())
         .map(|p| squeeze(&pdftotext(&pdf, Some(p))))
         .collect();
-    let required = required_labels(&renderer, &decl);
-
+    let required = required_labels(renderer, decl);
     assert_eq!(
         rows.len(),
         required.len(),
         "every row of the form carries its markers"
     );
-    let mut continuation_checks = 0;
+    let mut rows_continued = 0;
+    let mut label_pages: BTreeMap<&str, std::collections::BTreeSet<usize>> = BTreeMap::new();
     for (id, labels) in &required {
         let (first, last) = rows[id];
         for page in first..=last {
@@ -58,10 +64,25 @@ fn continuation_pages_repeat_section_and_group_labels() {
                     pages[page - 1].contains(&squeeze(label)),
                     "page {page}: row {id} is there but its label {label} is not"
                 );
+                label_pages.entry(label).or_default().insert(page);
             }
         }
-        continuation_checks += last - first;
+        rows_continued += last - first;
     }
+    let labels_repeated = label_pages.values().map(|p| p.len() - 1).sum();
+    Checked {
+        rows_continued,
+        labels_repeated,
+    }
+}
+
+#[test]
+fn continuation_pages_repeat_section_and_group_labels() {
+    let (_, decl) = sample("long-declaration.toml");
+    let renderer = Renderer::builtin();
+    let continuation_checks = assert_labels_on_every_page(&renderer, &decl).rows_continued;
+    let laid = renderer.layout(&decl).expect("layout");
+    let rows = laid.row_pages();
     // The sample really exercises continuation pages: the 3,000-character cell alone
     // runs over several pages, and both long sections break.
     assert!(
@@ -97,6 +118,18 @@ fn continuation_pages_repeat_section_and_group_labels() {
         "indicators span {} pages",
         section_pages(&indicators)
     );
+}
+
+/// The mixed-corpus form whose labels, when they took room, fed back into the layout
+/// (tests/convergence.rs): its task 名称 and indicator labels of several lines still
+/// come back on every page their rows reach.
+#[test]
+fn labels_of_several_lines_repeat_on_every_page() {
+    let path = root().join("tests/fixtures/repeated-labels-feedback.toml");
+    let text = std::fs::read_to_string(&path).expect("read fixture");
+    let decl = Declaration::from_toml(&text).expect("parse fixture");
+    let repeated = assert_labels_on_every_page(&Renderer::builtin(), &decl).labels_repeated;
+    assert!(repeated >= 6, "only {repeated} labels printed again");
 }
 
 /// The header rows of every section and its first body row start on the same page.
