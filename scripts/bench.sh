@@ -73,12 +73,13 @@ echo '```' >> "$OUT"
 echo >> "$OUT"
 
 # 3. Batch throughput, peak memory and PDF bytes.
-# One batch run: prints "seconds rss_kib pages bytes".
-batch() { # corpus jobs
+# One batch run: prints "seconds rss_kib pages bytes ok all warned". The memory is the
+# peak of the whole process tree (the batch and its worker processes) summed.
+batch() { # corpus jobs [extra flags]
   local dir="$WORK/out-$1-j$2"
   rm -rf "$dir"
-  /usr/bin/time -f "%e %M" -o "$WORK/time.txt" \
-    "$BIN" render "$WORK/$1" --out-dir "$dir" -j "$2" --manifest "$WORK/$1-j$2.csv" 2>"$WORK/$1-j$2.log" || true
+  python3 benches/tree_rss.py "$WORK/time.txt" -- \
+    "$BIN" render "$WORK/$1" --out-dir "$dir" -j "$2" ${3:-} --manifest "$WORK/$1-j$2.csv" 2>"$WORK/$1-j$2.log" || true
   python3 - "$WORK/time.txt" "$WORK/$1-j$2.csv" <<'PY'
 import csv, sys
 secs, rss = open(sys.argv[1]).read().split()[-2:]
@@ -118,13 +119,14 @@ for corpus in variants mixed; do
   docs=$(find "$WORK/$corpus" -name '*.toml' | wc -l)
   echo "## Batch: $corpus ($docs documents)" >> "$OUT"
   echo >> "$OUT"
-  echo "| run | load before | median s (runs) | documents/s | pages/s | peak RSS MiB | PDF bytes (total) |" >> "$OUT"
+  echo "| run | load before | median s (runs) | documents/s | pages/s | peak RSS MiB (all processes) | PDF bytes (total) |" >> "$OUT"
   echo "|---|---|---|---|---|---|---|" >> "$OUT"
-  for j in 1 2; do
+  for run in "1" "2" "2 --threads"; do
+    j=${run%% *}; extra=""; [ "$run" != "$j" ] && extra=${run#* }
     l=$(load); times=(); rss=0; pages=0; bytes=0
     runs=$RUNS; [ "$corpus" = mixed ] && runs=1   # a mixed run takes minutes
     for _ in $(seq "$runs"); do
-      read -r s r p b ok all warned < <(batch "$corpus" "$j")
+      read -r s r p b ok all warned < <(batch "$corpus" "$j" "$extra")
       times+=("$s"); [ "$r" -gt "$rss" ] && rss=$r; pages=$p; bytes=$b
       [ "$ok" = "$all" ] || echo "WARNING: only $ok of $all rendered" >> "$OUT"
       # The corpora check clean, so a warning here comes from rendering (e.g. Typst's
@@ -132,7 +134,7 @@ for corpus in variants mixed; do
       [ "$warned" = 0 ] || echo "WARNING: $warned of $ok PDFs rendered with warnings (see $WORK/$corpus-j$j.log)" >> "$OUT"
     done
     m=$(median "${times[@]}")
-    echo "| jixiao render DIR -j$j | $l | $m (${#times[@]}) | $(python3 -c "print(f'{$docs/$m:.1f}')") | $(python3 -c "print(f'{$pages/$m:.1f}')") | $((rss / 1024)) | $bytes |" >> "$OUT"
+    echo "| jixiao render DIR -j$j${extra:+ $extra} | $l | $m (${#times[@]}) | $(python3 -c "print(f'{$docs/$m:.1f}')") | $(python3 -c "print(f'{$pages/$m:.1f}')") | $((rss / 1024)) | $bytes |" >> "$OUT"
   done
   l=$(load); times=(); rss=0
   runs=$RUNS; [ "$corpus" = mixed ] && runs=1

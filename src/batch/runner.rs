@@ -1,5 +1,6 @@
 //! Running a batch: every declaration checked, named and rendered with one shared
-//! [`Renderer`] on a pool of threads, each PDF written atomically.
+//! [`Renderer`] on a pool of threads — or, with [`Options::processes`], rendered by
+//! worker processes ([`super::worker`]) — each PDF written atomically.
 //!
 //! Two passes, both parallel:
 //! 1. **plan** — read, hash and check every input (the same checks as `jixiao check`),
@@ -26,6 +27,8 @@ use super::discover::Input;
 use super::manifest::{sha256_hex, Entry, Status};
 use super::naming::NamePattern;
 use super::shard::Shard;
+pub use super::worker::Spawner;
+use super::worker::{self, Lost, Reply, Worker};
 use crate::check::Lang;
 use crate::declaration::Declaration;
 use crate::diag::{Diagnostic, Severity};
@@ -52,8 +55,12 @@ pub struct Options {
     pub deny_warnings: bool,
     /// Render only this slice of the batch.
     pub shard: Option<Shard>,
-    /// Threads (`None`: one per core).
+    /// Threads, or worker processes (`None`: one per core).
     pub jobs: Option<usize>,
+    /// Render in this many worker processes ([`Options::jobs`]) started by this spawner,
+    /// instead of threads of this process: they share no caches, and a worker that dies
+    /// costs only its document. `None`: threads (planning always runs in threads).
+    pub processes: Option<Spawner>,
     /// Trim Typst's caches after this many documents (counted over all threads).
     pub evict_every: usize,
     /// When trimming, drop cache entries unused for this many trims.
@@ -71,6 +78,7 @@ impl Default for Options {
             deny_warnings: false,
             shard: None,
             jobs: None,
+            processes: None,
             // Measured at -j2 (BENCHMARKS.md): every 4 documents keeping 3 rounds peaked
             // at 700 MiB on the 1,000-document mixed corpus and crept upwards; after
             // every document keeping 1 round, 290 MiB but 25 % slower (each trim takes
@@ -153,12 +161,14 @@ pub struct Outcome {
 pub struct PoolError(usize, String);
 
 /// What the plan knows about an input that will be rendered.
-#[derive(Debug)]
-struct Ready {
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(super) struct Ready {
     sha: String,
     department: String,
     year: i32,
-    output: PathBuf,
+    /// Sent apart, as a [`worker::WirePath`]: it need not be UTF-8.
+    #[serde(skip)]
+    pub(super) output: PathBuf,
     warnings: usize,
     codes: BTreeSet<String>,
 }
@@ -231,32 +241,22 @@ pub fn run(
         ..options.finishing.clone()
     };
 
-    // Not `par_iter`: Typst itself uses rayon inside a compile, and a worker waiting
-    // for those inner tasks would steal further *documents* and start them on top of
-    // the one it is in — every document of the batch in flight at once, memory growing
-    // with the batch and the stack overflowing. Instead each thread of the pool takes
-    // one document at a time from a shared counter; while it waits for Typst's inner
-    // tasks it can only help with other inner tasks.
-    let next = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
-    let rendered: Vec<Vec<(usize, Entry)>> = pool.broadcast(|_| {
-        let mut mine = Vec::new();
-        while let Some((slot, input, ready)) = work.get(next.fetch_add(1, Ordering::Relaxed)) {
-            let entry = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                render_one(renderer, input, ready, options, &finishing, report)
-            }))
-            .unwrap_or_else(|_| crashed(input, ready, options.lang, report));
-            mine.push((*slot, entry));
-            let count = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if count.is_multiple_of(options.evict_every.max(1)) {
-                typst::comemo::evict(options.evict_max_age);
-            }
-        }
-        mine
-    });
-    let rendered = rendered.into_iter().flatten();
+    let workers = options
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .min(work.len());
+    let rendered = match &options.processes {
+        Some(spawner) if workers > 1 => in_processes(spawner, workers, &work, options.lang, report),
+        _ => in_threads(&pool, renderer, &work, options, &finishing, report),
+    };
     for (slot, entry) in rendered {
         entries[slot] = Some(entry);
+    }
+    // Every input of the slice has its entry, whatever happened to the worker that had it.
+    for (slot, input, ready) in &work {
+        if entries[*slot].is_none() {
+            entries[*slot] = Some(crashed(input, ready, options.lang, report));
+        }
     }
     let shard = options.shard.map(|s| s.to_string());
     let entries: Vec<Entry> = entries
@@ -281,6 +281,180 @@ pub fn run(
         summary.bytes += e.bytes.unwrap_or(0);
     }
     Ok(Outcome { entries, summary })
+}
+
+/// The render pass on the threads of `pool`.
+fn in_threads(
+    pool: &rayon::ThreadPool,
+    renderer: &Renderer,
+    work: &[(usize, &Input, Ready)],
+    options: &Options,
+    finishing: &Finishing,
+    report: &(dyn Fn(Event<'_>) + Sync),
+) -> Vec<(usize, Entry)> {
+    // Not `par_iter`: Typst itself uses rayon inside a compile, and a worker waiting
+    // for those inner tasks would steal further *documents* and start them on top of
+    // the one it is in — every document of the batch in flight at once, memory growing
+    // with the batch and the stack overflowing. Instead each thread of the pool takes
+    // one document at a time from a shared counter; while it waits for Typst's inner
+    // tasks it can only help with other inner tasks.
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let rendered: Vec<Vec<(usize, Entry)>> = pool.broadcast(|_| {
+        let mut mine = Vec::new();
+        while let Some((slot, input, ready)) = work.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let entry = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                render_one(renderer, input, ready, options, finishing, report)
+            }))
+            .unwrap_or_else(|_| crashed(input, ready, options.lang, report));
+            mine.push((*slot, entry));
+            let count = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if count.is_multiple_of(options.evict_every.max(1)) {
+                typst::comemo::evict(options.evict_max_age);
+            }
+        }
+        mine
+    });
+    rendered.into_iter().flatten().collect()
+}
+
+/// The render pass in `workers` worker processes, one document at a time each, taken
+/// from a shared counter as they become free. A worker that dies fails its document
+/// and is replaced for the next one.
+fn in_processes(
+    spawner: &Spawner,
+    workers: usize,
+    work: &[(usize, &Input, Ready)],
+    lang: Lang,
+    report: &(dyn Fn(Event<'_>) + Sync),
+) -> Vec<(usize, Entry)> {
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    let mut worker: Option<Worker> = None;
+                    while let Some((slot, input, ready)) =
+                        work.get(next.fetch_add(1, Ordering::Relaxed))
+                    {
+                        let result = match worker.take() {
+                            Some(w) => Ok(w),
+                            None => Worker::start(spawner),
+                        }
+                        .and_then(|mut w| {
+                            let entry = w.render(input, ready, report)?;
+                            worker = Some(w);
+                            Ok(entry)
+                        });
+                        let entry = match result {
+                            Ok(entry) => entry,
+                            Err(lost) => worker_lost(input, ready, &lost, lang, report),
+                        };
+                        mine.push((*slot, entry));
+                    }
+                    if let Some(w) = worker {
+                        w.finish();
+                    }
+                    mine
+                })
+            })
+            .collect();
+        // A thread that panicked leaves its documents without entries; `run` fills them.
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// The entry of a document whose worker process could not start or died on it.
+fn worker_lost(
+    input: &Input,
+    ready: &Ready,
+    lost: &Lost,
+    lang: Lang,
+    report: &(dyn Fn(Event<'_>) + Sync),
+) -> Entry {
+    let shown = input.path.display();
+    let message = match (lost, lang) {
+        (Lost::Start(e), Lang::Zh) => format!("无法启动工作进程，{shown} 未生成：{e}"),
+        (Lost::Start(e), Lang::En) => {
+            format!("cannot start a worker process; {shown} not rendered: {e}")
+        }
+        (Lost::Died(status), Lang::Zh) => format!(
+            "生成 {shown} 的工作进程意外退出（{}；可能是内存不足或栈溢出），未生成（请报告此问题）",
+            ended(status)
+        ),
+        (Lost::Died(status), Lang::En) => format!(
+            "the worker process rendering {shown} stopped ({}; out of memory or a stack overflow?); not rendered (please report it)",
+            ended(status)
+        ),
+    };
+    let d = Diagnostic::error(message);
+    report(Event::Failed {
+        input: &input.path,
+        diagnostics: std::slice::from_ref(&d),
+        rendering: true,
+    });
+    let mut codes = ready.codes.clone();
+    codes.insert("internal".to_owned());
+    Entry {
+        department: Some(ready.department.clone()),
+        year: Some(ready.year),
+        input_sha256: Some(ready.sha.clone()),
+        warnings: ready.warnings,
+        codes: join_codes(&codes),
+        ..Entry::failed(input.path.display().to_string(), d.message)
+    }
+}
+
+/// How a process ended, for a message.
+fn ended(status: &Option<std::process::ExitStatus>) -> String {
+    match status {
+        Some(status) => status.to_string(),
+        None => "exit status unknown".to_owned(),
+    }
+}
+
+/// The worker side of [`Options::processes`]: renders each document the parent sends on
+/// `input` (one line of JSON each) with `renderer` and `options`, exactly as a thread of
+/// [`run`] would, and answers on `output` with its events and its manifest entry. Returns
+/// when `input` ends; an error means the parent can no longer be reached.
+pub fn serve(
+    renderer: &Renderer,
+    options: &Options,
+    input: impl std::io::BufRead,
+    output: impl std::io::Write + Send,
+) -> std::io::Result<()> {
+    let output = std::sync::Mutex::new(output);
+    let send = |reply: &Reply| match output.lock() {
+        Ok(mut out) => worker::send(&mut *out, reply),
+        Err(_) => Err(std::io::Error::other("output lock poisoned")),
+    };
+    let finishing = Finishing {
+        precheck: Precheck::Checked,
+        ..options.finishing.clone()
+    };
+    for (count, line) in input.lines().enumerate() {
+        let job: worker::Job = serde_json::from_str(&line?)?;
+        let (input, ready) = job.into_parts();
+        // An event that cannot be sent is lost with the parent; the entry's send says so.
+        let report = |event: Event<'_>| {
+            if let Some(reply) = Reply::of(&event) {
+                let _ = send(&reply);
+            }
+        };
+        let entry = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            render_one(renderer, &input, &ready, options, &finishing, &report)
+        }))
+        .unwrap_or_else(|_| crashed(&input, &ready, options.lang, &report));
+        send(&Reply::Done(Box::new(entry)))?;
+        if (count + 1).is_multiple_of(options.evict_every.max(1)) {
+            typst::comemo::evict(options.evict_max_age);
+        }
+    }
+    Ok(())
 }
 
 /// Where the PDF of `input` named `name` goes.

@@ -205,9 +205,22 @@ pub struct RenderArgs {
     #[arg(long, value_name = "I/N|auto/N")]
     pub shard: Option<ShardSpec>,
 
-    /// 并行线程数（默认：全部 CPU 核） / render on N threads (default: one per core).
+    /// 并行进程数（默认：全部 CPU 核） / render in N worker processes (default: one per
+    /// core). They share nothing, so N processes render about as fast as N --shard runs,
+    /// and a worker that dies (out of memory, a stack overflow) fails only its own file.
+    /// With --sign, or --threads, the workers are threads of this process.
     #[arg(short = 'j', long = "jobs", value_name = "N")]
     pub jobs: Option<NonZeroUsize>,
+
+    /// 以线程而非进程并行 / run the -j workers as threads of this one process (less
+    /// memory, slower: the threads contend for Typst's shared caches).
+    #[arg(long)]
+    pub threads: bool,
+
+    /// Internal: serve as a worker process of a batch (documents on stdin, results on
+    /// stdout), with the batch's other arguments.
+    #[arg(long, hide = true)]
+    pub worker: bool,
 
     /// 输出格式：pdf、ofd 或 pdf,ofd（默认 pdf；-o 以 .ofd 结尾时为 ofd） / output
     /// formats: pdf, ofd or both (pdf,ofd). Default: pdf, or ofd when -o ends in .ofd. The

@@ -27,6 +27,9 @@ use super::sign::{load_signer, sign_options, signer_given};
 /// Renders the declaration(s): a single file exactly as always, anything more as a
 /// batch.
 pub fn run(args: RenderArgs) -> Result<(), Failure> {
+    if args.worker {
+        return run_worker(args);
+    }
     let single = args.inputs.len() == 1
         && !is_many(&args.inputs[0])
         && args.out_dir.is_none()
@@ -208,15 +211,11 @@ fn run_batch(args: RenderArgs) -> Result<(), Failure> {
     for problem in &found.problems {
         errln!("{}", Diagnostic::error(problem.to_string()).render(styled));
     }
+    let processes = spawner(&args, &finishing);
     let options = Options {
-        out_dir: args.out_dir.clone(),
-        name: args.name.clone().unwrap_or_default(),
-        lang,
-        deny_warnings: args.report.deny_warnings,
         shard,
-        jobs: args.jobs.map(|n| n.get()),
-        finishing,
-        ..Options::default()
+        processes,
+        ..batch_options(&args, finishing)
     };
     let progress = Progress::new(styled, lang, found.inputs.len());
     let outcome = runner::run(&renderer, &found.inputs, &options, &|e| progress.event(e))
@@ -238,6 +237,58 @@ fn run_batch(args: RenderArgs) -> Result<(), Failure> {
         return Err(Failure(Vec::new()));
     }
     Ok(())
+}
+
+/// The options of a batch that its worker processes share with it.
+fn batch_options(args: &RenderArgs, finishing: Finishing) -> Options {
+    Options {
+        out_dir: args.out_dir.clone(),
+        name: args.name.clone().unwrap_or_default(),
+        lang: args.report.lang,
+        deny_warnings: args.report.deny_warnings,
+        jobs: args.jobs.map(|n| n.get()),
+        finishing,
+        ..Options::default()
+    }
+}
+
+/// How to start a worker process of this batch: this executable, `render --worker` and
+/// the same arguments, so that it builds the same renderer and options. `None` (render
+/// on threads) with `--threads`; with `--sign`, whose key (and passphrase, perhaps
+/// typed at a prompt) is loaded once, here; or when this executable cannot be found.
+fn spawner(args: &RenderArgs, finishing: &Finishing) -> Option<runner::Spawner> {
+    if args.threads || finishing.signer.is_some() {
+        return None;
+    }
+    let exe = std::env::current_exe().ok()?;
+    let mut argv = std::env::args_os().skip(1);
+    if argv.next()? != "render" {
+        return None;
+    }
+    let rest: Vec<std::ffi::OsString> = argv.collect();
+    Some(runner::Spawner::new(move || {
+        let mut command = std::process::Command::new(&exe);
+        command.arg("render").arg("--worker").args(&rest);
+        command
+    }))
+}
+
+/// `render --worker`: render the documents the parent batch sends on stdin.
+fn run_worker(args: RenderArgs) -> Result<(), Failure> {
+    let finishing = finishing(&args)?;
+    let renderer = renderer(&args.layout)?;
+    let options = batch_options(&args, finishing);
+    runner::serve(
+        &renderer,
+        &options,
+        std::io::stdin().lock(),
+        std::io::BufWriter::new(std::io::stdout()),
+    )
+    .map_err(|e| {
+        Failure::from(Diagnostic::error(format!(
+            "工作进程与主进程的连接中断 / the worker lost its batch: {e}"
+        )))
+    })
 }
 
 /// The final line: rendered, failed, warnings, pages, time.
