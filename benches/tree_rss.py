@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Runs a command and reports its wall time and the peak of the summed resident memory of
-its whole process tree (the command and every process it starts), sampled every 50 ms
-from /proc. GNU time's %M is the peak of the largest single process, which undercounts a
-batch that renders in worker processes.
+"""Runs a command and reports its wall time and the peak of the summed memory of its
+whole process tree (the command and every process it starts), sampled every 50 ms from
+/proc. GNU time's %M is the peak of the largest single process, which undercounts a
+batch that renders in worker processes. Each process counts its proportional set size
+(Pss, /proc/PID/smaps_rollup): pages shared between processes — the binary with its
+27.8 MB of fonts, mapped by the batch and by every worker — are counted once in all,
+not once per process as summing RSS would. Where smaps_rollup is missing, VmRSS.
 
     python3 benches/tree_rss.py OUT_FILE -- CMD [ARGS...]
 
@@ -33,6 +36,13 @@ def children_of():
 
 
 def rss_kib(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:

@@ -424,7 +424,7 @@ fn ended(status: &Option<std::process::ExitStatus>) -> String {
 pub fn serve(
     renderer: &Renderer,
     options: &Options,
-    input: impl std::io::BufRead,
+    input: impl std::io::BufRead + Send,
     output: impl std::io::Write + Send,
 ) -> std::io::Result<()> {
     let output = std::sync::Mutex::new(output);
@@ -436,6 +436,26 @@ pub fn serve(
         precheck: Precheck::Checked,
         ..options.finishing.clone()
     };
+    // One thread, as a `--shard` process with `-j 1` renders: Typst's own parallel work
+    // inside a document then stays on it, instead of every worker reaching for all the
+    // cores of the machine at once (on 2 cores, 2 workers ran 4 threads and were slower
+    // than two shard processes). The thread gets the stack the pool threads get.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .stack_size(WORKER_STACK)
+        .build()
+        .map_err(std::io::Error::other)?;
+    pool.install(|| serve_on(renderer, options, &finishing, input, &send))
+}
+
+/// [`serve`]'s loop, on the worker's one thread.
+fn serve_on(
+    renderer: &Renderer,
+    options: &Options,
+    finishing: &Finishing,
+    input: impl std::io::BufRead,
+    send: &(dyn Fn(&Reply) -> std::io::Result<()> + Sync),
+) -> std::io::Result<()> {
     for (count, line) in input.lines().enumerate() {
         let job: worker::Job = serde_json::from_str(&line?)?;
         let (input, ready) = job.into_parts();
@@ -446,7 +466,7 @@ pub fn serve(
             }
         };
         let entry = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            render_one(renderer, &input, &ready, options, &finishing, &report)
+            render_one(renderer, &input, &ready, options, finishing, &report)
         }))
         .unwrap_or_else(|_| crashed(&input, &ready, options.lang, &report));
         send(&Reply::Done(Box::new(entry)))?;

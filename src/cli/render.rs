@@ -281,7 +281,7 @@ fn run_worker(args: RenderArgs) -> Result<(), Failure> {
     runner::serve(
         &renderer,
         &options,
-        std::io::stdin().lock(),
+        std::io::BufReader::new(std::io::stdin()),
         std::io::BufWriter::new(std::io::stdout()),
     )
     .map_err(|e| {
