@@ -391,22 +391,7 @@ fn worker_lost(
             ended(status)
         ),
     };
-    let d = Diagnostic::error(message);
-    report(Event::Failed {
-        input: &input.path,
-        diagnostics: std::slice::from_ref(&d),
-        rendering: true,
-    });
-    let mut codes = ready.codes.clone();
-    codes.insert("internal".to_owned());
-    Entry {
-        department: Some(ready.department.clone()),
-        year: Some(ready.year),
-        input_sha256: Some(ready.sha.clone()),
-        warnings: ready.warnings,
-        codes: join_codes(&codes),
-        ..Entry::failed(input.path.display().to_string(), d.message)
-    }
+    internal_failure(input, ready, message, report)
 }
 
 /// How a process ended, for a message.
@@ -704,7 +689,7 @@ fn collisions(inputs: &[Input], plans: &mut [Plan], lang: Lang) -> BTreeSet<usiz
 /// The entry of an input whose render panicked (a bug in Typst or jixiao): the batch
 /// goes on without it.
 fn crashed(input: &Input, ready: &Ready, lang: Lang, report: &(dyn Fn(Event<'_>) + Sync)) -> Entry {
-    let d = Diagnostic::error(match lang {
+    let message = match lang {
         Lang::Zh => format!(
             "生成 {} 时发生内部错误，未生成（请报告此问题）",
             input.path.display()
@@ -713,7 +698,19 @@ fn crashed(input: &Input, ready: &Ready, lang: Lang, report: &(dyn Fn(Event<'_>)
             "internal error while rendering {}; not rendered (please report it)",
             input.path.display()
         ),
-    });
+    };
+    internal_failure(input, ready, message, report)
+}
+
+/// Reports `message` as the failure of `input` while rendering, and gives its entry, with
+/// the code `internal`.
+fn internal_failure(
+    input: &Input,
+    ready: &Ready,
+    message: String,
+    report: &(dyn Fn(Event<'_>) + Sync),
+) -> Entry {
+    let d = Diagnostic::error(message);
     report(Event::Failed {
         input: &input.path,
         diagnostics: std::slice::from_ref(&d),
