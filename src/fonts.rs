@@ -1,10 +1,12 @@
 //! Fonts: the two bundled Noto CJK SC faces the templates use, compiled into the
 //! binary, plus any fonts the user adds with `--font-dir`.
 //!
-//! The bundled bytes are `'static` and parsed once per process, so every document of a
-//! batch shares the same [`Font`] values (and Typst's caches stay warm). How the two
-//! files are cut from Debian's font collections, and how to make them again:
-//! `fonts/README.md`, `scripts/fonts.sh`.
+//! The bundled faces are loaded and parsed once per process, so every document of a
+//! batch shares the same [`Font`] values (and Typst's caches stay warm). The binary
+//! carries them compressed; how they are unpacked once per machine and mapped from the
+//! user's cache directory afterwards: `src/fonts/cache.rs`. How the two files are cut from
+//! Debian's font collections, and how to make them again: `fonts/README.md`,
+//! `scripts/fonts.sh`.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -12,28 +14,26 @@ use std::sync::{Arc, OnceLock};
 use typst::foundations::Bytes;
 use typst::text::{Font, FontBook};
 
-/// The bundled faces: file name and bytes. Body text is set in the serif, the title
-/// and headings in the bold sans.
-const BUNDLED: [(&str, &[u8]); 2] = [
-    (
-        "NotoSerifCJKsc-Regular.otf",
-        include_bytes!("../fonts/NotoSerifCJKsc-Regular.otf"),
-    ),
-    (
-        "NotoSansCJKsc-Bold.otf",
-        include_bytes!("../fonts/NotoSansCJKsc-Bold.otf"),
-    ),
-];
+mod cache;
 
-/// The bundled faces, parsed once per process, one thread per face.
+use cache::Bundled;
+pub use cache::{cache_dir, CACHE_DIR_VAR};
+
+// The bundled faces (`BUNDLED`), in the order Typst indexes them: the serif for body
+// text, the bold sans for the title and headings. Compressed by build.rs.
+include!(concat!(env!("OUT_DIR"), "/bundled_fonts.rs"));
+
+/// The bundled faces, loaded once per process (from the cache directory, see
+/// [`cache_dir`]) and parsed, one thread per face.
 pub fn bundled() -> &'static [Font] {
     static FONTS: OnceLock<Vec<Font>> = OnceLock::new();
     FONTS.get_or_init(|| {
-        let parse = |data: &'static [u8]| Font::new(Bytes::new(data), 0);
-        in_parallel(BUNDLED.iter().map(|(_, data)| *data), parse)
-            .into_iter()
-            .flatten()
-            .collect()
+        let cache = cache_dir();
+        let load = |face: &Bundled| {
+            Font::new(face.bytes(cache.as_deref()), 0)
+                .unwrap_or_else(|| panic!("bundled font {} cannot be parsed", face.name))
+        };
+        in_parallel(BUNDLED.iter(), load)
     })
 }
 

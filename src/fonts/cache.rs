@@ -1,0 +1,200 @@
+//! Where the bundled faces' bytes come from at run time.
+//!
+//! The binary carries each face compressed (`build.rs`: zstd, 27.8 MB of fonts in
+//! 20.3 MB). Decompressing both takes 100–200 ms, longer than the rest of a cold render,
+//! so it is done once per machine: the first run writes each face to
+//! `<cache>/fonts/<file stem>-<XXH3-128>.otf` (written to a temporary file in the same
+//! directory and renamed, so no reader ever sees half a file), and every later run maps
+//! that file into memory. The pages of a mapped file are shared by every process that
+//! maps it (the worker processes of a batch among them), as the binary's own pages
+//! were.
+//!
+//! A cached file is used only when its length and its XXH3-128 (hashed from the mapped
+//! bytes, about 3 ms for both faces) are those `build.rs` recorded for the face: a file
+//! that was truncated, changed or left over by another build is decompressed again and
+//! replaced. When there is no cache directory, or it cannot be written, each run
+//! decompresses into memory: slower, never wrong.
+//!
+//! The cache directory is `$JIXIAO_CACHE_DIR` when set (empty: no cache), else the
+//! platform's cache directory (`$XDG_CACHE_HOME` or `~/.cache` on Linux,
+//! `~/Library/Caches` on macOS, `%LOCALAPPDATA%` on Windows) + `jixiao`.
+
+use std::fs::File;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use typst::foundations::Bytes;
+
+/// One bundled face as the binary carries it (the table `build.rs` generates).
+pub(super) struct Bundled {
+    /// The font file's name, as in `fonts/`.
+    pub name: &'static str,
+    /// The file, compressed with zstd.
+    pub compressed: &'static [u8],
+    /// The file's length.
+    pub len: usize,
+    /// XXH3-128 of the file.
+    pub xxh3: u128,
+}
+
+/// The environment variable that sets the cache directory (empty: none).
+pub const CACHE_DIR_VAR: &str = "JIXIAO_CACHE_DIR";
+
+/// The directory the faces are cached in, if there is one.
+pub fn cache_dir() -> Option<PathBuf> {
+    match std::env::var_os(CACHE_DIR_VAR) {
+        Some(dir) if dir.is_empty() => None,
+        Some(dir) => Some(PathBuf::from(dir)),
+        None => dirs::cache_dir().map(|dir| dir.join("jixiao")),
+    }
+}
+
+impl Bundled {
+    /// The face's bytes: mapped from `cache` when a good copy is there, else
+    /// decompressed (and written to `cache` for the next run, when it can be).
+    pub(super) fn bytes(&self, cache: Option<&Path>) -> Bytes {
+        let Some(dir) = cache else {
+            return Bytes::new(self.decompress());
+        };
+        let path = self.cached_path(dir);
+        if let Some(mapped) = self.map_checked(&path) {
+            return Bytes::new(mapped);
+        }
+        let data = self.decompress();
+        // The cache is an optimisation: when it cannot be written, this run still has
+        // the bytes, and the next one decompresses again.
+        let _ = write_atomically(&path, &data);
+        Bytes::new(data)
+    }
+
+    /// Where the face's cached copy lives under `dir`.
+    pub(super) fn cached_path(&self, dir: &Path) -> PathBuf {
+        let stem = self.name.strip_suffix(".otf").unwrap_or(self.name);
+        dir.join("fonts")
+            .join(format!("{stem}-{:032x}.otf", self.xxh3))
+    }
+
+    /// The cached copy at `path`, mapped, if it is exactly the face.
+    fn map_checked(&self, path: &Path) -> Option<memmap2::Mmap> {
+        let file = File::open(path).ok()?;
+        if file.metadata().ok()?.len() != self.len as u64 {
+            return None;
+        }
+        // SAFETY: a mapped file must not change while it is mapped. This one is
+        // jixiao's own, in the user's cache directory: it is only ever written whole
+        // to a temporary name and renamed over (which leaves an existing mapping on
+        // the old file), never modified in place.
+        let mapped = unsafe { memmap2::Mmap::map(&file) }.ok()?;
+        (xxhash_rust::xxh3::xxh3_128(&mapped) == self.xxh3).then_some(mapped)
+    }
+
+    /// The face, decompressed and checked.
+    fn decompress(&self) -> Vec<u8> {
+        // The compressed bytes are the binary's own (build.rs wrote them), not input:
+        // failing here means the binary itself is damaged.
+        let data = zstd::bulk::decompress(self.compressed, self.len)
+            .unwrap_or_else(|e| panic!("bundled font {} is damaged: {e}", self.name));
+        assert!(
+            data.len() == self.len && xxhash_rust::xxh3::xxh3_128(&data) == self.xxh3,
+            "bundled font {} is damaged: its hash does not match",
+            self.name
+        );
+        data
+    }
+}
+
+/// Writes `data` to `path` through a temporary file in the same directory, so that
+/// `path` is either absent, the old file or the whole new one.
+fn write_atomically(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| std::io::Error::other("no parent directory"))?;
+    std::fs::create_dir_all(dir)?;
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    file.write_all(data)?;
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fonts::BUNDLED;
+
+    fn serif() -> &'static Bundled {
+        &BUNDLED[0]
+    }
+
+    #[test]
+    fn the_first_load_writes_the_cache_and_the_next_maps_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = serif().bytes(Some(dir.path()));
+        let path = serif().cached_path(dir.path());
+        assert_eq!(std::fs::read(&path).unwrap(), first.as_slice());
+        let second = serif().bytes(Some(dir.path()));
+        assert_eq!(first.as_slice(), second.as_slice());
+        assert_eq!(second.len(), serif().len);
+        // Only the face itself is left in the directory: the temporary file was renamed.
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("fonts"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, [path.file_name().unwrap().to_owned()]);
+    }
+
+    #[test]
+    fn a_damaged_cached_copy_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = serif().bytes(Some(dir.path()));
+        let path = serif().cached_path(dir.path());
+        // Same length, one byte changed (in the middle of the outlines).
+        let mut damaged = good.as_slice().to_vec();
+        let middle = damaged.len() / 2;
+        damaged[middle] ^= 0x40;
+        std::fs::write(&path, &damaged).unwrap();
+        assert_eq!(serif().bytes(Some(dir.path())).as_slice(), good.as_slice());
+        assert_eq!(std::fs::read(&path).unwrap(), good.as_slice());
+        // Truncated.
+        std::fs::write(&path, &good.as_slice()[..1000]).unwrap();
+        assert_eq!(serif().bytes(Some(dir.path())).as_slice(), good.as_slice());
+        assert_eq!(std::fs::read(&path).unwrap().len(), serif().len);
+    }
+
+    #[test]
+    fn without_a_usable_cache_the_face_is_decompressed_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        // A file where the cache directory should be: nothing can be written under it.
+        let blocked = dir.path().join("blocked");
+        std::fs::write(&blocked, b"not a directory").unwrap();
+        let bytes = serif().bytes(Some(&blocked));
+        let none = serif().bytes(None);
+        assert_eq!(bytes.as_slice(), none.as_slice());
+        assert_eq!(bytes.len(), serif().len);
+    }
+
+    #[test]
+    fn the_bundled_faces_are_the_files_fonts_readme_lists() {
+        // The SHA-256 sums in fonts/README.md, which scripts/fonts.sh reproduces from
+        // Debian's package: what the binary carries decompresses to exactly those files.
+        use sha2::Digest as _;
+        let expected = [
+            (
+                "NotoSerifCJKsc-Regular.otf",
+                "159bdefde3f6e7a12eb68375d53c40f7837e7a6976dee5a3cca9eace084e5a57",
+            ),
+            (
+                "NotoSansCJKsc-Bold.otf",
+                "f6038dbc9efbe3bb2ffb2208e89af56f3fb49c075d91921f22bd02e14c7ea18d",
+            ),
+        ];
+        let readme = include_str!("../../fonts/README.md");
+        for (face, (name, sha)) in BUNDLED.iter().zip(expected) {
+            assert_eq!(face.name, name);
+            assert!(readme.contains(&format!("{sha}  {name}")), "{name}");
+            let digest = sha2::Sha256::digest(face.bytes(None).as_slice());
+            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(hex, sha, "{name}");
+        }
+    }
+}
