@@ -20,7 +20,6 @@
 //! `~/Library/Caches` on macOS, `%LOCALAPPDATA%` on Windows) + `jixiao`.
 
 use std::fs::File;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use typst::foundations::Bytes;
@@ -103,18 +102,14 @@ impl Bundled {
     }
 }
 
-/// Writes `data` to `path` through a temporary file in the same directory, so that
-/// `path` is either absent, the old file or the whole new one.
+/// Writes `data` to `path` as every output is written ([`crate::output::write_atomic`]:
+/// a temporary file in the same directory, renamed), creating the directory first, so
+/// that `path` is either absent, the old file or the whole new one.
 fn write_atomically(path: &Path, data: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .ok_or_else(|| std::io::Error::other("no parent directory"))?;
-    std::fs::create_dir_all(dir)?;
-    let mut file = tempfile::NamedTempFile::new_in(dir)?;
-    file.write_all(data)?;
-    file.as_file().sync_all()?;
-    file.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    crate::output::write_atomic(path, data)
 }
 
 #[cfg(test)]
