@@ -10,7 +10,7 @@
 //! were.
 //!
 //! A cached file is used only when its length and its XXH3-128 (hashed from the mapped
-//! bytes, about 3 ms for both faces) are those `build.rs` recorded for the face: a file
+//! bytes: one pass over them) are those `build.rs` recorded for the face: a file
 //! that was truncated, changed or left over by another build is decompressed again and
 //! replaced. When there is no cache directory, or it cannot be written, each run
 //! decompresses into memory: slower, never wrong.
