@@ -3,8 +3,8 @@
 whole process tree (the command and every process it starts), sampled every 50 ms from
 /proc. GNU time's %M is the peak of the largest single process, which undercounts a
 batch that renders in worker processes. Each process counts its proportional set size
-(Pss, /proc/PID/smaps_rollup): pages shared between processes — the binary with its
-27.8 MB of fonts, mapped by the batch and by every worker — are counted once in all,
+(Pss, /proc/PID/smaps_rollup): pages shared between processes — the binary, and the
+fonts mapped from jixiao's cache by the batch and by every worker — are counted once in all,
 not once per process as summing RSS would. Where smaps_rollup is missing, VmRSS.
 
     python3 benches/tree_rss.py OUT_FILE -- CMD [ARGS...]
@@ -35,21 +35,23 @@ def children_of():
     return tree
 
 
+def field_kib(path, key):
+    """The kiB figure of the line starting with `key` in a /proc file, or None."""
+    try:
+        with open(path) as f:
+            for line in f:
+                if line.startswith(key):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
 def rss_kib(pid):
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
+    for path, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        kib = field_kib(path, key)
+        if kib is not None:
+            return kib
     return 0
 
 

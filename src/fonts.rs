@@ -16,8 +16,7 @@ use typst::text::{Font, FontBook};
 
 mod cache;
 
-use cache::Bundled;
-pub use cache::{cache_dir, CACHE_DIR_VAR};
+use cache::{cache_dir, Bundled};
 
 // The bundled faces (`BUNDLED`), in the order Typst indexes them: the serif for body
 // text, the bold sans for the title and headings. Compressed by build.rs.

@@ -37,10 +37,10 @@ pub(super) struct Bundled {
 }
 
 /// The environment variable that sets the cache directory (empty: none).
-pub const CACHE_DIR_VAR: &str = "JIXIAO_CACHE_DIR";
+const CACHE_DIR_VAR: &str = "JIXIAO_CACHE_DIR";
 
 /// The directory the faces are cached in, if there is one.
-pub fn cache_dir() -> Option<PathBuf> {
+pub(super) fn cache_dir() -> Option<PathBuf> {
     match std::env::var_os(CACHE_DIR_VAR) {
         Some(dir) if dir.is_empty() => None,
         Some(dir) => Some(PathBuf::from(dir)),
