@@ -1,8 +1,8 @@
 //! Where the bundled faces' bytes come from at run time.
 //!
-//! The binary carries each face compressed (`build.rs`: zstd, 27.8 MB of fonts in
-//! 20.3 MB). Decompressing both takes 100–200 ms, longer than the rest of a cold render,
-//! so it is done once per machine: the first run writes each face to
+//! The binary carries each face compressed (`build.rs`: LZMA2, 27.8 MB of fonts in
+//! 18.4 MB). Decompressing both takes about half a second (one thread per face), longer
+//! than a whole cold render, so it is done once per machine: the first run writes each face to
 //! `<cache>/fonts/<file stem>-<XXH3-128>.otf` (written to a temporary file in the same
 //! directory and renamed, so no reader ever sees half a file), and every later run maps
 //! that file into memory. The pages of a mapped file are shared by every process that
@@ -20,6 +20,7 @@
 //! `~/Library/Caches` on macOS, `%LOCALAPPDATA%` on Windows) + `jixiao`.
 
 use std::fs::File;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use typst::foundations::Bytes;
@@ -28,10 +29,12 @@ use typst::foundations::Bytes;
 pub(super) struct Bundled {
     /// The font file's name, as in `fonts/`.
     pub name: &'static str,
-    /// The file, compressed with zstd.
+    /// The file, compressed with LZMA2 (raw, no container).
     pub compressed: &'static [u8],
     /// The file's length.
     pub len: usize,
+    /// The LZMA2 dictionary size it was compressed with.
+    pub dict_size: u32,
     /// XXH3-128 of the file.
     pub xxh3: u128,
 }
@@ -91,7 +94,9 @@ impl Bundled {
     fn decompress(&self) -> Vec<u8> {
         // The compressed bytes are the binary's own (build.rs wrote them), not input:
         // failing here means the binary itself is damaged.
-        let data = zstd::bulk::decompress(self.compressed, self.len)
+        let mut data = Vec::with_capacity(self.len);
+        lzma_rust2::Lzma2Reader::new(self.compressed, self.dict_size, None)
+            .read_to_end(&mut data)
             .unwrap_or_else(|e| panic!("bundled font {} is damaged: {e}", self.name));
         assert!(
             data.len() == self.len && xxhash_rust::xxh3::xxh3_128(&data) == self.xxh3,
