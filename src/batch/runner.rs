@@ -10,9 +10,8 @@
 //!    reported and rendered.
 //! 2. **render** — read each file again (refusing it if its bytes changed since the
 //!    plan), render it and write the PDF. Typst's caches are trimmed every
-//!    [`Options::evict_every`] documents in threads, in a worker process once its
-//!    documents since the last trim have 12 pages, so memory stays flat however long
-//!    the batch.
+//!    [`Options::evict_every`] documents in threads, after every document in a worker
+//!    process, so memory stays flat however long the batch.
 //!
 //! A failure affects only its own file. Nothing is kept per document between the
 //! passes but its plan (paths, hashes, counts), so memory does not grow with the batch.
@@ -64,7 +63,7 @@ pub struct Options {
     /// costs only its document. `None`: threads (planning always runs in threads).
     pub processes: Option<Spawner>,
     /// Trim Typst's caches after this many documents (counted over all threads; worker
-    /// processes trim by pages instead, `WORKER_TRIM_PAGES`).
+    /// processes trim after every document).
     pub evict_every: usize,
     /// When trimming, drop cache entries unused for this many trims.
     pub evict_max_age: usize,
@@ -444,7 +443,6 @@ fn serve_on(
     input: impl std::io::BufRead,
     send: &(dyn Fn(&Reply) -> std::io::Result<()> + Sync),
 ) -> std::io::Result<()> {
-    let mut pages_since_trim = 0;
     for line in input.lines() {
         let job: worker::Job = serde_json::from_str(&line?)?;
         let (input, ready) = job.into_parts();
@@ -458,27 +456,17 @@ fn serve_on(
             render_one(renderer, &input, &ready, options, finishing, &report)
         }))
         .unwrap_or_else(|_| crashed(&input, &ready, options.lang, &report));
-        // A document that failed before it had pages counts as a full budget: whatever
-        // it left in the caches is dropped after it.
-        pages_since_trim += entry.pages.unwrap_or(WORKER_TRIM_PAGES);
         send(&Reply::Done(Box::new(entry)))?;
-        if pages_since_trim >= WORKER_TRIM_PAGES {
-            typst::comemo::evict(0);
-            pages_since_trim = 0;
-        }
+        // A worker trims after every document: it has no other thread whose document
+        // in progress would lose its cached work, and keeping one document's caches
+        // instead of four keeps the whole batch (the parent and N workers) below what
+        // one process with threads needs. BENCHMARKS.md: 222 MiB against 557 MiB at
+        // `-j 2` on the mixed corpus, for 6 % more work per document; every 2 documents
+        // peaked at 396 MiB.
+        typst::comemo::evict(0);
     }
     Ok(())
 }
-
-/// A worker trims Typst's caches once the documents since its last trim have this many
-/// pages: after every document of 12 pages or more, after every third of the 4-page
-/// reference forms. The caches grow with what was laid out, so this bounds what a worker
-/// keeps between documents by pages, not by a count of documents whose size varies. A
-/// worker has no other thread whose document in progress would lose its cached work;
-/// what a trim costs is what the next document could have reused (BENCHMARKS.md: every
-/// document, 6 % more work than every 4; every 2 documents peaked at 396 MiB on the mixed
-/// corpus, where a 40-page document could be kept while the next was laid out).
-const WORKER_TRIM_PAGES: usize = 12;
 
 /// Where the PDF of `input` named `name` goes.
 fn output_path(input: &Input, name: &str, out_dir: Option<&Path>) -> PathBuf {
