@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the numbers of BENCHMARKS.md on this machine:
-#   bash scripts/bench.sh            # everything (about 20 minutes on 2 cores)
+#   bash scripts/bench.sh            # everything (about 20 minutes on 2 cores, plus a cold release build: ~27)
 #   QUICK=1 bash scripts/bench.sh    # fewer runs, no once-per-file run of the mixed corpus
 # Installs hyperfine, GNU time and poppler-utils (Debian; pdfinfo counts the yardstick's
 # pages) and the typst Python binding (PyPI, for the one-document yardstick) if missing,
@@ -62,6 +62,14 @@ print(f"median {r['median']*1000:.1f} ms, mean {r['mean']*1000:.1f} ± {r['stdde
 PY
 /usr/bin/time -f "%M" -o "$WORK/cold.rss" "$BIN" render samples/guangzhou-kexie.toml -o "$WORK/reference.pdf" 2>/dev/null
 echo "peak RSS $(( $(cat "$WORK/cold.rss") / 1024 )) MiB; reference PDF $(stat -c %s "$WORK/reference.pdf") bytes" >> "$OUT"
+# The first run on a machine: the font cache empty, so both faces are unpacked and written.
+hyperfine -N --runs 5 --prepare "rm -rf $WORK/font-cache" --export-json "$WORK/first.json" \
+  "env JIXIAO_CACHE_DIR=$WORK/font-cache $BIN render samples/guangzhou-kexie.toml -o $WORK/first.pdf" >/dev/null
+python3 - "$WORK/first.json" >> "$OUT" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+print(f"first run on a machine (empty font cache): median {r['median']*1000:.1f} ms ({len(r['times'])} runs)")
+PY
 echo >> "$OUT"
 
 # 2. Warm in-process renders (benches/render.rs).
