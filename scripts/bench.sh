@@ -39,6 +39,14 @@ OUT="$WORK/results.md"
 "$GEN" mixed 1000 "$WORK/mixed"
 
 load() { uptime | sed 's/.*load average: //'; }
+# One hyperfine result (its --export-json file) as a line: median, mean ± sd, min, runs.
+timing() {
+  python3 - "$1" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+print(f"median {r['median']*1000:.1f} ms, mean {r['mean']*1000:.1f} ± {r['stddev']*1000:.1f} ms, min {r['min']*1000:.1f} ms ({len(r['times'])} runs)")
+PY
+}
 median() { python3 -c 'import sys,statistics; v=[float(x) for x in sys.argv[1:]]; print(f"{statistics.median(v):.3f}")' "$@"; }
 
 {
@@ -55,21 +63,13 @@ echo "## Cold single render (whole process, reference sample)" >> "$OUT"
 echo "load before: $(load)" >> "$OUT"
 hyperfine -N --warmup 3 --runs 30 --export-json "$WORK/cold.json" \
   "$BIN render samples/guangzhou-kexie.toml -o $WORK/reference.pdf" >/dev/null
-python3 - "$WORK/cold.json" >> "$OUT" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))["results"][0]
-print(f"median {r['median']*1000:.1f} ms, mean {r['mean']*1000:.1f} ± {r['stddev']*1000:.1f} ms, min {r['min']*1000:.1f} ms ({len(r['times'])} runs)")
-PY
+timing "$WORK/cold.json" >> "$OUT"
 /usr/bin/time -f "%M" -o "$WORK/cold.rss" "$BIN" render samples/guangzhou-kexie.toml -o "$WORK/reference.pdf" 2>/dev/null
 echo "peak RSS $(( $(cat "$WORK/cold.rss") / 1024 )) MiB; reference PDF $(stat -c %s "$WORK/reference.pdf") bytes" >> "$OUT"
 # The first run on a machine: the font cache empty, so both faces are unpacked and written.
 hyperfine -N --runs 5 --prepare "rm -rf $WORK/font-cache" --export-json "$WORK/first.json" \
   "env JIXIAO_CACHE_DIR=$WORK/font-cache $BIN render samples/guangzhou-kexie.toml -o $WORK/first.pdf" >/dev/null
-python3 - "$WORK/first.json" >> "$OUT" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))["results"][0]
-print(f"first run on a machine (empty font cache): median {r['median']*1000:.1f} ms ({len(r['times'])} runs)")
-PY
+echo "first run on a machine (empty font cache): $(timing "$WORK/first.json")" >> "$OUT"
 echo >> "$OUT"
 
 # 2. Warm in-process renders (benches/render.rs).
