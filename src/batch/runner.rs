@@ -10,9 +10,8 @@
 //!    reported and rendered.
 //! 2. **render** — read each file again (refusing it if its bytes changed since the
 //!    plan), render it and write the PDF. Typst's caches are trimmed every
-//!    [`Options::evict_every`] documents in threads, and in a worker process whenever
-//!    the documents it keeps would weigh too much with the next ([`super::trim`]), so
-//!    memory stays flat however long the batch.
+//!    [`Options::evict_every`] documents in threads, after every document in a worker
+//!    process, so memory stays flat however long the batch.
 //!
 //! A failure affects only its own file. Nothing is kept per document between the
 //! passes but its plan (paths, hashes, counts), so memory does not grow with the batch.
@@ -29,7 +28,6 @@ use super::discover::Input;
 use super::manifest::{sha256_hex, Entry, Status};
 use super::naming::NamePattern;
 use super::shard::Shard;
-use super::trim::{self, TrimBudget};
 pub use super::worker::Spawner;
 use super::worker::{self, Lost, Reply, Worker};
 use crate::check::Lang;
@@ -65,7 +63,7 @@ pub struct Options {
     /// costs only its document. `None`: threads (planning always runs in threads).
     pub processes: Option<Spawner>,
     /// Trim Typst's caches after this many documents (counted over all threads; worker
-    /// processes trim by weight instead, [`super::trim`]).
+    /// processes trim after every document).
     pub evict_every: usize,
     /// When trimming, drop cache entries unused for this many trims.
     pub evict_max_age: usize,
@@ -175,8 +173,6 @@ pub(super) struct Ready {
     pub(super) output: PathBuf,
     warnings: usize,
     codes: BTreeSet<String>,
-    /// How much laying it out will keep in Typst's caches ([`super::trim::weight`]).
-    weight: usize,
 }
 
 #[derive(Debug)]
@@ -447,15 +443,9 @@ fn serve_on(
     input: impl std::io::BufRead,
     send: &(dyn Fn(&Reply) -> std::io::Result<()> + Sync),
 ) -> std::io::Result<()> {
-    let mut budget = TrimBudget::new(TrimBudget::DEFAULT);
     for line in input.lines() {
         let job: worker::Job = serde_json::from_str(&line?)?;
         let (input, ready) = job.into_parts();
-        // A worker keeps Typst's caches over documents while they weigh little together,
-        // and lays out a large one on its own (see `super::trim`).
-        if budget.trim_before(ready.weight) {
-            typst::comemo::evict(0);
-        }
         // An event that cannot be sent is lost with the parent; the entry's send says so.
         let report = |event: Event<'_>| {
             if let Some(reply) = Reply::of(&event) {
@@ -466,11 +456,14 @@ fn serve_on(
             render_one(renderer, &input, &ready, options, finishing, &report)
         }))
         .unwrap_or_else(|_| crashed(&input, &ready, options.lang, &report));
-        let rendered = entry.status == Status::Rendered;
         send(&Reply::Done(Box::new(entry)))?;
-        if budget.trim_after(rendered.then_some(ready.weight)) {
-            typst::comemo::evict(0);
-        }
+        // A worker trims after every document: it has no other thread whose document
+        // in progress would lose its cached work, and keeping one document's caches
+        // instead of four keeps the whole batch (the parent and N workers) below what
+        // one process with threads needs. BENCHMARKS.md: 222 MiB against 557 MiB at
+        // `-j 2` on the mixed corpus, for 6 % more work per document; every 2 documents
+        // peaked at 396 MiB.
+        typst::comemo::evict(0);
     }
     Ok(())
 }
@@ -618,7 +611,6 @@ fn plan(
                 output,
                 warnings,
                 codes,
-                weight: trim::weight(&decl),
             })
         }
         decl => {
@@ -994,7 +986,6 @@ mod tests {
                 output: PathBuf::from(out),
                 warnings: 0,
                 codes: BTreeSet::new(),
-                weight: 0,
             })
         };
         let mut plans = vec![ready("out/X.pdf"), ready("out/c.pdf"), ready("out/x.pdf")];
