@@ -3,11 +3,11 @@
 //! The binary carries each face compressed (`build.rs`: LZMA2, 27.8 MB of fonts in
 //! 18.4 MB). Decompressing both takes about 0.9 s (one thread per face, the serif the
 //! longer), several cold renders' worth, so it is done once per machine: the first run
-//! writes each face to `<cache>/fonts/<file stem>-<XXH3-128>.otf` (written to a temporary file in the same
-//! directory and renamed, so no reader ever sees half a file), and every later run maps
-//! that file into memory. The pages of a mapped file are shared by every process that
-//! maps it (the worker processes of a batch among them), as the binary's own pages
-//! were.
+//! writes each face to `<cache>/fonts/<file stem>-<XXH3-128>.otf` (written to a
+//! temporary file in the same directory and renamed, so no reader ever sees half a
+//! file), and every later run maps that file into memory. The pages of a mapped file are
+//! shared by every process that maps it (the worker processes of a batch among them), as
+//! the binary's own pages were.
 //!
 //! A cached file is used only when its length and its XXH3-128 (hashed from the mapped
 //! bytes: one pass over them) are those `build.rs` recorded for the face: a file
