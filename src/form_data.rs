@@ -39,6 +39,12 @@ pub struct FormData {
     /// The sign-off block's fields (`label`, `value`, `seal`), or `None` (JSON `null`)
     /// when the declaration leaves it empty: the block is then not printed.
     pub signoff: Option<Vec<SignOffField>>,
+    /// Whether every row of the table carries the row markers of `rows.typ`, instead of
+    /// only the rows a merged label looks for. The markers take no room, so the pages are
+    /// the same either way; marking every row costs layout time and is for reading each
+    /// row's pages back ([`crate::render::Renderer::layout_marked`]). `false` in
+    /// [`FormData::new`].
+    pub mark_rows: bool,
 }
 
 /// Page settings from the kind.
@@ -80,6 +86,7 @@ impl FormData {
             values: record_json(decl.values(), &kind.fields),
             sections: layout::sections(decl, &derived),
             signoff: signoff(decl),
+            mark_rows: false,
         }
     }
 

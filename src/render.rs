@@ -85,9 +85,11 @@ impl Laid {
 
     /// For templates that mark their table rows as the default one does
     /// (`templates/common/rows.typ`: a `metadata(id)` labelled `<jx-row-start:ID>` at the
-    /// start of each body cell and one labelled `<jx-row-end:ID>` at its end): each row id
-    /// with the first and last page (1-based) the row reaches. Used to test pagination
-    /// and to debug templates.
+    /// start of a body cell and one labelled `<jx-row-end:ID>` at its end): each marked
+    /// row id with the first and last page (1-based) the row reaches. The default
+    /// template marks every row only in a [`Renderer::layout_marked`] layout (else just
+    /// the rows its merged labels look for). Used to test pagination and to debug
+    /// templates.
     pub fn row_pages(&self) -> BTreeMap<String, (usize, usize)> {
         let introspector = self.document.introspector();
         let mut rows: BTreeMap<String, (usize, usize)> = BTreeMap::new();
@@ -384,10 +386,26 @@ impl Renderer {
         self.within_time(move |r| r.layout_now(&decl))
     }
 
+    /// [`Renderer::layout`] with every table row marked ([`FormData::mark_rows`]), so
+    /// that [`Laid::row_pages`] has the pages of every row: the same pages, laid out a
+    /// little slower. For pagination tests and debugging templates.
+    pub fn layout_marked(&self, decl: &Declaration) -> Result<Laid, RenderError> {
+        let decl = decl.clone();
+        self.within_time(move |r| r.layout_with(&decl, true))
+    }
+
     fn layout_now(&self, decl: &Declaration) -> Result<Laid, RenderError> {
+        self.layout_with(decl, false)
+    }
+
+    fn layout_with(&self, decl: &Declaration, mark_rows: bool) -> Result<Laid, RenderError> {
         self.precheck(decl, Precheck::All)?;
         let workspace = self.workspace(decl)?;
-        let data = Bytes::new(self.form_data(decl).to_json());
+        let data = FormData {
+            mark_rows,
+            ..self.form_data(decl)
+        };
+        let data = Bytes::new(data.to_json());
         self.compile(workspace, &workspace.document(data, None))
     }
 

@@ -231,7 +231,7 @@ fn continuation_pages_repeat_labels_and_headers_stay_with_their_rows_in_every_ki
         }
         let long = stretched(&decl, 6);
         let laid = renderer
-            .layout(&long)
+            .layout_marked(&long)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(laid.pages() >= 2, "{name}: only {} pages", laid.pages());
         let rows = laid.row_pages();

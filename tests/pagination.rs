@@ -42,7 +42,7 @@ struct Checked {
 
 /// Asserts that on every page a row reaches, every label merged over it is printed.
 fn assert_labels_on_every_page(renderer: &Renderer, decl: &Declaration) -> Checked {
-    let laid = renderer.layout(decl).expect("layout");
+    let laid = renderer.layout_marked(decl).expect("layout");
     let rows = laid.row_pages();
     let pdf = renderer.render(decl).expect("render").pdf;
     let pages: Vec<String> = (1..=laid.pages())
@@ -81,7 +81,7 @@ fn continuation_pages_repeat_section_and_group_labels() {
     let (_, decl) = sample("long-declaration.toml");
     let renderer = Renderer::builtin();
     let continuation_checks = assert_labels_on_every_page(&renderer, &decl).rows_continued;
-    let laid = renderer.layout(&decl).expect("layout");
+    let laid = renderer.layout_marked(&decl).expect("layout");
     let rows = laid.row_pages();
     // The sample really exercises continuation pages: the 3,000-character cell alone
     // runs over several pages, and both long sections break.
@@ -156,7 +156,7 @@ fn assert_header_not_orphaned(laid: &jixiao::render::Laid, data: &jixiao::FormDa
 fn long_sample_headers_are_not_orphaned() {
     let (_, decl) = sample("long-declaration.toml");
     let renderer = Renderer::builtin();
-    let laid = renderer.layout(&decl).expect("layout");
+    let laid = renderer.layout_marked(&decl).expect("layout");
     assert_header_not_orphaned(&laid, &renderer.form_data(&decl), "long sample");
 }
 
@@ -174,7 +174,7 @@ fn a_header_at_the_foot_of_a_page_moves_with_its_first_row() {
             "goal",
             Value::Paragraphs(Paragraphs(vec![line.repeat(lines)]))
         ));
-        let laid = renderer.layout(&decl).expect("layout");
+        let laid = renderer.layout_marked(&decl).expect("layout");
         let data = renderer.form_data(&decl);
         assert_header_not_orphaned(&laid, &data, &format!("goal of {lines} lines"));
         let tasks = data
@@ -188,4 +188,46 @@ fn a_header_at_the_foot_of_a_page_moves_with_its_first_row() {
         header_pages.contains(&1) && header_pages.contains(&2),
         "the sweep must cross a page foot: {header_pages:?}"
     );
+}
+
+/// The rendered layout marks only the rows merged labels look for (the first row's start,
+/// the last row's end); marking every row, as the tests above do to read each row's
+/// pages, changes no page: both layouts export to the same PDF bytes, and the rows both
+/// mark start and end on the same pages.
+#[test]
+fn marking_every_row_changes_no_page() {
+    let renderer = Renderer::builtin();
+    for name in ["long-declaration.toml", "guangzhou-kexie.toml"] {
+        let (_, decl) = sample(name);
+        let sparse = renderer.layout(&decl).expect("layout");
+        let marked = renderer.layout_marked(&decl).expect("layout");
+        let options = typst_pdf::PdfOptions::default();
+        let pdf =
+            |laid: &jixiao::render::Laid| typst_pdf::pdf(&laid.document, &options).expect("export");
+        assert!(pdf(&sparse) == pdf(&marked), "{name}: the pages differ");
+        let (few, all) = (sparse.row_pages(), marked.row_pages());
+        let data = renderer.form_data(&decl);
+        let mut asked = 0;
+        for (i, section) in data.sections.iter().enumerate() {
+            for cell in section.cells.iter().filter(|c| c.rowspan > 1) {
+                let (first, last) = (
+                    format!("s{i}-{}", cell.y),
+                    format!("s{i}-{}", cell.y + cell.rowspan - 1),
+                );
+                for id in [&first, &last] {
+                    assert!(few.contains_key(id), "{name}: row {id} is not marked");
+                }
+                assert_eq!(few[&first].0, all[&first].0, "{name}: start of {first}");
+                assert_eq!(few[&last].1, all[&last].1, "{name}: end of {last}");
+                asked += 1;
+            }
+        }
+        assert!(asked >= 5, "{name}: only {asked} merged labels");
+        assert!(
+            few.len() < all.len(),
+            "{name}: {} of {} rows marked",
+            few.len(),
+            all.len()
+        );
+    }
 }
