@@ -39,10 +39,59 @@ pub fn bundled() -> &'static [Font] {
 /// Hashes every font's bytes now, one thread per font. Typst hashes each font it
 /// uses once per process (a SipHash of the whole file, cached in the font's bytes):
 /// for the two bundled faces that is 28 MB, the largest single cost of a cold render,
-/// so it is done in parallel before the first layout instead of one face after the
-/// other in the middle of it.
-pub fn prehash(fonts: &[Font]) {
+/// so it is done in parallel instead of one face after the other in the middle of the
+/// first layout.
+fn prehash(fonts: &[Font]) {
     in_parallel(fonts.iter(), typst::utils::hash128);
+}
+
+/// Set when the thread [`start_prehash`] starts has hashed the bundled faces.
+static PREHASHED: OnceLock<()> = OnceLock::new();
+/// Whether [`start_prehash`] has started that thread.
+static PREHASH_STARTED: std::sync::Once = std::sync::Once::new();
+
+/// Starts hashing the bundled faces ([`prehash`]) on a thread of its own, once per
+/// process, and returns at once: the hashing then runs while the declaration is read
+/// and checked and the template evaluated, which need no hash. A world hands Typst a
+/// bundled face only once it is hashed ([`wait_prehashed`]), so Typst never hashes one
+/// a second time beside that thread.
+pub(crate) fn start_prehash() {
+    PREHASH_STARTED.call_once(|| {
+        let spawned = std::thread::Builder::new()
+            .name("jixiao-font-hash".to_owned())
+            .spawn(|| {
+                prehash(bundled());
+                let _ = PREHASHED.set(());
+            });
+        if spawned.is_err() {
+            // No thread: Typst hashes each face when it first uses it.
+            let _ = PREHASHED.set(());
+        }
+    });
+}
+
+/// Starts loading the bundled faces ([`bundled`]) and then hashing them
+/// ([`start_prehash`]) on a thread of its own, and returns at once, so that a command
+/// can read its templates meanwhile; whoever asks for the faces first waits for them.
+pub fn preload() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        // Without a thread, the faces load when first asked for, as before.
+        let _ = std::thread::Builder::new()
+            .name("jixiao-font-load".to_owned())
+            .spawn(|| {
+                bundled();
+                start_prehash();
+            });
+    });
+}
+
+/// Waits until the hashing [`start_prehash`] started is done; returns at once when it
+/// was never started (Typst then hashes each face at its first use).
+pub(crate) fn wait_prehashed() {
+    if PREHASH_STARTED.is_completed() {
+        PREHASHED.wait();
+    }
 }
 
 /// `f` of every item, each on a thread of its own, in order.

@@ -3,6 +3,7 @@
 //! outside the template, no package download, no network, no clock.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use typst::diag::{FileError, FileResult, PackageError};
 use typst::foundations::{Bytes, Datetime, Duration};
@@ -17,16 +18,18 @@ use crate::template::{Template, DATA_PATH};
 /// Everything that stays the same from one document to the next: the library, the
 /// fonts and the template's parsed sources. Build it once, render many documents.
 pub struct Workspace {
-    /// Typst's standard library, shared by every document.
-    library: LazyHash<Library>,
+    /// Typst's standard library, shared by every document (and every workspace).
+    library: &'static LazyHash<Library>,
     /// The font book Typst selects from (bundled faces first, then the user's).
     book: LazyHash<FontBook>,
     /// The fonts, by the index the book refers to.
     fonts: FontSet,
     /// The template the documents are laid out with.
     template: Template,
-    /// Parsed Typst sources of the template, by file id, so every document reuses them.
-    sources: HashMap<FileId, Source>,
+    /// The template's Typst sources by file id, each parsed when a document first reads
+    /// it (`None`: not UTF-8) and then reused by every document. Not before: a renderer
+    /// has a workspace for every kind, and a single render uses one.
+    sources: HashMap<FileId, OnceLock<Option<Source>>>,
     /// Every file of the template, by file id.
     files: HashMap<FileId, Bytes>,
     /// The template's main file.
@@ -42,7 +45,8 @@ pub struct Workspace {
 /// two data files it reads. Fixed paths, so the global pool of file ids never grows.
 struct ArchiveIds {
     main: FileId,
-    wrapper: Source,
+    /// The wrapper, parsed at its first archival render.
+    wrapper: OnceLock<Source>,
     meta: FileId,
     source: FileId,
 }
@@ -91,6 +95,12 @@ fn project_file(vpath: &str) -> Option<FileId> {
         .map(|v| RootedPath::new(VirtualRoot::Project, v).intern())
 }
 
+/// Typst's standard library, built once per process for every workspace.
+fn library() -> &'static LazyHash<Library> {
+    static LIBRARY: OnceLock<LazyHash<Library>> = OnceLock::new();
+    LIBRARY.get_or_init(|| LazyHash::new(Library::builder().build()))
+}
+
 impl Workspace {
     /// Prepares a workspace for `template` with `fonts`.
     pub fn new(template: Template, fonts: FontSet) -> Result<Workspace, String> {
@@ -99,9 +109,7 @@ impl Workspace {
         for (vpath, bytes) in &template.files {
             let id = project_file(vpath).ok_or_else(|| format!("invalid template path {vpath}"))?;
             if vpath.ends_with(".typ") {
-                if let Ok(text) = std::str::from_utf8(bytes) {
-                    sources.insert(id, Source::new(id, text.to_owned()));
-                }
+                sources.insert(id, OnceLock::new());
             }
             files.insert(id, bytes.clone());
         }
@@ -117,14 +125,14 @@ impl Workspace {
             project_file("/.jixiao/archive.typ").ok_or("invalid archive wrapper path")?;
         let archive = ArchiveIds {
             main: archive_main,
-            wrapper: Source::new(archive_main, ARCHIVE_WRAPPER.to_owned()),
+            wrapper: OnceLock::new(),
             meta: project_file("/.jixiao/archive.json").ok_or("invalid archive meta path")?,
             source: project_file("/.jixiao/source").ok_or("invalid archive source path")?,
         };
         // The bundled faces only: a --font-dir may hold many fonts no document uses.
-        crate::fonts::prehash(crate::fonts::bundled());
+        crate::fonts::start_prehash();
         Ok(Workspace {
-            library: LazyHash::new(Library::builder().build()),
+            library: library(),
             book: LazyHash::new(fonts.book()),
             fonts,
             template,
@@ -213,7 +221,7 @@ impl DocumentWorld<'_> {
 
 impl World for DocumentWorld<'_> {
     fn library(&self) -> &LazyHash<Library> {
-        &self.workspace.library
+        self.workspace.library
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
@@ -230,10 +238,20 @@ impl World for DocumentWorld<'_> {
     fn source(&self, id: FileId) -> FileResult<Source> {
         Self::check_root(id)?;
         if self.archive.is_some() && id == self.workspace.archive.main {
-            return Ok(self.workspace.archive.wrapper.clone());
+            let wrapper = &self.workspace.archive.wrapper;
+            return Ok(wrapper
+                .get_or_init(|| Source::new(id, ARCHIVE_WRAPPER.to_owned()))
+                .clone());
         }
-        if let Some(source) = self.workspace.sources.get(&id) {
-            return Ok(source.clone());
+        if let Some(parsed) = self.workspace.sources.get(&id) {
+            let source = parsed.get_or_init(|| {
+                let bytes = self.workspace.files.get(&id)?;
+                let text = std::str::from_utf8(bytes).ok()?;
+                Some(Source::new(id, text.to_owned()))
+            });
+            if let Some(source) = source {
+                return Ok(source.clone());
+            }
         }
         let bytes = self.file(id)?;
         let text = std::str::from_utf8(&bytes).map_err(|_| FileError::InvalidUtf8)?;
@@ -261,10 +279,54 @@ impl World for DocumentWorld<'_> {
     }
 
     fn font(&self, index: usize) -> Option<Font> {
+        crate::fonts::wait_prehashed();
         self.workspace.fonts.fonts().get(index).cloned()
     }
 
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
         self.today
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::declaration::Declaration;
+    use crate::form_data::FormData;
+
+    fn sample_data() -> Bytes {
+        let text = include_str!("../samples/guangzhou-kexie.toml");
+        let decl = Declaration::from_toml(text).expect("the sample parses");
+        Bytes::new(FormData::new(&decl).to_json())
+    }
+
+    #[test]
+    fn sources_are_parsed_when_first_read_and_then_reused() {
+        let template = Template::builtin("department-target").expect("built-in");
+        let workspace = Workspace::new(template, FontSet::bundled()).expect("workspace");
+        let grid = project_file("/grid.typ").expect("id");
+        assert!(
+            workspace.sources[&grid].get().is_none(),
+            "parsed before any document read it"
+        );
+        let first = workspace.document(sample_data(), None).source(grid);
+        let again = workspace.document(sample_data(), None).source(grid);
+        let (first, again) = (first.expect("grid.typ"), again.expect("grid.typ"));
+        assert!(first.text().contains("#let section"));
+        // The second document gets the parsed source of the first, not a new parse.
+        assert!(std::ptr::eq(first.root(), again.root()));
+    }
+
+    #[test]
+    fn a_template_file_that_is_not_utf8_is_an_error_not_a_panic() {
+        let mut template = Template::builtin("department-target").expect("built-in");
+        template
+            .files
+            .insert("/grid.typ".to_owned(), Bytes::new(vec![0xff, 0xfe, b'#']));
+        let workspace = Workspace::new(template, FontSet::bundled()).expect("workspace");
+        let grid = project_file("/grid.typ").expect("id");
+        let world = workspace.document(sample_data(), None);
+        assert!(matches!(world.source(grid), Err(FileError::InvalidUtf8)));
+        assert!(matches!(world.source(grid), Err(FileError::InvalidUtf8)));
     }
 }

@@ -140,6 +140,8 @@ pub fn load_templates(dirs: &[std::path::PathBuf]) -> Result<Templates, Failure>
 
 /// Builds a renderer for the templates and fonts the user asked for.
 pub fn renderer(layout: &LayoutArgs) -> Result<Renderer, Failure> {
+    // The fonts load while the templates are read.
+    jixiao::fonts::preload();
     let templates = load_templates(&layout.template)?;
     let fonts = FontSet::with_dirs(&layout.font_dirs)
         .map_err(|e| Failure::from(Diagnostic::error(e.to_string())))?;
