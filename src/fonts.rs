@@ -60,7 +60,9 @@ pub(crate) fn start_prehash() {
         let spawned = std::thread::Builder::new()
             .name("jixiao-font-hash".to_owned())
             .spawn(|| {
-                prehash(bundled());
+                // Set even if hashing failed (say, no thread for a face): a world must
+                // never wait for a hash that is not coming; Typst then hashes the rest.
+                let _ = std::panic::catch_unwind(|| prehash(bundled()));
                 let _ = PREHASHED.set(());
             });
         if spawned.is_err() {
