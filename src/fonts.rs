@@ -57,15 +57,13 @@ static PREHASH_STARTED: std::sync::Once = std::sync::Once::new();
 /// a second time beside that thread.
 pub(crate) fn start_prehash() {
     PREHASH_STARTED.call_once(|| {
-        let spawned = std::thread::Builder::new()
-            .name("jixiao-font-hash".to_owned())
-            .spawn(|| {
-                // Set even if hashing failed (say, no thread for a face): a world must
-                // never wait for a hash that is not coming; Typst then hashes the rest.
-                let _ = std::panic::catch_unwind(|| prehash(bundled()));
-                let _ = PREHASHED.set(());
-            });
-        if spawned.is_err() {
+        let started = in_background("jixiao-font-hash", || {
+            // Set even if hashing failed (say, no thread for a face): a world must
+            // never wait for a hash that is not coming; Typst then hashes the rest.
+            let _ = std::panic::catch_unwind(|| prehash(bundled()));
+            let _ = PREHASHED.set(());
+        });
+        if !started {
             // No thread: Typst hashes each face when it first uses it.
             let _ = PREHASHED.set(());
         }
@@ -79,13 +77,19 @@ pub fn preload() {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
         // Without a thread, the faces load when first asked for, as before.
-        let _ = std::thread::Builder::new()
-            .name("jixiao-font-load".to_owned())
-            .spawn(|| {
-                bundled();
-                start_prehash();
-            });
+        in_background("jixiao-font-load", || {
+            bundled();
+            start_prehash();
+        });
     });
+}
+
+/// Runs `job` on a detached thread named `name`; false when no thread could be started.
+fn in_background(name: &str, job: impl FnOnce() + Send + 'static) -> bool {
+    std::thread::Builder::new()
+        .name(name.to_owned())
+        .spawn(job)
+        .is_ok()
 }
 
 /// Waits until the hashing [`start_prehash`] started is done; returns at once when it

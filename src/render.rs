@@ -383,7 +383,7 @@ impl Renderer {
     /// Lays out `decl` without exporting it: for tests and previews.
     pub fn layout(&self, decl: &Declaration) -> Result<Laid, RenderError> {
         let decl = decl.clone();
-        self.within_time(move |r| r.layout_now(&decl))
+        self.within_time(move |r| r.layout_with(&decl, false))
     }
 
     /// [`Renderer::layout`] with every table row marked ([`FormData::mark_rows`]), so
@@ -394,10 +394,7 @@ impl Renderer {
         self.within_time(move |r| r.layout_with(&decl, true))
     }
 
-    fn layout_now(&self, decl: &Declaration) -> Result<Laid, RenderError> {
-        self.layout_with(decl, false)
-    }
-
+    /// Lays `decl` out now, on this thread; every table row marked when `mark_rows`.
     fn layout_with(&self, decl: &Declaration, mark_rows: bool) -> Result<Laid, RenderError> {
         self.precheck(decl, Precheck::All)?;
         let workspace = self.workspace(decl)?;
