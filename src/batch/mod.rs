@@ -22,4 +22,5 @@ pub mod merge;
 pub mod naming;
 pub mod runner;
 pub mod shard;
+pub mod trim;
 pub mod worker;

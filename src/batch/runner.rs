@@ -10,8 +10,8 @@
 //!    reported and rendered.
 //! 2. **render** — read each file again (refusing it if its bytes changed since the
 //!    plan), render it and write the PDF. Typst's caches are trimmed every
-//!    [`Options::evict_every`] documents in threads, after every document in a worker
-//!    process, so memory stays flat however long the batch.
+//!    [`Options::evict_every`] documents in threads, and in a worker process by count
+//!    and by memory ([`super::trim`]), so memory stays flat however long the batch.
 //!
 //! A failure affects only its own file. Nothing is kept per document between the
 //! passes but its plan (paths, hashes, counts), so memory does not grow with the batch.
@@ -28,6 +28,7 @@ use super::discover::Input;
 use super::manifest::{sha256_hex, Entry, Status};
 use super::naming::NamePattern;
 use super::shard::Shard;
+use super::trim::{TrimPolicy, Trimmer};
 pub use super::worker::Spawner;
 use super::worker::{self, Lost, Reply, Worker};
 use crate::check::Lang;
@@ -62,11 +63,13 @@ pub struct Options {
     /// instead of threads of this process: they share no caches, and a worker that dies
     /// costs only its document. `None`: threads (planning always runs in threads).
     pub processes: Option<Spawner>,
-    /// Trim Typst's caches after this many documents (counted over all threads; worker
-    /// processes trim after every document).
+    /// Trim Typst's caches after this many documents, counted over all threads (worker
+    /// processes trim by [`Options::worker_trim`]).
     pub evict_every: usize,
     /// When trimming, drop cache entries unused for this many trims.
     pub evict_max_age: usize,
+    /// When a worker process trims Typst's caches and returns the freed memory.
+    pub worker_trim: TrimPolicy,
     /// Archival PDFs, signing, filing in the archive store.
     pub finishing: Finishing,
 }
@@ -89,6 +92,7 @@ impl Default for Options {
             // not used since the last trim, keeps both: see BENCHMARKS.md.
             evict_every: 4,
             evict_max_age: 0,
+            worker_trim: TrimPolicy::default(),
             finishing: Finishing::default(),
         }
     }
@@ -443,6 +447,7 @@ fn serve_on(
     input: impl std::io::BufRead,
     send: &(dyn Fn(&Reply) -> std::io::Result<()> + Sync),
 ) -> std::io::Result<()> {
+    let mut trimmer = Trimmer::new(options.worker_trim);
     for line in input.lines() {
         let job: worker::Job = serde_json::from_str(&line?)?;
         let (input, ready) = job.into_parts();
@@ -457,13 +462,10 @@ fn serve_on(
         }))
         .unwrap_or_else(|_| crashed(&input, &ready, options.lang, &report));
         send(&Reply::Done(Box::new(entry)))?;
-        // A worker trims after every document: it has no other thread whose document
-        // in progress would lose its cached work, and keeping one document's caches
-        // instead of four keeps the whole batch (the parent and N workers) below what
-        // one process with threads needs. BENCHMARKS.md: 222 MiB against 557 MiB at
-        // `-j 2` on the mixed corpus, for 6 % more work per document; every 2 documents
-        // peaked at 396 MiB.
-        typst::comemo::evict(0);
+        // A worker trims by memory as well as by count (`trim`): after every document,
+        // as it did, it cost 8 % more CPU than two `-j 1` shard processes trimming every
+        // 4 (BENCHMARKS.md); every 4 alone let a worker of large forms grow.
+        trimmer.after_document();
     }
     Ok(())
 }
