@@ -5,7 +5,8 @@
 
 Round i runs the commands in order (even i) or in reverse order (odd i); each run is a
 process of its own. Prints, per name, the median wall time, its minimum and the median CPU
-time (user + system of the process and the children it waited for, from wait4). A command
+time (user + system of the process and the children it waited for, from wait4), then
+every run's wall time in round order, for pooling groups of rounds. A command
 that exits non-zero stops the measurement. BENCHMARKS.md uses it to compare two binaries
 on a VM whose speed drifts by more than the difference between them.
 """
@@ -38,6 +39,7 @@ def main() -> None:
             f"(min {min(walls) * 1000:.1f}), CPU median {statistics.median(cpus) * 1000:.1f} ms, "
             f"{len(walls)} runs"
         )
+        print(f"  walls (s): {' '.join(f'{w:.2f}' for w in walls)}")
 
 
 if __name__ == "__main__":
