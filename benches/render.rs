@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use jixiao::batch::discover::discover;
 use jixiao::batch::runner::{run, Options};
+use jixiao::batch::trim::TrimPolicy;
 use jixiao::check::{check, DeclarationSource};
 use jixiao::render::CREATOR;
 use jixiao::Renderer;
@@ -187,23 +188,23 @@ fn main() {
             .unwrap_or_else(|e| panic!("{e}"));
     }
     let inputs = discover(&[dir.path().join("in")]).inputs;
-    let (every, age) = std::env::var("JIXIAO_BENCH_EVICT")
+    // JIXIAO_BENCH_TRIM=EVERY,MIB: another trimming policy (per thread's budget in MiB).
+    let trim = std::env::var("JIXIAO_BENCH_TRIM")
         .ok()
         .and_then(|v| {
             let (a, b) = v.split_once(',')?;
-            Some((a.parse().ok()?, b.parse().ok()?))
+            Some(TrimPolicy {
+                every: a.parse().ok()?,
+                budget: b.parse::<u64>().ok()? * 1024 * 1024,
+            })
         })
-        .unwrap_or((
-            Options::default().evict_every,
-            Options::default().evict_max_age,
-        ));
+        .unwrap_or_default();
     for jobs in [1, 2] {
         typst::comemo::evict(0);
         let options = Options {
             out_dir: Some(dir.path().join(format!("out-{jobs}"))),
             jobs: Some(jobs),
-            evict_every: every,
-            evict_max_age: age,
+            trim,
             ..Options::default()
         };
         let outcome = run(&renderer, &inputs, &options, &|_| {}).unwrap_or_else(|e| panic!("{e}"));
@@ -211,7 +212,9 @@ fn main() {
         assert_eq!(s.failed, 0);
         let secs = s.elapsed.as_secs_f64();
         println!(
-            "runner, {docs} variants, -j{jobs} (evict every {every}, age {age}): {:6.1} documents/s, {:6.1} pages/s",
+            "runner, {docs} variants, -j{jobs} (trim every {}, {} MiB a thread): {:6.1} documents/s, {:6.1} pages/s",
+            trim.every,
+            trim.budget / (1024 * 1024),
             s.rendered as f64 / secs,
             s.pages as f64 / secs
         );

@@ -9,9 +9,9 @@
 //!    whichever slices the colliding files fall in — but only the slice's inputs are
 //!    reported and rendered.
 //! 2. **render** — read each file again (refusing it if its bytes changed since the
-//!    plan), render it and write the PDF. Typst's caches are trimmed every
-//!    [`Options::evict_every`] documents in threads, and in a worker process by count
-//!    and by memory ([`super::trim`]), so memory stays flat however long the batch.
+//!    plan), render it and write the PDF. Typst's caches are trimmed by count and by
+//!    memory ([`Options::trim`], [`super::trim`]), in threads and in worker processes
+//!    alike, so memory stays flat however long the batch.
 //!
 //! A failure affects only its own file. Nothing is kept per document between the
 //! passes but its plan (paths, hashes, counts), so memory does not grow with the batch.
@@ -20,6 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -63,13 +64,10 @@ pub struct Options {
     /// instead of threads of this process: they share no caches, and a worker that dies
     /// costs only its document. `None`: threads (planning always runs in threads).
     pub processes: Option<Spawner>,
-    /// Trim Typst's caches after this many documents, counted over all threads (worker
-    /// processes trim by [`Options::worker_trim`]).
-    pub evict_every: usize,
-    /// When trimming, drop cache entries unused for this many trims.
-    pub evict_max_age: usize,
-    /// When a worker process trims Typst's caches and returns the freed memory.
-    pub worker_trim: TrimPolicy,
+    /// When Typst's caches are trimmed and the freed memory returned: by each worker
+    /// process, or by a process rendering in threads (documents counted over all its
+    /// threads, the memory budget multiplied by their number).
+    pub trim: TrimPolicy,
     /// Archival PDFs, signing, filing in the archive store.
     pub finishing: Finishing,
 }
@@ -84,15 +82,7 @@ impl Default for Options {
             shard: None,
             jobs: None,
             processes: None,
-            // Measured at -j2 (BENCHMARKS.md): every 4 documents keeping 3 rounds peaked
-            // at 700 MiB on the 1,000-document mixed corpus and crept upwards; after
-            // every document keeping 1 round, 290 MiB but 25 % slower (each trim takes
-            // every cache's write lock, stalling the other thread, and drops what its
-            // document in progress had cached). Every 4 documents, dropping everything
-            // not used since the last trim, keeps both: see BENCHMARKS.md.
-            evict_every: 4,
-            evict_max_age: 0,
-            worker_trim: TrimPolicy::default(),
+            trim: TrimPolicy::default(),
             finishing: Finishing::default(),
         }
     }
@@ -305,7 +295,9 @@ fn in_threads(
     // one document at a time from a shared counter; while it waits for Typst's inner
     // tasks it can only help with other inner tasks.
     let next = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
+    let trimmer = Mutex::new(Trimmer::new(
+        options.trim.for_threads(pool.current_num_threads()),
+    ));
     let rendered: Vec<Vec<(usize, Entry)>> = pool.broadcast(|_| {
         let mut mine = Vec::new();
         while let Some((slot, input, ready)) = work.get(next.fetch_add(1, Ordering::Relaxed)) {
@@ -314,10 +306,11 @@ fn in_threads(
             }))
             .unwrap_or_else(|_| crashed(input, ready, options.lang, report));
             mine.push((*slot, entry));
-            let count = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if count.is_multiple_of(options.evict_every.max(1)) {
-                typst::comemo::evict(options.evict_max_age);
-            }
+            // A poisoned lock only means another thread panicked while trimming.
+            trimmer
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .after_document();
         }
         mine
     });
@@ -447,7 +440,7 @@ fn serve_on(
     input: impl std::io::BufRead,
     send: &(dyn Fn(&Reply) -> std::io::Result<()> + Sync),
 ) -> std::io::Result<()> {
-    let mut trimmer = Trimmer::new(options.worker_trim);
+    let mut trimmer = Trimmer::new(options.trim);
     for line in input.lines() {
         let job: worker::Job = serde_json::from_str(&line?)?;
         let (input, ready) = job.into_parts();
@@ -462,9 +455,9 @@ fn serve_on(
         }))
         .unwrap_or_else(|_| crashed(&input, &ready, options.lang, &report));
         send(&Reply::Done(Box::new(entry)))?;
-        // A worker trims by memory as well as by count (`trim`): after every document,
-        // as it did, it cost 8 % more CPU than two `-j 1` shard processes trimming every
-        // 4 (BENCHMARKS.md); every 4 alone let a worker of large forms grow.
+        // A worker trims by memory as well as by count (`trim`): trimming after every
+        // document cost 8 % more CPU than two `-j 1` shard processes trimming every 4
+        // (BENCHMARKS.md); every 4 alone let a worker of large forms grow.
         trimmer.after_document();
     }
     Ok(())

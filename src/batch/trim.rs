@@ -8,10 +8,10 @@
 //! once `malloc_trim` had returned the free pages to the system).
 //!
 //! A [`Trimmer`] decides after each document: it trims after [`TrimPolicy::every`]
-//! documents, as a `-j 1` shard process does, so that consecutive small forms reuse
-//! each other's cached work; and at once whenever the process's anonymous resident
-//! memory is above [`TrimPolicy::budget`], so that one large document never leaves its
-//! caches behind for the next.
+//! documents, so that consecutive small forms reuse each other's cached work; and at once
+//! whenever the process's anonymous resident memory is above [`TrimPolicy::budget`], so
+//! that one large document never leaves its caches behind for the next. Worker processes
+//! and processes rendering in threads (`--threads`, a `--shard` run) use the same rule.
 
 /// When to trim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,11 +23,27 @@ pub struct TrimPolicy {
     pub budget: u64,
 }
 
+impl TrimPolicy {
+    /// The policy of a process whose `threads` threads each render a document at a
+    /// time: as many documents between trims, counted over all threads, and the budget
+    /// for each thread. Each trim takes the write lock of every cache (stalling the other
+    /// threads) and drops what their documents in progress had cached, so a budget for
+    /// one thread would trim after nearly every document (BENCHMARKS.md: 25 % slower).
+    pub fn for_threads(self, threads: usize) -> Self {
+        TrimPolicy {
+            every: self.every,
+            budget: self.budget.saturating_mul(threads.max(1) as u64),
+        }
+    }
+}
+
 impl Default for TrimPolicy {
     fn default() -> Self {
         // BENCHMARKS.md (issue 13): a worker holds 17 MiB before its first document
         // and about 50 MiB after four reference forms; a large form alone takes it past
-        // 64 MiB, and is trimmed at once.
+        // 64 MiB, and is trimmed at once. Every 4 documents was also the best count for
+        // threads: keeping entries for 3 trims instead of 1 peaked at 700 MiB on the
+        // mixed corpus.
         TrimPolicy {
             every: 4,
             budget: 64 * 1024 * 1024,
@@ -168,6 +184,22 @@ mod tests {
         let got = decisions(policy, readings, 6);
         use Trim::*;
         assert_eq!(got, [Kept, Memory, Kept, Kept, Kept, Count]);
+    }
+
+    #[test]
+    fn threads_share_the_count_and_each_has_a_budget() {
+        let one = TrimPolicy {
+            every: 4,
+            budget: 64 * MIB,
+        };
+        assert_eq!(
+            one.for_threads(3),
+            TrimPolicy {
+                every: 4,
+                budget: 192 * MIB
+            }
+        );
+        assert_eq!(one.for_threads(0), one);
     }
 
     #[test]
