@@ -1,4 +1,4 @@
-//! When a worker process gives back the memory of Typst's caches.
+//! When a batch gives back the memory of Typst's caches (in worker processes and threads alike).
 //!
 //! Typst memoises its work (layout, shaping, the compiled template) in global caches
 //! that only [`typst::comemo::evict`] empties. Emptying them is not enough to shrink a
