@@ -77,7 +77,7 @@ impl Trimmer {
 
     /// A trimmer that reads the memory with `resident` (`None`: unknown, so only the
     /// document count decides).
-    pub fn reading(policy: TrimPolicy, resident: fn() -> Option<u64>) -> Self {
+    fn reading(policy: TrimPolicy, resident: fn() -> Option<u64>) -> Self {
         Trimmer {
             policy,
             since_trim: 0,
@@ -112,7 +112,7 @@ impl Trimmer {
 }
 
 /// Empties Typst's caches and hands the freed heap back to the system.
-pub fn trim_now() {
+fn trim_now() {
     typst::comemo::evict(0);
     release_free_heap();
 }
@@ -130,7 +130,7 @@ fn release_free_heap() {
 
 /// This process's anonymous resident memory, in bytes (Linux: `RssAnon` in
 /// `/proc/self/status`; `None` elsewhere or if it cannot be read).
-pub fn anonymous_resident_bytes() -> Option<u64> {
+fn anonymous_resident_bytes() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     rss_anon(&status)
 }
