@@ -15,6 +15,18 @@
 //! replaced. When there is no cache directory, or it cannot be written, each run
 //! decompresses into memory: slower, never wrong.
 //!
+//! Hashing 28 MB is a tenth of a cold render's work, so it is done once per file, not
+//! once per run: when a file hashes right and has not changed for a few seconds
+//! ([`STAMP_AFTER`]), a *stamp* beside it (`<file>.verified`) records the file's identity
+//! as the file system reports it — its length, device and inode, and the times it was
+//! last modified and last changed. A run whose file still has that identity maps it
+//! without hashing; any other file is hashed (and, if good, stamped again). Whatever
+//! writes to the file, renames another over it or sets its modification time back
+//! (`touch -d`) changes its change time (ctime), which no program can set, so a changed
+//! file is always hashed again. What a stamp cannot see is damage below the file system
+//! (a failing disk), which would damage the binary's own pages just as well. Without
+//! inode and ctime (not Unix) there are no stamps: every run hashes.
+//!
 //! The cache directory is `$JIXIAO_CACHE_DIR` when set (empty: no cache), else the
 //! platform's cache directory (`$XDG_CACHE_HOME` or `~/.cache` on Linux,
 //! `~/Library/Caches` on macOS, `%LOCALAPPDATA%` on Windows) + `jixiao`.
@@ -22,6 +34,7 @@
 use std::fs::File;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use typst::foundations::Bytes;
 
@@ -59,7 +72,7 @@ impl Bundled {
             return Bytes::new(self.decompress());
         };
         let path = self.cached_path(dir);
-        if let Some(mapped) = self.map_checked(&path) {
+        if let Some(mapped) = self.map_checked(&path, STAMP_AFTER) {
             return Bytes::new(mapped);
         }
         let data = self.decompress();
@@ -76,10 +89,13 @@ impl Bundled {
             .join(format!("{stem}-{:032x}.otf", self.xxh3))
     }
 
-    /// The cached copy at `path`, mapped, if it is exactly the face.
-    fn map_checked(&self, path: &Path) -> Option<memmap2::Mmap> {
+    /// The cached copy at `path`, mapped, if it is exactly the face: hashed unless its
+    /// stamp says it is the file last found good; stamped when it is good and has not
+    /// changed for `stamp_after`.
+    fn map_checked(&self, path: &Path, stamp_after: Duration) -> Option<memmap2::Mmap> {
         let file = File::open(path).ok()?;
-        if file.metadata().ok()?.len() != self.len as u64 {
+        let metadata = file.metadata().ok()?;
+        if metadata.len() != self.len as u64 {
             return None;
         }
         // SAFETY: a mapped file must not change while it is mapped. This one is
@@ -87,7 +103,19 @@ impl Bundled {
         // to a temporary name and renamed over (which leaves an existing mapping on
         // the old file), never modified in place.
         let mapped = unsafe { memmap2::Mmap::map(&file) }.ok()?;
-        (xxhash_rust::xxh3::xxh3_128(&mapped) == self.xxh3).then_some(mapped)
+        let stamp = Stamp::of(&metadata);
+        let stamp_path = stamp_path(path);
+        if stamp.is_some() && Stamp::read(&stamp_path) == stamp {
+            return Some(mapped);
+        }
+        if xxhash_rust::xxh3::xxh3_128(&mapped) != self.xxh3 {
+            return None;
+        }
+        if let Some(stamp) = stamp.filter(|_| unchanged_for(&metadata, stamp_after)) {
+            // A stamp is an optimisation: without it the next run hashes again.
+            let _ = stamp.write(&stamp_path);
+        }
+        Some(mapped)
     }
 
     /// The face, decompressed and checked.
@@ -104,6 +132,92 @@ impl Bundled {
             self.name
         );
         data
+    }
+}
+
+/// How long a cached file must have been unchanged before it is stamped. File times
+/// come from a coarse clock (a few milliseconds; two seconds on FAT): a file changed
+/// again within the same tick as the change a stamp recorded would keep its times, so
+/// only a file older than any tick is stamped (as Git treats "racily clean" files).
+const STAMP_AFTER: Duration = Duration::from_secs(3);
+
+/// Whether the file `metadata` describes was last changed at least `age` ago (false
+/// when its times cannot be read, or lie in the future).
+fn unchanged_for(metadata: &std::fs::Metadata, age: Duration) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let changed = u64::try_from(metadata.ctime()).ok().map(|secs| {
+            std::time::UNIX_EPOCH
+                + Duration::from_secs(secs)
+                + Duration::from_nanos(u64::try_from(metadata.ctime_nsec()).unwrap_or(0))
+        });
+        let modified = metadata.modified().ok();
+        let now = std::time::SystemTime::now();
+        [changed, modified].into_iter().all(|time| {
+            time.and_then(|t| now.duration_since(t).ok())
+                .is_some_and(|elapsed| elapsed >= age)
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (metadata, age);
+        false
+    }
+}
+
+/// Where the stamp of the cached file at `path` lives: beside it, `.verified` appended.
+fn stamp_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".verified");
+    PathBuf::from(name)
+}
+
+/// A cached file's identity as the file system reports it, recorded when its bytes were
+/// known to be good (see the module doc): length, device, inode, and the modification
+/// and change times in nanoseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp([i128; 6]);
+
+impl Stamp {
+    /// The identity of the file `metadata` describes; `None` where the platform has no
+    /// inode and change time.
+    #[cfg(unix)]
+    fn of(metadata: &std::fs::Metadata) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt as _;
+        let nanos = |secs: i64, nsecs: i64| i128::from(secs) * 1_000_000_000 + i128::from(nsecs);
+        Some(Stamp([
+            i128::from(metadata.len()),
+            i128::from(metadata.dev()),
+            i128::from(metadata.ino()),
+            nanos(metadata.mtime(), metadata.mtime_nsec()),
+            nanos(metadata.ctime(), metadata.ctime_nsec()),
+            // The format's version: a stamp of another layout never matches.
+            1,
+        ]))
+    }
+
+    /// No stamps where there is no inode and change time: every run hashes.
+    #[cfg(not(unix))]
+    fn of(_metadata: &std::fs::Metadata) -> Option<Stamp> {
+        None
+    }
+
+    /// The stamp at `path`, if there is one and it reads as one.
+    fn read(path: &Path) -> Option<Stamp> {
+        let text = std::fs::read_to_string(path).ok()?;
+        let mut fields = text.split_ascii_whitespace().map(|f| f.parse::<i128>());
+        let mut stamp = [0i128; 6];
+        for slot in &mut stamp {
+            *slot = fields.next()?.ok()?;
+        }
+        fields.next().is_none().then_some(Stamp(stamp))
+    }
+
+    /// Writes the stamp to `path` (whole or not at all).
+    fn write(&self, path: &Path) -> std::io::Result<()> {
+        let text: Vec<String> = self.0.iter().map(i128::to_string).collect();
+        write_atomically(path, format!("{}\n", text.join(" ")).as_bytes())
     }
 }
 
@@ -136,11 +250,83 @@ mod tests {
         assert_eq!(first.as_slice(), second.as_slice());
         assert_eq!(second.len(), serif().len);
         // Only the face itself is left in the directory: the temporary file was renamed.
+        // No stamp yet: the file changed seconds ago ([`STAMP_AFTER`]).
         let names: Vec<_> = std::fs::read_dir(dir.path().join("fonts"))
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, [path.file_name().unwrap().to_owned()]);
+    }
+
+    /// The stamp of the cached serif in `dir`, if any.
+    fn stamp_in(dir: &Path) -> Option<Stamp> {
+        Stamp::read(&stamp_path(&serif().cached_path(dir)))
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_good_copy_is_stamped_and_then_mapped_without_hashing() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = serif().bytes(Some(dir.path()));
+        let path = serif().cached_path(dir.path());
+        // Hashed and found good: stamped with the file's identity (no waiting here).
+        assert!(serif().map_checked(&path, Duration::ZERO).is_some());
+        let stamp = stamp_in(dir.path()).expect("stamped");
+        assert_eq!(Some(stamp), Stamp::of(&std::fs::metadata(&path).unwrap()));
+        // A file whose identity the stamp records is trusted, not hashed: shown with a
+        // damaged copy given a stamp of its own identity (which only a stamp forged
+        // this way can have: changing a stamped file changes its identity).
+        let mut damaged = good.as_slice().to_vec();
+        damaged[1000] ^= 0x40;
+        let forged = dir.path().join("forged.otf");
+        std::fs::write(&forged, &damaged).unwrap();
+        Stamp::of(&std::fs::metadata(&forged).unwrap())
+            .unwrap()
+            .write(&stamp_path(&forged))
+            .unwrap();
+        let mapped = serif().map_checked(&forged, STAMP_AFTER).expect("trusted");
+        assert_eq!(mapped[1000], damaged[1000]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_stamp_is_not_trusted_once_its_file_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = serif().bytes(Some(dir.path()));
+        let path = serif().cached_path(dir.path());
+        assert!(serif().map_checked(&path, Duration::ZERO).is_some());
+        assert!(stamp_in(dir.path()).is_some());
+        // Another file of the same length renamed over the stamped one: a new inode.
+        let mut damaged = good.as_slice().to_vec();
+        let middle = damaged.len() / 2;
+        damaged[middle] ^= 0x40;
+        crate::output::write_atomic(&path, &damaged).unwrap();
+        assert!(serif().map_checked(&path, STAMP_AFTER).is_none());
+        // Loading the face replaces it, and the fresh file is not stamped yet.
+        assert_eq!(serif().bytes(Some(dir.path())).as_slice(), good.as_slice());
+        assert_eq!(std::fs::read(&path).unwrap(), good.as_slice());
+        assert_ne!(
+            stamp_in(dir.path()),
+            Stamp::of(&std::fs::metadata(&path).unwrap())
+        );
+        // A file changed in place: its change time moves on (file times have a coarse
+        // clock, hence the pause; STAMP_AFTER covers that in real runs).
+        assert!(serif().map_checked(&path, Duration::ZERO).is_some());
+        std::thread::sleep(Duration::from_millis(50));
+        std::fs::write(&path, &damaged).unwrap();
+        assert!(serif().map_checked(&path, STAMP_AFTER).is_none());
+    }
+
+    #[test]
+    fn a_stamp_that_does_not_read_as_one_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("stamp");
+        for text in ["", "1 2 3", "1 2 3 4 5 6 7", "a b c d e f", "1 2 3 4 5 x"] {
+            std::fs::write(&path, text).unwrap();
+            assert_eq!(Stamp::read(&path), None, "{text:?}");
+        }
+        std::fs::write(&path, "1 2 3 4 5 6\n").unwrap();
+        assert_eq!(Stamp::read(&path), Some(Stamp([1, 2, 3, 4, 5, 6])));
     }
 
     #[test]
