@@ -9,7 +9,8 @@
 //! `scripts/fonts.sh`.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::thread::JoinHandle;
 
 use typst::foundations::Bytes;
 use typst::text::{Font, FontBook};
@@ -23,63 +24,58 @@ use cache::{cache_dir, Bundled};
 include!(concat!(env!("OUT_DIR"), "/bundled_fonts.rs"));
 
 /// The bundled faces, loaded once per process (from the cache directory, see
-/// [`cache_dir`]) and parsed, one thread per face.
+/// [`cache_dir`]) and parsed, one thread per face. As each face's bytes are mapped, a
+/// thread of its own starts hashing them ([`hash_in_background`]) beside the parsing.
 pub fn bundled() -> &'static [Font] {
     static FONTS: OnceLock<Vec<Font>> = OnceLock::new();
     FONTS.get_or_init(|| {
         let cache = cache_dir();
         let load = |face: &Bundled| {
-            Font::new(face.bytes(cache.as_deref()), 0)
+            let bytes = face.bytes(cache.as_deref());
+            hash_in_background(bytes.clone());
+            Font::new(bytes, 0)
                 .unwrap_or_else(|| panic!("bundled font {} cannot be parsed", face.name))
         };
         in_parallel(BUNDLED.iter(), load)
     })
 }
 
-/// Hashes every font's bytes now, one thread per font. Typst hashes each font it
-/// uses once per process (a SipHash of the whole file, cached in the font's bytes):
-/// for the two bundled faces that is 28 MB, the largest single cost of a cold render,
-/// so it is done in parallel instead of one face after the other in the middle of the
-/// first layout.
-fn prehash(fonts: &[Font]) {
-    in_parallel(fonts.iter(), typst::utils::hash128);
-}
+/// The threads [`hash_in_background`] started, until [`wait_prehashed`] joins them.
+static HASHING: Mutex<Vec<JoinHandle<()>>> = Mutex::new(Vec::new());
+/// Set once every thread [`hash_in_background`] started has finished.
+static HASHED: OnceLock<()> = OnceLock::new();
 
-/// Set when the thread [`start_prehash`] starts has hashed the bundled faces.
-static PREHASHED: OnceLock<()> = OnceLock::new();
-/// Whether [`start_prehash`] has started that thread.
-static PREHASH_STARTED: std::sync::Once = std::sync::Once::new();
-
-/// Starts hashing the bundled faces ([`prehash`]) on a thread of its own, once per
-/// process, and returns at once: the hashing then runs while the declaration is read
-/// and checked and the template evaluated, which need no hash. A world hands Typst a
-/// bundled face only once it is hashed ([`wait_prehashed`]), so Typst never hashes one
-/// a second time beside that thread.
-pub(crate) fn start_prehash() {
-    PREHASH_STARTED.call_once(|| {
-        let started = in_background("jixiao-font-hash", || {
-            // Set even if hashing failed (say, no thread for a face): a world must
-            // never wait for a hash that is not coming; Typst then hashes the rest.
-            let _ = std::panic::catch_unwind(|| prehash(bundled()));
-            let _ = PREHASHED.set(());
+/// Starts hashing `bytes` (a bundled face) on a thread of its own, and returns at once.
+/// Typst hashes each font it uses once per process (a SipHash of the whole file, kept
+/// in the bytes): for the two bundled faces that is 28 MB, the largest single cost of a
+/// cold render after the layout itself. Started as soon as a face is mapped, it runs
+/// while the face is parsed, the declaration read and checked and the template
+/// evaluated, none of which needs the hash; a world hands Typst a bundled face only once
+/// it is hashed ([`wait_prehashed`]), so Typst never hashes one a second time beside
+/// this thread. Without a thread, Typst hashes the face when it first uses it.
+fn hash_in_background(bytes: Bytes) {
+    let started = std::thread::Builder::new()
+        .name("jixiao-font-hash".to_owned())
+        .spawn(move || {
+            typst::utils::hash128(&bytes);
         });
-        if !started {
-            // No thread: Typst hashes each face when it first uses it.
-            let _ = PREHASHED.set(());
-        }
-    });
+    if let Ok(handle) = started {
+        HASHING
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(handle);
+    }
 }
 
-/// Starts loading the bundled faces ([`bundled`]) and then hashing them
-/// ([`start_prehash`]) on a thread of its own, and returns at once, so that a command
-/// can read its templates meanwhile; whoever asks for the faces first waits for them.
+/// Starts loading the bundled faces ([`bundled`], which starts hashing them) on a thread
+/// of its own, and returns at once, so that a command can read its templates meanwhile;
+/// whoever asks for the faces first waits for them.
 pub fn preload() {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
         // Without a thread, the faces load when first asked for, as before.
         in_background("jixiao-font-load", || {
             bundled();
-            start_prehash();
         });
     });
 }
@@ -92,12 +88,15 @@ fn in_background(name: &str, job: impl FnOnce() + Send + 'static) -> bool {
         .is_ok()
 }
 
-/// Waits until the hashing [`start_prehash`] started is done; returns at once when it
-/// was never started (Typst then hashes each face at its first use).
+/// Waits until every hash [`hash_in_background`] started is done (at once when none
+/// was). A thread that failed leaves its face for Typst to hash.
 pub(crate) fn wait_prehashed() {
-    if PREHASH_STARTED.is_completed() {
-        PREHASHED.wait();
-    }
+    HASHED.get_or_init(|| {
+        let pending = std::mem::take(&mut *HASHING.lock().unwrap_or_else(PoisonError::into_inner));
+        for handle in pending {
+            let _ = handle.join();
+        }
+    });
 }
 
 /// `f` of every item, each on a thread of its own, in order.

@@ -129,8 +129,6 @@ impl Workspace {
             meta: project_file("/.jixiao/archive.json").ok_or("invalid archive meta path")?,
             source: project_file("/.jixiao/source").ok_or("invalid archive source path")?,
         };
-        // The bundled faces only: a --font-dir may hold many fonts no document uses.
-        crate::fonts::start_prehash();
         Ok(Workspace {
             library: library(),
             book: LazyHash::new(fonts.book()),
