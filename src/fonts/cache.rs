@@ -24,8 +24,11 @@
 //! writes to the file, renames another over it or sets its modification time back
 //! (`touch -d`) changes its change time (ctime), which no program can set, so a changed
 //! file is always hashed again. What a stamp cannot see is damage below the file system
-//! (a failing disk), which would damage the binary's own pages just as well. Without
-//! inode and ctime (not Unix) there are no stamps: every run hashes.
+//! (a failing disk), which would damage the binary's own pages just as well; and a stamp
+//! is only as trustworthy as the directory: whoever can write to the user's cache can
+//! write a stamp for a file of their own, as they could change anything else the user
+//! runs from their home directory. Without inode and ctime (not Unix) there are no
+//! stamps: every run hashes.
 //!
 //! The cache directory is `$JIXIAO_CACHE_DIR` when set (empty: no cache), else the
 //! platform's cache directory (`$XDG_CACHE_HOME` or `~/.cache` on Linux,
