@@ -200,15 +200,10 @@ impl Reply {
     }
 }
 
-/// Writes one reply as a line of JSON.
-pub(super) fn send(out: &mut impl Write, reply: &Reply) -> std::io::Result<()> {
-    write_line(out, reply)
-}
-
-/// Writes `message` as one line of JSON with a single write: serialising straight into
-/// an unbuffered pipe would make a system call of every token (a job's paths are arrays
-/// of bytes: about 180 calls a document).
-fn write_line(out: &mut impl Write, message: &impl Serialize) -> std::io::Result<()> {
+/// Writes one message (a job or a reply) as a line of JSON, with a single write:
+/// serialising straight into an unbuffered pipe would make a system call of every token
+/// (a job's paths are arrays of bytes: about 180 calls a document).
+pub(super) fn send(out: &mut impl Write, message: &impl Serialize) -> std::io::Result<()> {
     let mut line = serde_json::to_vec(message)?;
     line.push(b'\n');
     out.write_all(&line)?;
@@ -261,7 +256,7 @@ impl Worker {
         report: &(dyn Fn(Event<'_>) + Sync),
     ) -> Result<Entry, Lost> {
         let sent = match self.stdin.as_mut() {
-            Some(stdin) => write_line(stdin, &Job::new(input, ready)),
+            Some(stdin) => send(stdin, &Job::new(input, ready)),
             None => Err(std::io::Error::other("worker closed")),
         };
         if sent.is_err() {

@@ -114,7 +114,7 @@ impl Bundled {
         if xxhash_rust::xxh3::xxh3_128(&mapped) != self.xxh3 {
             return None;
         }
-        if let Some(stamp) = stamp.filter(|_| unchanged_for(&metadata, stamp_after)) {
+        if let Some(stamp) = stamp.filter(|stamp| stamp.older_than(stamp_after)) {
             // A stamp is an optimisation: without it the next run hashes again.
             let _ = stamp.write(&stamp_path);
         }
@@ -144,31 +144,6 @@ impl Bundled {
 /// only a file older than any tick is stamped (as Git treats "racily clean" files).
 const STAMP_AFTER: Duration = Duration::from_secs(3);
 
-/// Whether the file `metadata` describes was last changed at least `age` ago (false
-/// when its times cannot be read, or lie in the future).
-fn unchanged_for(metadata: &std::fs::Metadata, age: Duration) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt as _;
-        let changed = u64::try_from(metadata.ctime()).ok().map(|secs| {
-            std::time::UNIX_EPOCH
-                + Duration::from_secs(secs)
-                + Duration::from_nanos(u64::try_from(metadata.ctime_nsec()).unwrap_or(0))
-        });
-        let modified = metadata.modified().ok();
-        let now = std::time::SystemTime::now();
-        [changed, modified].into_iter().all(|time| {
-            time.and_then(|t| now.duration_since(t).ok())
-                .is_some_and(|elapsed| elapsed >= age)
-        })
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (metadata, age);
-        false
-    }
-}
-
 /// Where the stamp of the cached file at `path` lives: beside it, `.verified` appended.
 fn stamp_path(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
@@ -183,6 +158,26 @@ fn stamp_path(path: &Path) -> PathBuf {
 struct Stamp([i128; 6]);
 
 impl Stamp {
+    /// Where the modification and the change time sit in a stamp.
+    const MODIFIED: usize = 3;
+    const CHANGED: usize = 4;
+
+    /// Whether the file was last modified and last changed at least `age` ago (false
+    /// when its times lie in the future).
+    fn older_than(&self, age: Duration) -> bool {
+        let Ok(now) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) else {
+            return false;
+        };
+        let latest = self.0[Self::MODIFIED].max(self.0[Self::CHANGED]);
+        match (
+            i128::try_from(now.as_nanos()),
+            i128::try_from(age.as_nanos()),
+        ) {
+            (Ok(now), Ok(age)) => now - latest >= age,
+            _ => false,
+        }
+    }
+
     /// The identity of the file `metadata` describes; `None` where the platform has no
     /// inode and change time.
     #[cfg(unix)]
@@ -266,14 +261,22 @@ mod tests {
         Stamp::read(&stamp_path(&serif().cached_path(dir)))
     }
 
+    /// A cache directory holding the serif, hashed, found good and stamped (no waiting
+    /// for [`STAMP_AFTER`]): the directory, the face's bytes, the cached file's path.
     #[cfg(unix)]
-    #[test]
-    fn a_good_copy_is_stamped_and_then_mapped_without_hashing() {
+    fn stamped_serif() -> (tempfile::TempDir, Bytes, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let good = serif().bytes(Some(dir.path()));
         let path = serif().cached_path(dir.path());
-        // Hashed and found good: stamped with the file's identity (no waiting here).
         assert!(serif().map_checked(&path, Duration::ZERO).is_some());
+        (dir, good, path)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_good_copy_is_stamped_and_then_mapped_without_hashing() {
+        // Hashed and found good: stamped with the file's identity.
+        let (dir, good, path) = stamped_serif();
         let stamp = stamp_in(dir.path()).expect("stamped");
         assert_eq!(Some(stamp), Stamp::of(&std::fs::metadata(&path).unwrap()));
         // A file whose identity the stamp records is trusted, not hashed: shown with a
@@ -294,10 +297,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_stamp_is_not_trusted_once_its_file_changed() {
-        let dir = tempfile::tempdir().unwrap();
-        let good = serif().bytes(Some(dir.path()));
-        let path = serif().cached_path(dir.path());
-        assert!(serif().map_checked(&path, Duration::ZERO).is_some());
+        let (dir, good, path) = stamped_serif();
         assert!(stamp_in(dir.path()).is_some());
         // Another file of the same length renamed over the stamped one: a new inode.
         let mut damaged = good.as_slice().to_vec();
