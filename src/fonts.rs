@@ -73,19 +73,13 @@ fn hash_in_background(bytes: Bytes) {
 pub fn preload() {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
-        // Without a thread, the faces load when first asked for, as before.
-        in_background("jixiao-font-load", || {
-            bundled();
-        });
+        // Without a thread, the faces load when first asked for.
+        let _ = std::thread::Builder::new()
+            .name("jixiao-font-load".to_owned())
+            .spawn(|| {
+                bundled();
+            });
     });
-}
-
-/// Runs `job` on a detached thread named `name`; false when no thread could be started.
-fn in_background(name: &str, job: impl FnOnce() + Send + 'static) -> bool {
-    std::thread::Builder::new()
-        .name(name.to_owned())
-        .spawn(job)
-        .is_ok()
 }
 
 /// Waits until every hash [`hash_in_background`] started is done (at once when none
