@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Makes the two bundled font files again, from their upstream, and checks them:
+# Makes the four bundled font files (two faces, each cut into its common and its rare
+# characters) again, from their upstream, and checks them:
 #   bash scripts/fonts.sh           # rebuild in a temporary directory, compare with fonts/
 #   bash scripts/fonts.sh --write   # … and replace the files in fonts/
 #
@@ -46,7 +47,8 @@ python3 -m venv "$work/venv"
 "$work/venv/bin/python" scripts/subset_fonts.py "$src" "$work/out"
 
 status=0
-for f in NotoSerifCJKsc-Regular.otf NotoSansCJKsc-Bold.otf; do
+for f in NotoSerifCJKsc-Regular.otf NotoSerifCJKsc-Regular-Rare.otf \
+         NotoSansCJKsc-Bold.otf NotoSansCJKsc-Bold-Rare.otf; do
   new="$(sha256sum "$work/out/$f" | cut -d' ' -f1)"
   old="$(sha256sum "fonts/$f" 2>/dev/null | cut -d' ' -f1 || true)"
   if [ "$new" = "$old" ]; then
@@ -58,7 +60,8 @@ for f in NotoSerifCJKsc-Regular.otf NotoSansCJKsc-Bold.otf; do
   [ -n "$WRITE" ] && cp "$work/out/$f" "fonts/$f"
 done
 if [ -n "$WRITE" ]; then
-  echo "wrote fonts/; update the SHA-256 sums in fonts/README.md if they changed"
+  echo "wrote fonts/; if they changed, update the SHA-256 sums in fonts/README.md and the record"
+  echo "of the rare halves: JIXIAO_WRITE_RARE_HALVES=1 cargo test --lib rare_halves"
   exit 0
 fi
 exit "$status"

@@ -1,31 +1,40 @@
-//! Fonts: the two bundled Noto CJK SC faces the templates use, compiled into the
-//! binary, plus any fonts the user adds with `--font-dir`.
+//! Fonts: the two Noto CJK SC faces the templates use, compiled into the binary (each as
+//! two files: its common characters and its rare ones), plus any fonts the user adds with
+//! `--font-dir`.
 //!
-//! The bundled faces are loaded and parsed once per process, so every document of a
+//! The bundled files are loaded and parsed once per process, so every document of a
 //! batch shares the same [`Font`] values (and Typst's caches stay warm). The binary
 //! carries them compressed; how they are unpacked once per machine and mapped from the
-//! user's cache directory afterwards: `src/fonts/cache.rs`. How the two files are cut from
+//! user's cache directory afterwards: `src/fonts/cache.rs`. How the files are cut from
 //! Debian's font collections, and how to make them again: `fonts/README.md`,
 //! `scripts/fonts.sh`.
+//!
+//! Why each face is two files: Typst hashes every byte of a font it uses, once per
+//! process. The common half of the serif is 3.4 MB, the whole face 16.4 MB; a form
+//! written in GB 2312's characters never touches the rare halves, which Typst reaches
+//! only by font fallback (both halves have the same family name, and the common one comes
+//! first), for a character the common half lacks.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::thread::JoinHandle;
 
 use typst::foundations::Bytes;
-use typst::text::{Font, FontBook};
+use typst::text::{Font, FontBook, FontInfo};
 
 mod cache;
 
 use cache::{cache_dir, Bundled};
 
-// The bundled faces (`BUNDLED`), in the order Typst indexes them: the serif for body
-// text, the bold sans for the title and headings. Compressed by build.rs.
+// The bundled font files (`BUNDLED`), in the order Typst indexes them: the common halves
+// of the serif for body text and of the bold sans for the title and headings, then the
+// two rare halves. Compressed by build.rs.
 include!(concat!(env!("OUT_DIR"), "/bundled_fonts.rs"));
 
-/// The bundled faces, loaded once per process (from the cache directory, see
-/// [`cache_dir`]) and parsed, one thread per face. As each face's bytes are mapped, a
-/// thread of its own starts hashing them ([`hash_in_background`]) beside the parsing.
+/// The common halves of the bundled faces, loaded once per process (from the cache
+/// directory, see [`cache_dir`]) and parsed, one thread per file. As a file's bytes are
+/// mapped, a thread of its own starts hashing them ([`hash_in_background`]) beside the
+/// parsing. The rare halves are loaded only when a document uses one ([`rare_half`]).
 pub fn bundled() -> &'static [Font] {
     static FONTS: OnceLock<Vec<Font>> = OnceLock::new();
     FONTS.get_or_init(|| {
@@ -33,10 +42,54 @@ pub fn bundled() -> &'static [Font] {
         let load = |face: &Bundled| {
             let bytes = face.bytes(cache.as_deref());
             hash_in_background(bytes.clone());
-            Font::new(bytes, 0)
-                .unwrap_or_else(|| panic!("bundled font {} cannot be parsed", face.name))
+            parse(face, bytes)
         };
-        in_parallel(BUNDLED.iter(), load)
+        in_parallel(BUNDLED.iter().filter(|face| !face.rare), load)
+    })
+}
+
+/// The bundled rare halves, in `BUNDLED`'s order.
+fn rare_files() -> impl Iterator<Item = &'static Bundled> {
+    BUNDLED.iter().filter(|face| face.rare)
+}
+
+/// Rare half `k` (in [`rare_files`]' order), loaded and parsed the first time a document
+/// uses it: Typst hashes it then, on the thread that lays the document out.
+fn rare_half(k: usize) -> Option<Font> {
+    static FONTS: [OnceLock<Font>; 2] = [OnceLock::new(), OnceLock::new()];
+    let face = rare_files().nth(k)?;
+    let font = FONTS.get(k)?.get_or_init(|| {
+        let bytes = face.bytes(cache_dir().as_deref());
+        parse(face, bytes)
+    });
+    Some(font.clone())
+}
+
+/// The bundled file `face`, parsed. Its bytes are the binary's own (`build.rs` wrote
+/// them, a hash checks them): failing here means the binary itself is damaged.
+fn parse(face: &Bundled, bytes: Bytes) -> Font {
+    Font::new(bytes, 0).unwrap_or_else(|| panic!("bundled font {} cannot be parsed", face.name))
+}
+
+/// What Typst reads from each rare half (its [`FontInfo`]: family, style, flags and
+/// character coverage), by file name, as `fonts/rare-halves.json` records it, so that the
+/// book can list a rare half without the file being read. A test checks the record
+/// against the files (`the_rare_halves_are_recorded_as_typst_reads_them`).
+fn rare_infos() -> &'static [FontInfo] {
+    static INFOS: OnceLock<Vec<FontInfo>> = OnceLock::new();
+    INFOS.get_or_init(|| {
+        // The record is the binary's own, checked by a test: failing here means the
+        // binary was built from a damaged checkout.
+        let mut recorded: std::collections::BTreeMap<String, FontInfo> =
+            serde_json::from_str(include_str!("../fonts/rare-halves.json"))
+                .expect("fonts/rare-halves.json is what Typst reads from the rare halves");
+        rare_files()
+            .map(|face| {
+                recorded
+                    .remove(face.name)
+                    .unwrap_or_else(|| panic!("fonts/rare-halves.json lacks {}", face.name))
+            })
+            .collect()
     })
 }
 
@@ -45,10 +98,10 @@ static HASHING: Mutex<Vec<JoinHandle<()>>> = Mutex::new(Vec::new());
 /// Set once every thread [`hash_in_background`] started has finished.
 static HASHED: OnceLock<()> = OnceLock::new();
 
-/// Starts hashing `bytes` (a bundled face) on a thread of its own, and returns at once.
+/// Starts hashing `bytes` (a bundled file) on a thread of its own, and returns at once.
 /// Typst hashes each font it uses once per process (a SipHash of the whole file, kept
-/// in the bytes): for the two bundled faces that is 28 MB, the largest single cost of a
-/// cold render after the layout itself. Started as soon as a face is mapped, it runs
+/// in the bytes): for the common halves of the two faces that is 5.8 MB, and every form
+/// uses both. Started as soon as a face is mapped, it runs
 /// while the face is parsed, the declaration read and checked and the template
 /// evaluated, none of which needs the hash; a world hands Typst a bundled face only once
 /// it is hashed ([`wait_prehashed`]), so Typst never hashes one a second time beside
@@ -167,13 +220,25 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Font>, FontDirError> {
     Ok(fonts)
 }
 
-/// A set of fonts a document can use: the bundled faces first, then the user's.
+/// A set of fonts a document can use: the bundled faces first (the two common halves,
+/// then the two rare halves), then the user's.
 #[derive(Clone)]
 pub struct FontSet {
-    fonts: Vec<Font>,
+    /// What Typst knows of each font, in the order Typst indexes them.
+    infos: Arc<[FontInfo]>,
+    /// The fonts, by the same index.
+    fonts: Arc<[Slot]>,
     /// Which code points some font of the set has, built on first use and shared by
     /// clones.
     coverage: Arc<OnceLock<CoverageBits>>,
+}
+
+/// A font of a [`FontSet`]: parsed, or a bundled rare half, parsed when first used.
+#[derive(Clone)]
+enum Slot {
+    Parsed(Font),
+    /// Rare half `k` ([`rare_half`]).
+    RareHalf(usize),
 }
 
 /// One bit per Unicode code point (136 KiB): set when some font of a set has a glyph
@@ -184,10 +249,10 @@ struct CoverageBits(Box<[u64]>);
 impl CoverageBits {
     const CODE_POINTS: usize = 0x11_0000;
 
-    fn of(fonts: &[Font]) -> CoverageBits {
+    fn of(infos: &[FontInfo]) -> CoverageBits {
         let mut bits = vec![0u64; Self::CODE_POINTS / 64].into_boxed_slice();
-        for font in fonts {
-            for c in font.info().coverage.iter() {
+        for info in infos {
+            for c in info.coverage.iter() {
                 if let Some(word) = bits.get_mut(c as usize / 64) {
                     *word |= 1 << (c % 64);
                 }
@@ -207,11 +272,23 @@ impl CoverageBits {
 impl FontSet {
     /// The bundled faces only.
     pub fn bundled() -> Self {
-        FontSet::of(bundled().to_vec())
+        FontSet::of(Vec::new())
     }
 
-    fn of(fonts: Vec<Font>) -> Self {
+    /// The bundled faces, then `user`'s fonts.
+    fn of(user: Vec<Font>) -> Self {
+        let common = bundled();
+        let rare = rare_infos();
+        let infos = (common.iter().map(|f| f.info().clone()))
+            .chain(rare.iter().cloned())
+            .chain(user.iter().map(|f| f.info().clone()))
+            .collect();
+        let fonts = (common.iter().cloned().map(Slot::Parsed))
+            .chain((0..rare.len()).map(Slot::RareHalf))
+            .chain(user.into_iter().map(Slot::Parsed))
+            .collect();
         FontSet {
+            infos,
             fonts,
             coverage: Arc::new(OnceLock::new()),
         }
@@ -219,34 +296,49 @@ impl FontSet {
 
     /// The bundled faces plus every font under each of `dirs`.
     pub fn with_dirs(dirs: &[PathBuf]) -> Result<Self, FontDirError> {
-        let mut fonts = bundled().to_vec();
+        let mut fonts = Vec::new();
         for dir in dirs {
             fonts.extend(load_dir(dir)?);
         }
         Ok(FontSet::of(fonts))
     }
 
-    /// The fonts, in the order Typst indexes them.
-    pub fn fonts(&self) -> &[Font] {
-        &self.fonts
+    /// What Typst knows of each font (family, style, coverage), in the order Typst
+    /// indexes them.
+    pub fn infos(&self) -> &[FontInfo] {
+        &self.infos
+    }
+
+    /// The font Typst indexes as `index` (a bundled rare half is loaded when first asked
+    /// for).
+    pub fn font(&self, index: usize) -> Option<Font> {
+        match self.fonts.get(index)? {
+            Slot::Parsed(font) => Some(font.clone()),
+            Slot::RareHalf(k) => rare_half(*k),
+        }
     }
 
     /// The font book Typst selects fonts from.
     pub fn book(&self) -> FontBook {
-        FontBook::from_fonts(&self.fonts)
+        FontBook::from_infos(self.infos.iter().cloned())
     }
 
     /// Whether any font in the set has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
         self.coverage
-            .get_or_init(|| CoverageBits::of(&self.fonts))
+            .get_or_init(|| CoverageBits::of(&self.infos))
             .contains(c)
     }
 
-    /// The family names in the set, deduplicated, for `jixiao fonts`-style listings.
+    /// The family names in the set, each once, in the order the fonts come, for
+    /// `jixiao fonts`-style listings.
     pub fn families(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.fonts.iter().map(|f| f.info().family.clone()).collect();
-        names.dedup();
+        let mut names: Vec<String> = Vec::new();
+        for info in self.infos.iter() {
+            if !names.contains(&info.family) {
+                names.push(info.family.clone());
+            }
+        }
         names
     }
 }
@@ -256,37 +348,124 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bundles_the_two_faces_the_templates_use() {
-        let faces: Vec<(String, u16)> = bundled()
-            .iter()
-            .map(|f| (f.info().family.clone(), f.info().variant.weight.to_number()))
+    fn bundles_the_two_faces_the_templates_use_each_in_two_halves() {
+        let set = FontSet::bundled();
+        let faces: Vec<(String, u16, String)> = (0..4)
+            .map(|i| set.font(i).expect("four bundled files"))
+            .map(|f| {
+                let info = f.info();
+                let name = f.post_script_name().unwrap_or_default();
+                (info.family.clone(), info.variant.weight.to_number(), name)
+            })
             .collect();
+        let face = |family: &str, weight, name: &str| (family.to_owned(), weight, name.to_owned());
         assert_eq!(
             faces,
             [
-                ("Noto Serif CJK SC".to_owned(), 400),
-                ("Noto Sans CJK SC".to_owned(), 700)
+                face("Noto Serif CJK SC", 400, "NotoSerifCJKsc-Regular"),
+                face("Noto Sans CJK SC", 700, "NotoSansCJKsc-Bold"),
+                face("Noto Serif CJK SC", 400, "NotoSerifCJKsc-Regular-Rare"),
+                face("Noto Sans CJK SC", 700, "NotoSansCJKsc-Bold-Rare"),
             ]
         );
+        assert_eq!(set.families(), ["Noto Serif CJK SC", "Noto Sans CJK SC"]);
+        assert!(set.font(4).is_none());
     }
 
     #[test]
-    fn the_bundled_faces_keep_their_whole_simplified_chinese_coverage() {
+    fn the_two_halves_of_a_face_keep_its_whole_simplified_chinese_coverage() {
         // Rare characters people have in their names, from CJK Extension A (䶮, 㑇),
-        // B (𨱏), C (𪟝), D (𫝆), E (𬍛), F (𭕄), G (𰻝) and late additions to the main
-        // block (鿏); and the SC face's 44,746 code points in all (as Debian's
-        // collection maps them: scripts/subset_fonts.py checks every one).
-        let serif = &bundled()[0];
-        for c in [
-            '䶮', '㑇', '𨱏', '𪟝', '𫝆', '𬍛', '𭕄', '𰻝', '喆', '堃', '昇', '祎', '鿏',
-        ] {
+        // B (𨱏), C (𪟝), D (𫝆), E (𬍛), F (𭕄), G (𰻝), the main block outside GB 2312
+        // (喆, 堃, 昇, 祎) and late additions to it (鿏): in the rare halves. The forms'
+        // own characters, GB 2312's: in the common halves. The SC faces' 44,746 and
+        // 44,810 code points in all, none in both halves (as Debian's collections map
+        // them: scripts/subset_fonts.py checks every one).
+        let set = FontSet::bundled();
+        let font = |i| set.font(i).expect("four bundled files");
+        for (common, rare, all) in [(font(0), font(2), 44_746), (font(1), font(3), 44_810)] {
+            let name = common.post_script_name().unwrap_or_default();
+            for c in [
+                '䶮', '㑇', '𨱏', '𪟝', '𫝆', '𬍛', '𭕄', '𰻝', '喆', '堃', '昇', '祎', '鿏',
+            ] {
+                let cp = c as u32;
+                assert!(rare.info().coverage.contains(cp), "{name} {c} U+{cp:04X}");
+                assert!(
+                    !common.info().coverage.contains(cp),
+                    "{name} {c} U+{cp:04X}"
+                );
+            }
+            for c in "部门整体预算绩效目标申报表≥≤％%（）“”、；—…·ABCxyz0123456789".chars()
+            {
+                let cp = c as u32;
+                assert!(common.info().coverage.contains(cp), "{name} {c} U+{cp:04X}");
+            }
+            let common_points: std::collections::BTreeSet<u32> =
+                common.info().coverage.iter().collect();
+            let rare_points: std::collections::BTreeSet<u32> =
+                rare.info().coverage.iter().collect();
+            // The variation selectors are in both (their sequences need them).
+            let shared: Vec<u32> = common_points.intersection(&rare_points).copied().collect();
             assert!(
-                serif.info().coverage.contains(c as u32),
-                "{c} U+{:04X}",
-                c as u32
+                shared
+                    .iter()
+                    .all(|&cp| (0xFE00..=0xFE0F).contains(&cp) || (0xE0100..=0xE01EF).contains(&cp)),
+                "{name}: {shared:X?}"
+            );
+            assert_eq!(common_points.union(&rare_points).count(), all, "{name}");
+            assert!(
+                common_points.len() < all / 4,
+                "{name}: {}",
+                common_points.len()
             );
         }
-        assert_eq!(serif.info().coverage.iter().count(), 44_746);
+    }
+
+    #[test]
+    fn the_rare_halves_are_recorded_as_typst_reads_them() {
+        // fonts/rare-halves.json is what Typst's own parsing of each rare half gives
+        // (after a change to the font files or to Typst, this test says so; run it with
+        // JIXIAO_WRITE_RARE_HALVES=1 to write the record again, and review the diff).
+        let parsed: std::collections::BTreeMap<&str, FontInfo> = rare_files()
+            .map(|face| (face.name, parse(face, face.bytes(None)).info().clone()))
+            .collect();
+        assert_eq!(parsed.len(), 2);
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/rare-halves.json");
+        if std::env::var_os("JIXIAO_WRITE_RARE_HALVES").is_some() {
+            let json = serde_json::to_string(&parsed).expect("font infos serialise");
+            std::fs::write(path, json + "\n").expect("writing fonts/rare-halves.json");
+        }
+        let recorded: std::collections::BTreeMap<String, FontInfo> =
+            serde_json::from_str(&std::fs::read_to_string(path).expect("the record"))
+                .expect("the record parses");
+        for (name, info) in &parsed {
+            assert!(
+                recorded.get(*name) == Some(info),
+                "fonts/rare-halves.json does not record {name} as Typst reads it"
+            );
+        }
+        assert_eq!(recorded.len(), parsed.len());
+        // And the binary's copy of the record is the file's.
+        let in_order: Vec<FontInfo> = rare_files().map(|f| parsed[f.name].clone()).collect();
+        assert_eq!(rare_infos(), in_order);
+    }
+
+    #[test]
+    fn typst_finds_the_rare_half_of_the_face_it_is_shaping_with() {
+        // What Typst's shaping does when the family's font lacks a character: it asks
+        // the book for a fallback like the font it started with.
+        use typst::text::{FontStretch, FontStyle, FontVariant, FontWeight};
+        let set = FontSet::bundled();
+        let book = set.book();
+        let regular = FontVariant::new(FontStyle::Normal, FontWeight::REGULAR, FontStretch::NORMAL);
+        let bold = FontVariant::new(FontStyle::Normal, FontWeight::BOLD, FontStretch::NORMAL);
+        // A template's family gets the common half.
+        assert_eq!(book.select("noto serif cjk sc", regular), Some(0));
+        assert_eq!(book.select("noto sans cjk sc", bold), Some(1));
+        for text in ["𨱏", "喆", "䶮"] {
+            let serif = book.select_fallback(Some(&set.infos()[0]), regular, text);
+            let sans = book.select_fallback(Some(&set.infos()[1]), bold, text);
+            assert_eq!((serif, sans), (Some(2), Some(3)), "{text}");
+        }
     }
 
     #[test]
@@ -308,7 +487,7 @@ mod tests {
             let Some(c) = char::from_u32(cp) else {
                 continue;
             };
-            let by_fonts = set.fonts().iter().any(|f| f.info().coverage.contains(cp));
+            let by_fonts = set.infos().iter().any(|f| f.coverage.contains(cp));
             assert_eq!(set.covers(c), by_fonts, "U+{cp:04X}");
             covered += usize::from(by_fonts);
         }

@@ -278,7 +278,7 @@ impl World for DocumentWorld<'_> {
 
     fn font(&self, index: usize) -> Option<Font> {
         crate::fonts::wait_prehashed();
-        self.workspace.fonts.fonts().get(index).cloned()
+        self.workspace.fonts.font(index)
     }
 
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {

@@ -1,8 +1,8 @@
 //! Where the bundled faces' bytes come from at run time.
 //!
-//! The binary carries each face compressed (`build.rs`: LZMA2, 27.8 MB of fonts in
-//! 18.4 MB). Decompressing both takes about 0.9 s (one thread per face, the serif the
-//! longer), several cold renders' worth, so it is done once per machine: the first run
+//! The binary carries each font file compressed (`build.rs`: LZMA2, 28.6 MB of fonts in
+//! 19.2 MB). Decompressing them takes about 0.9 s (one thread per file, the serif's rare
+//! half the longest), several cold renders' worth, so it is done once per machine: the first run
 //! writes each face to `<cache>/fonts/<file stem>-<XXH3-128>.otf` (written to a
 //! temporary file in the same directory and renamed, so no reader ever sees half a
 //! file), and every later run maps that file into memory. The pages of a mapped file are
@@ -15,7 +15,7 @@
 //! replaced. When there is no cache directory, or it cannot be written, each run
 //! decompresses into memory: slower, never wrong.
 //!
-//! Hashing 28 MB is a tenth of a cold render's work, so it is done once per file, not
+//! Hashing 28 MB was a tenth of a cold render's work, so it is done once per file, not
 //! once per run: when a file hashes right and has not changed for a few seconds
 //! ([`STAMP_AFTER`]), a *stamp* beside it (`<file>.verified`) records the file's identity
 //! as the file system reports it — its length, device and inode, and the times it was
@@ -53,6 +53,9 @@ pub(super) struct Bundled {
     pub dict_size: u32,
     /// XXH3-128 of the file.
     pub xxh3: u128,
+    /// Whether the file holds a face's rare characters (`fonts/README.md`): Typst
+    /// reaches it only by font fallback, for a character the common file lacks.
+    pub rare: bool,
 }
 
 /// The environment variable that sets the cache directory (empty: none).
@@ -370,13 +373,22 @@ mod tests {
         let expected = [
             (
                 "NotoSerifCJKsc-Regular.otf",
-                "159bdefde3f6e7a12eb68375d53c40f7837e7a6976dee5a3cca9eace084e5a57",
+                "a4c32e40a0889cc434c9c2314f000078de9bfed14b34d39b3219e97305be4329",
             ),
             (
                 "NotoSansCJKsc-Bold.otf",
-                "f6038dbc9efbe3bb2ffb2208e89af56f3fb49c075d91921f22bd02e14c7ea18d",
+                "3533567d0f57143a7d2154218ed261f140a71e63cee4cbbcb301ac065798c661",
+            ),
+            (
+                "NotoSerifCJKsc-Regular-Rare.otf",
+                "25eb2583a7b6071c67070e5b3c46f0373b28a81c593e40c927acde3c0beef9a7",
+            ),
+            (
+                "NotoSansCJKsc-Bold-Rare.otf",
+                "55860f8fa9cb78ff2ff80f18174abbd0e36d39a87e38056b5c42a0b4e3e11641",
             ),
         ];
+        assert_eq!(BUNDLED.len(), expected.len());
         let readme = include_str!("../../fonts/README.md");
         for (face, (name, sha)) in BUNDLED.iter().zip(expected) {
             assert_eq!(face.name, name);
