@@ -53,16 +53,41 @@ fn rare_files() -> impl Iterator<Item = &'static Bundled> {
     BUNDLED.iter().filter(|face| face.rare)
 }
 
-/// Rare half `k` (in [`rare_files`]' order), loaded and parsed the first time a document
-/// uses it: Typst hashes it then, on the thread that lays the document out.
+/// Rare half `k` (in [`rare_files`]' order), loaded, parsed and hashed the first time a
+/// document uses it (or [`FontSet::prefetch_rare_halves`] expects one to), once per
+/// process. Typst would hash it when it first shapes text with it; hashed here, the hash
+/// is off the layout's path when the half was prefetched. A caller that comes while
+/// another thread loads the half waits for it.
 fn rare_half(k: usize) -> Option<Font> {
     static FONTS: [OnceLock<Font>; 2] = [OnceLock::new(), OnceLock::new()];
     let face = rare_files().nth(k)?;
     let font = FONTS.get(k)?.get_or_init(|| {
-        let bytes = face.bytes(cache_dir().as_deref());
-        parse(face, bytes)
+        let font = parse(face, face.bytes(cache_dir().as_deref()));
+        typst::utils::hash128(font.data());
+        font
     });
     Some(font.clone())
+}
+
+/// Which characters the common halves of the bundled faces have (built once per process).
+fn common_coverage() -> &'static CoverageBits {
+    static BITS: OnceLock<CoverageBits> = OnceLock::new();
+    BITS.get_or_init(|| {
+        let infos: Vec<FontInfo> = bundled().iter().map(|f| f.info().clone()).collect();
+        CoverageBits::of(&infos)
+    })
+}
+
+/// The first rare half (the serif's, before the sans') that has a character of `text`
+/// the common halves lack, if there is one.
+fn first_rare_half_needed(text: impl IntoIterator<Item = char>) -> Option<usize> {
+    let common = common_coverage();
+    let mut lacking = text.into_iter().filter(|&c| !common.contains(c)).peekable();
+    lacking.peek()?;
+    let lacking: Vec<char> = lacking.collect();
+    rare_infos()
+        .iter()
+        .position(|info| lacking.iter().any(|&c| info.coverage.contains(c as u32)))
 }
 
 /// The bundled file `face`, parsed. Its bytes are the binary's own (`build.rs` wrote
@@ -323,6 +348,27 @@ impl FontSet {
         FontBook::from_infos(self.infos.iter().cloned())
     }
 
+    /// Starts loading, on a thread of its own, the rare half of the serif when `text` (a
+    /// declaration's) has a character only the rare halves have, so that it is parsed and
+    /// hashed (13.6 MB) beside the template's evaluation instead of when the layout first
+    /// needs it. Only the first rare half that has such a character: the built-in templates
+    /// print a declaration in the serif, and whatever else a template needs is loaded when
+    /// it is first shaped, as without this. Once per process and half.
+    pub fn prefetch_rare_halves(&self, text: impl IntoIterator<Item = char>) {
+        static STARTED: [std::sync::Once; 2] = [std::sync::Once::new(), std::sync::Once::new()];
+        let Some(k) = first_rare_half_needed(text) else {
+            return;
+        };
+        if let Some(started) = STARTED.get(k) {
+            started.call_once(|| {
+                // Without a thread, the half loads when the layout first needs it.
+                let _ = std::thread::Builder::new()
+                    .name("jixiao-font-rare".to_owned())
+                    .spawn(move || rare_half(k));
+            });
+        }
+    }
+
     /// Whether any font in the set has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
         self.coverage
@@ -447,6 +493,29 @@ mod tests {
         // And the binary's copy of the record is the file's.
         let in_order: Vec<FontInfo> = rare_files().map(|f| parsed[f.name].clone()).collect();
         assert_eq!(rare_infos(), in_order);
+    }
+
+    #[test]
+    fn a_rare_half_is_prefetched_only_for_characters_the_common_halves_lack() {
+        assert_eq!(
+            first_rare_half_needed("部门整体预算绩效目标申报表 ABC 6,686.98％".chars()),
+            None
+        );
+        assert_eq!(first_rare_half_needed("".chars()), None);
+        // The serif's rare half, for a character of the main block outside GB 2312 and
+        // for one of Extension B.
+        assert_eq!(first_rare_half_needed("王喆".chars()), Some(0));
+        assert_eq!(first_rare_half_needed("部门𨱏".chars()), Some(0));
+        // A private-use character is in no half.
+        assert_eq!(first_rare_half_needed("\u{E000}".chars()), None);
+        // Prefetching loads the half once; the layout's request gets the same font.
+        FontSet::bundled().prefetch_rare_halves("喆".chars());
+        let font = rare_half(0).expect("the serif's rare half");
+        assert_eq!(
+            font.post_script_name().as_deref(),
+            Some("NotoSerifCJKsc-Regular-Rare")
+        );
+        assert!(font.info().coverage.contains('喆' as u32));
     }
 
     #[test]

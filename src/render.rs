@@ -314,10 +314,14 @@ impl Renderer {
                 max: self.limits.max_pages,
             });
         }
+        // The declaration is about to be laid out: a rare character in it starts loading
+        // the font half that has it (src/fonts.rs).
+        let fonts = &self.shared.fonts;
+        fonts.prefetch_rare_halves(decl.text_fields().iter().flat_map(|f| f.text.chars()));
         if precheck == Precheck::Checked {
             return Ok(());
         }
-        let missing = missing_glyphs(decl, &self.shared.fonts);
+        let missing = missing_glyphs(decl, fonts);
         if !missing.is_empty() {
             return Err(RenderError::MissingGlyphs(missing));
         }
