@@ -164,7 +164,8 @@ def main(src_dir, out_dir):
             path = out_dir / part
             check = cut(src_dir / collection, collection, unicodes, selectors, path, is_rare)
             part_cmap = dict(check.getBestCmap())
-            # The variation selectors go into both files (their sequences need them).
+            # Both subsets are given the variation selectors (the subsetter keeps a
+            # sequence only with its selector); the cmap itself maps none of them.
             expected = {cp: cmap[cp] for cp in unicodes | selectors if cp in cmap}
             if part_cmap != expected:
                 sys.exit(f"{part}: the cmap is not the source face's for its code points")

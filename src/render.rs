@@ -305,7 +305,8 @@ impl Renderer {
         FormData::new(decl)
     }
 
-    /// Refuses (unless already checked) characters no font has.
+    /// Refuses (unless already checked) characters no font has, and starts loading the
+    /// font half a rare character in `decl` needs ([`FontSet::prefetch_rare_halves`]).
     fn precheck(&self, decl: &Declaration, precheck: Precheck) -> Result<(), RenderError> {
         let (rows, chars) = size_of(decl);
         if self.limits.certainly_exceeded(rows, chars) {

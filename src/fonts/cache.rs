@@ -1,11 +1,12 @@
 //! Where the bundled faces' bytes come from at run time.
 //!
 //! The binary carries each font file compressed (`build.rs`: LZMA2, 28.6 MB of fonts in
-//! 19.2 MB). Decompressing them takes about 0.9 s (one thread per file, the serif's rare
-//! half the longest), several cold renders' worth, so it is done once per machine: the first run
-//! writes each face to `<cache>/fonts/<file stem>-<XXH3-128>.otf` (written to a
-//! temporary file in the same directory and renamed, so no reader ever sees half a
-//! file), and every later run maps that file into memory. The pages of a mapped file are
+//! 19.2 MB). Decompressing takes 0.17 s for the two common halves (one thread per file)
+//! and about half a second for the serif's rare half, several cold renders' worth, so it
+//! is done once per machine and file: the first run that needs a file writes it to
+//! `<cache>/fonts/<file stem>-<XXH3-128>.otf` (written to a temporary file in the same
+//! directory and renamed, so no reader ever sees half a file), and every later run maps
+//! that file into memory. The pages of a mapped file are
 //! shared by every process that maps it (the worker processes of a batch among them), as
 //! the binary's own pages were.
 //!
