@@ -53,13 +53,23 @@ fn rare_files() -> impl Iterator<Item = &'static Bundled> {
     BUNDLED.iter().filter(|face| face.rare)
 }
 
+/// How many of the bundled files are rare halves.
+const RARE_HALVES: usize = {
+    let (mut count, mut i) = (0, 0);
+    while i < BUNDLED.len() {
+        count += BUNDLED[i].rare as usize;
+        i += 1;
+    }
+    count
+};
+
 /// Rare half `k` (in [`rare_files`]' order), loaded, parsed and hashed the first time a
-/// document uses it (or [`FontSet::prefetch_rare_halves`] expects one to), once per
+/// document uses it (or [`prefetch_rare_halves`] expects one to), once per
 /// process. Typst would hash it when it first shapes text with it; hashed here, the hash
 /// is off the layout's path when the half was prefetched. A caller that comes while
 /// another thread loads the half waits for it.
 fn rare_half(k: usize) -> Option<Font> {
-    static FONTS: [OnceLock<Font>; 2] = [OnceLock::new(), OnceLock::new()];
+    static FONTS: [OnceLock<Font>; RARE_HALVES] = [const { OnceLock::new() }; RARE_HALVES];
     let face = rare_files().nth(k)?;
     let font = FONTS.get(k)?.get_or_init(|| {
         let font = parse(face, face.bytes(cache_dir().as_deref()));
@@ -72,10 +82,7 @@ fn rare_half(k: usize) -> Option<Font> {
 /// Which characters the common halves of the bundled faces have (built once per process).
 fn common_coverage() -> &'static CoverageBits {
     static BITS: OnceLock<CoverageBits> = OnceLock::new();
-    BITS.get_or_init(|| {
-        let infos: Vec<FontInfo> = bundled().iter().map(|f| f.info().clone()).collect();
-        CoverageBits::of(&infos)
-    })
+    BITS.get_or_init(|| CoverageBits::of(bundled().iter().map(Font::info)))
 }
 
 /// The first rare half (the serif's, before the sans') that has a character of `text`
@@ -88,6 +95,28 @@ fn first_rare_half_needed(text: impl IntoIterator<Item = char>) -> Option<usize>
     rare_infos()
         .iter()
         .position(|info| lacking.iter().any(|&c| info.coverage.contains(c as u32)))
+}
+
+/// Starts loading, on a thread of its own, the rare half of the serif when `text` (a
+/// declaration's) has a character only the rare halves have, so that it is parsed and
+/// hashed (13.6 MB) beside the template's evaluation instead of when the layout first
+/// needs it. Only the first rare half that has such a character: the built-in templates
+/// print a declaration in the serif, and whatever else a template needs is loaded when
+/// it is first shaped, as without this. Once per process and half.
+pub fn prefetch_rare_halves(text: impl IntoIterator<Item = char>) {
+    static STARTED: [std::sync::Once; RARE_HALVES] =
+        [const { std::sync::Once::new() }; RARE_HALVES];
+    let Some(k) = first_rare_half_needed(text) else {
+        return;
+    };
+    if let Some(started) = STARTED.get(k) {
+        started.call_once(|| {
+            // Without a thread, the half loads when the layout first needs it.
+            let _ = std::thread::Builder::new()
+                .name("jixiao-font-rare".to_owned())
+                .spawn(move || rare_half(k));
+        });
+    }
 }
 
 /// The bundled file `face`, parsed. Its bytes are the binary's own (`build.rs` wrote
@@ -274,7 +303,7 @@ struct CoverageBits(Box<[u64]>);
 impl CoverageBits {
     const CODE_POINTS: usize = 0x11_0000;
 
-    fn of(infos: &[FontInfo]) -> CoverageBits {
+    fn of<'a>(infos: impl IntoIterator<Item = &'a FontInfo>) -> CoverageBits {
         let mut bits = vec![0u64; Self::CODE_POINTS / 64].into_boxed_slice();
         for info in infos {
             for c in info.coverage.iter() {
@@ -348,31 +377,10 @@ impl FontSet {
         FontBook::from_infos(self.infos.iter().cloned())
     }
 
-    /// Starts loading, on a thread of its own, the rare half of the serif when `text` (a
-    /// declaration's) has a character only the rare halves have, so that it is parsed and
-    /// hashed (13.6 MB) beside the template's evaluation instead of when the layout first
-    /// needs it. Only the first rare half that has such a character: the built-in templates
-    /// print a declaration in the serif, and whatever else a template needs is loaded when
-    /// it is first shaped, as without this. Once per process and half.
-    pub fn prefetch_rare_halves(&self, text: impl IntoIterator<Item = char>) {
-        static STARTED: [std::sync::Once; 2] = [std::sync::Once::new(), std::sync::Once::new()];
-        let Some(k) = first_rare_half_needed(text) else {
-            return;
-        };
-        if let Some(started) = STARTED.get(k) {
-            started.call_once(|| {
-                // Without a thread, the half loads when the layout first needs it.
-                let _ = std::thread::Builder::new()
-                    .name("jixiao-font-rare".to_owned())
-                    .spawn(move || rare_half(k));
-            });
-        }
-    }
-
     /// Whether any font in the set has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
         self.coverage
-            .get_or_init(|| CoverageBits::of(&self.infos))
+            .get_or_init(|| CoverageBits::of(self.infos.iter()))
             .contains(c)
     }
 
@@ -505,7 +513,7 @@ mod tests {
         // A private-use character is in no half.
         assert_eq!(first_rare_half_needed("\u{E000}".chars()), None);
         // Prefetching loads the half once; the layout's request gets the same font.
-        FontSet::bundled().prefetch_rare_halves("喆".chars());
+        prefetch_rare_halves("喆".chars());
         let font = rare_half(0).expect("the serif's rare half");
         assert_eq!(
             font.post_script_name().as_deref(),

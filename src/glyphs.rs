@@ -2,7 +2,7 @@
 //! font. A character no font has would print as an empty box (and is a hard error under
 //! PDF/A), so it is reported with its field and code point before anything is laid out.
 
-use crate::declaration::Declaration;
+use crate::declaration::{Declaration, TextField};
 use crate::diag::Diagnostic;
 use crate::fonts::FontSet;
 
@@ -39,8 +39,13 @@ fn needs_no_glyph(c: char) -> bool {
 /// Every character of `decl` that no font in `fonts` can print, once per field and
 /// character, in form order.
 pub fn missing_glyphs(decl: &Declaration, fonts: &FontSet) -> Vec<MissingGlyph> {
+    missing_glyphs_in(&decl.text_fields(), fonts)
+}
+
+/// [`missing_glyphs`] of a declaration's text fields (`Declaration::text_fields`).
+pub fn missing_glyphs_in(fields: &[TextField<'_>], fonts: &FontSet) -> Vec<MissingGlyph> {
     let mut out: Vec<MissingGlyph> = Vec::new();
-    for field in decl.text_fields() {
+    for field in fields {
         for ch in field.text.chars() {
             if needs_no_glyph(ch) || fonts.covers(ch) {
                 continue;

@@ -18,7 +18,7 @@ use crate::declaration::Declaration;
 use crate::diag::{Diagnostic, Severity};
 use crate::fonts::FontSet;
 use crate::form_data::FormData;
-use crate::glyphs::{missing_glyphs, MissingGlyph};
+use crate::glyphs::{missing_glyphs_in, MissingGlyph};
 use crate::input::Attachment;
 use crate::kind::Kinds;
 use crate::limits::Limits;
@@ -306,7 +306,7 @@ impl Renderer {
     }
 
     /// Refuses (unless already checked) characters no font has, and starts loading the
-    /// font half a rare character in `decl` needs ([`FontSet::prefetch_rare_halves`]).
+    /// font half a rare character in `decl` needs ([`crate::fonts::prefetch_rare_halves`]).
     fn precheck(&self, decl: &Declaration, precheck: Precheck) -> Result<(), RenderError> {
         let (rows, chars) = size_of(decl);
         if self.limits.certainly_exceeded(rows, chars) {
@@ -317,12 +317,12 @@ impl Renderer {
         }
         // The declaration is about to be laid out: a rare character in it starts loading
         // the font half that has it (src/fonts.rs).
-        let fonts = &self.shared.fonts;
-        fonts.prefetch_rare_halves(decl.text_fields().iter().flat_map(|f| f.text.chars()));
+        let fields = decl.text_fields();
+        crate::fonts::prefetch_rare_halves(fields.iter().flat_map(|f| f.text.chars()));
         if precheck == Precheck::Checked {
             return Ok(());
         }
-        let missing = missing_glyphs(decl, fonts);
+        let missing = missing_glyphs_in(&fields, &self.shared.fonts);
         if !missing.is_empty() {
             return Err(RenderError::MissingGlyphs(missing));
         }
