@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The yardstick of issue 13: plain Typst setting the same forms as ONE document.
 
-    python3 benches/typst_one_document.py CORPUS_DIR FONTS_DIR [RUNS]
+    python3 benches/typst_one_document.py CORPUS_DIR FONTS_DIR [RUNS [JOBS]]
 
 Reads every declaration of CORPUS_DIR (the bench's reference-sized variants), writes them
 as one JSON file beside a plain hand-written Typst template — the same sections, columns,
@@ -14,6 +14,15 @@ only the fonts of FONTS_DIR. Prints one line (seconds of the compile call, fonts
 inside it; cpu_s: user + system seconds of that call):
 
     typst-one-document docs=N pages=P runs=R median_s=S docs_per_s=D cpu_s=C all_s=…
+
+With JOBS, a second line: the same template and Typst setting every form as a PDF of its
+own, as a batch of separate PDFs must — JOBS Python processes at once, each compiling its
+share of the forms one after the other with one `typst.Compiler` (so its caches and fonts
+carry from one form to the next, as in one jixiao process), timed from the start of the
+first process to the end of the last (process start and font loading included, as in a
+jixiao batch's wall time):
+
+    typst-separate docs=N jobs=J runs=R median_s=S docs_per_s=D cpu_s=C all_s=…
 """
 
 import json
@@ -29,6 +38,8 @@ import typst
 
 TEMPLATE = r"""
 #let forms = json("forms.json")
+// One form only, for the separate-PDF measurement (sys.inputs.n: its index).
+#let forms = if "n" in sys.inputs { (forms.at(int(sys.inputs.n)),) } else { forms }
 #set page(paper: "a4", margin: (top: 2cm, bottom: 2.2cm, x: 1.8cm),
   footer: context align(center, text(size: 9pt)[第#counter(page).display()页]))
 #set text(font: "Noto Serif CJK SC", size: 10.5pt, lang: "zh", region: "cn", cjk-latin-spacing: none)
@@ -93,7 +104,7 @@ def form(path):
     }
 
 
-def main(corpus, fonts, runs):
+def main(corpus, fonts, runs, jobs=None):
     forms = [form(p) for p in sorted(corpus.rglob("*.toml"))]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -108,11 +119,48 @@ def main(corpus, fonts, runs):
             times.append(float(out[0]))
             cpus.append(float(out[1]))
         info = subprocess.run(["pdfinfo", str(tmp / "out.pdf")], capture_output=True, text=True).stdout
+        separate_line = separate(tmp, fonts, len(forms), runs, jobs) if jobs else None
     pages = next((l.split()[-1] for l in info.splitlines() if l.startswith("Pages:")), "?")
     m = statistics.median(times)
     print(f"typst-one-document docs={len(forms)} pages={pages} runs={runs} "
           f"median_s={m:.3f} docs_per_s={len(forms) / m:.1f} cpu_s={statistics.median(cpus):.3f} "
           f"all_s={','.join(f'{t:.3f}' for t in times)}")
+    if separate_line:
+        print(separate_line)
+
+
+def separate(tmp, fonts, count, runs, jobs):
+    """RUNS times: JOBS processes compile every form as a PDF of its own; returns the
+    `typst-separate` line."""
+    times, cpus = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, __file__, "--compile-each", str(tmp), str(fonts),
+                                   str(k), str(jobs), str(count)], stdout=subprocess.PIPE, text=True)
+                 for k in range(jobs)]
+        outs = [p.communicate()[0] for p in procs]
+        times.append(time.perf_counter() - start)
+        if any(p.returncode for p in procs):
+            sys.exit("a separate-PDF compile failed")
+        cpus.append(sum(float(o.split()[0]) for o in outs))
+    m = statistics.median(times)
+    return (f"typst-separate docs={count} jobs={jobs} runs={runs} median_s={m:.3f} "
+          f"docs_per_s={count / m:.1f} cpu_s={statistics.median(cpus):.3f} "
+          f"all_s={','.join(f'{t:.3f}' for t in times)}")
+
+
+def compile_each(tmp, fonts, k, jobs, count):
+    """Compiles forms k, k + jobs, k + 2·jobs, … each as a PDF of its own, with one
+    compiler; prints the CPU seconds of the whole process (fonts loaded inside)."""
+    import resource
+    compiler = typst.Compiler(str(tmp / "main.typ"), root=str(tmp), font_paths=[str(fonts)],
+                              ignore_system_fonts=True)
+    for n in range(k, count, jobs):
+        pdf = compiler.compile(sys_inputs={"n": str(n)})
+        if not pdf.startswith(b"%PDF"):
+            sys.exit(f"form {n}: no PDF")
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    print(f"{use.ru_utime + use.ru_stime:.3f}")
 
 
 def compile_once(tmp, fonts):
@@ -131,7 +179,10 @@ def compile_once(tmp, fonts):
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "--compile":
         compile_once(Path(sys.argv[2]), Path(sys.argv[3]))
+    elif len(sys.argv) == 7 and sys.argv[1] == "--compile-each":
+        compile_each(Path(sys.argv[2]), Path(sys.argv[3]), *map(int, sys.argv[4:]))
     elif len(sys.argv) < 3:
         sys.exit(__doc__)
     else:
-        main(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 3)
+        main(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 3,
+             int(sys.argv[4]) if len(sys.argv) > 4 else None)

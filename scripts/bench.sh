@@ -3,7 +3,8 @@
 #   bash scripts/bench.sh            # everything (about 20 minutes on 2 cores, plus a cold release build: ~27)
 #   QUICK=1 bash scripts/bench.sh    # fewer runs, no once-per-file run of the mixed corpus
 # Installs hyperfine, GNU time and poppler-utils (Debian; pdfinfo counts the yardstick's
-# pages) and the typst Python binding (PyPI, for the one-document yardstick) if missing,
+# pages) and the typst Python binding (PyPI, for the one-document yardstick and its
+# separate-PDF counterpart) if missing,
 # builds the release binary and the
 # corpus generator, writes the two generated corpora under $CARGO_TARGET_DIR/bench (never
 # committed), and writes the results to $CARGO_TARGET_DIR/bench/results.md. Every
@@ -155,8 +156,13 @@ for corpus in variants mixed; do
   echo "| 2 processes, --shard 1/2 and 2/2, -j1 each | $l | $m (${#times[@]}) | $(python3 -c "print(f'{$docs/$m:.1f}')") | | $((rss / 1024)) each | |" >> "$OUT"
   if [ "$corpus" = variants ]; then
     l=$(load)
-    line=$(python3 benches/typst_one_document.py "$WORK/variants" fonts "$RUNS")
+    lines=$(python3 benches/typst_one_document.py "$WORK/variants" fonts "$RUNS" 2)
+    line=$(echo "$lines" | grep '^typst-one-document')
     echo "| typst (Python binding), all $docs forms as ONE document, plain template | $l | $(echo "$line" | sed 's/.*median_s=\([^ ]*\).*/\1/') ($RUNS) | $(echo "$line" | sed 's/.*docs_per_s=\([^ ]*\).*/\1/') | | | |" >> "$OUT"
+    # The same template and Typst, each form as a PDF of its own in 2 processes: what a
+    # batch of separate PDFs costs in Typst itself, beside jixiao's -j2 above.
+    line=$(echo "$lines" | grep '^typst-separate')
+    echo "| typst (Python binding), each form as a PDF of its own, 2 processes, plain template | | $(echo "$line" | sed 's/.*median_s=\([^ ]*\).*/\1/') ($RUNS) | $(echo "$line" | sed 's/.*docs_per_s=\([^ ]*\).*/\1/') | | | |" >> "$OUT"
   fi
   if [ "$corpus" = variants ] || [ -z "$QUICK" ]; then
     for p in 1 2; do
