@@ -73,7 +73,7 @@ pub enum Trim {
 pub struct Trimmer {
     policy: TrimPolicy,
     since_trim: usize,
-    resident: fn() -> Option<u64>,
+    heap_in_use: fn() -> Option<u64>,
 }
 
 impl Trimmer {
@@ -82,13 +82,13 @@ impl Trimmer {
         Self::reading(policy, heap_in_use_bytes)
     }
 
-    /// A trimmer that reads the memory with `resident` (`None`: unknown, so only the
-    /// document count decides).
-    fn reading(policy: TrimPolicy, resident: fn() -> Option<u64>) -> Self {
+    /// A trimmer that reads the heap in use with `heap_in_use` (`None`: unknown, so only
+    /// the document count decides).
+    fn reading(policy: TrimPolicy, heap_in_use: fn() -> Option<u64>) -> Self {
         Trimmer {
             policy,
             since_trim: 0,
-            resident,
+            heap_in_use,
         }
     }
 
@@ -111,7 +111,7 @@ impl Trimmer {
         self.since_trim += 1;
         // Memory first: a document over the budget must hand its pages back even when
         // the count is also due.
-        let decision = if (self.resident)().is_some_and(|bytes| bytes > self.policy.budget) {
+        let decision = if (self.heap_in_use)().is_some_and(|bytes| bytes > self.policy.budget) {
             Trim::Memory
         } else if self.since_trim >= self.policy.every.max(1) {
             Trim::Count
@@ -180,8 +180,8 @@ mod tests {
 
     const MIB: u64 = 1024 * 1024;
 
-    fn decisions(policy: TrimPolicy, resident: fn() -> Option<u64>, n: usize) -> Vec<Trim> {
-        let mut trimmer = Trimmer::reading(policy, resident);
+    fn decisions(policy: TrimPolicy, heap_in_use: fn() -> Option<u64>, n: usize) -> Vec<Trim> {
+        let mut trimmer = Trimmer::reading(policy, heap_in_use);
         (0..n).map(|_| trimmer.decide()).collect()
     }
 
