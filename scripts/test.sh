@@ -75,4 +75,4 @@ fi
 # shellcheck source=scripts/ofd-tools.sh
 source scripts/ofd-tools.sh
 
-cargo test "$@"
+cargo test --workspace "$@"

@@ -1,10 +1,6 @@
-//! `jixiao`: the command-line tool. All the work is in the library; this only parses
-//! arguments and dispatches.
-
-mod cli;
-
-use clap::Parser;
+//! `jixiao`: the command-line tool. All the work is in the libraries; this only hands
+//! the command line to [`jixiao_cli`].
 
 fn main() -> std::process::ExitCode {
-    cli::run(cli::Cli::parse())
+    jixiao_cli::main()
 }

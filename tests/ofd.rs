@@ -472,13 +472,10 @@ fn the_library_writes_the_same_ofd_as_the_binary() {
     let decl = jixiao::Declaration::from_toml(std::str::from_utf8(&source).expect("utf-8"))
         .expect("parse");
     let renderer = jixiao::Renderer::builtin();
-    let meta = renderer.ofd_meta(&decl, &source, decl.document_date());
-    let alone = renderer.render_ofd(&decl, &meta).expect("ofd");
-    let from_pdf = renderer
-        .render(&decl)
-        .expect("pdf")
-        .ofd(&meta)
-        .expect("ofd");
+    let meta = jixiao::ofd::meta_of(&renderer, &decl, &source, decl.document_date());
+    let alone = jixiao::ofd::render(&renderer, &decl, &meta).expect("ofd");
+    let from_pdf =
+        jixiao::ofd::ofd(&renderer.render(&decl).expect("pdf").document, &meta).expect("ofd");
     assert_eq!(alone.ofd, from_pdf.ofd);
     let (_dir, input) = render_in_dir(&path, &["--format", "ofd"], &[]);
     assert_eq!(

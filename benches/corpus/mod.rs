@@ -10,16 +10,16 @@ use jixiao::{Amount, Declaration};
 use rust_decimal::Decimal;
 
 /// SplitMix64: tiny, seedable, the same sequence on every platform and version.
-pub struct Rng(u64);
+pub(crate) struct Rng(u64);
 
 impl Rng {
     /// A generator for `seed`.
-    pub fn new(seed: u64) -> Rng {
+    pub(crate) fn new(seed: u64) -> Rng {
         Rng(seed)
     }
 
     /// The next 64 random bits.
-    pub fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -28,12 +28,12 @@ impl Rng {
     }
 
     /// A number in `lo..=hi`.
-    pub fn range(&mut self, lo: usize, hi: usize) -> usize {
+    pub(crate) fn range(&mut self, lo: usize, hi: usize) -> usize {
         lo + (self.next() % (hi - lo + 1) as u64) as usize
     }
 
     /// Shuffles `items` (Fisher–Yates).
-    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+    pub(crate) fn shuffle<T>(&mut self, items: &mut [T]) {
         for i in (1..items.len()).rev() {
             let j = self.range(0, i);
             items.swap(i, j);
@@ -42,13 +42,13 @@ impl Rng {
 }
 
 /// The reference sample's text.
-pub fn reference_text(root: &Path) -> String {
+pub(crate) fn reference_text(root: &Path) -> String {
     std::fs::read_to_string(root.join("samples/guangzhou-kexie.toml"))
         .unwrap_or_else(|e| panic!("cannot read the reference sample: {e}"))
 }
 
 /// The reference sample, parsed.
-pub fn reference(root: &Path) -> Declaration {
+pub(crate) fn reference(root: &Path) -> Declaration {
     Declaration::from_toml(&reference_text(root))
         .unwrap_or_else(|e| panic!("the reference sample does not parse: {e}"))
 }
@@ -79,7 +79,7 @@ fn is_punct(c: char) -> bool {
 /// Variant `i` of the reference sample: the same shape (tasks, indicators, amounts),
 /// every long text (goal, task contents and targets) with its characters shuffled, and
 /// a department name of its own, so no two documents share layout work.
-pub fn variant(reference: &Declaration, i: u64) -> Declaration {
+pub(crate) fn variant(reference: &Declaration, i: u64) -> Declaration {
     let mut rng = Rng::new(0x6A69_7869_616F ^ i.wrapping_mul(0x1000_0000_01B3));
     let mut d = reference.clone();
     let name = format!("{}（样本{i:03}）", reference.filer());
@@ -162,7 +162,7 @@ const TREE: [(&str, &[&str]); 4] = [
 
 /// Declaration `i` of the mixed corpus: 3 to 60 task rows, 5 to 150 indicators, short
 /// or long texts, balanced budget.
-pub fn mixed(phrases_from: &Declaration, i: u64) -> Declaration {
+pub(crate) fn mixed(phrases_from: &Declaration, i: u64) -> Declaration {
     let phrases = phrases(phrases_from);
     let mut rng = Rng::new(0x006D_6978_6564 ^ i.wrapping_mul(0x9E37_79B9));
     let long = rng.range(0, 2) == 0;
@@ -278,6 +278,6 @@ pub fn mixed(phrases_from: &Declaration, i: u64) -> Declaration {
 }
 
 /// The declaration as TOML.
-pub fn to_toml(d: &Declaration) -> String {
+pub(crate) fn to_toml(d: &Declaration) -> String {
     d.to_toml()
 }

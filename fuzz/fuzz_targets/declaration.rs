@@ -18,7 +18,7 @@ fn renderer() -> &'static Renderer {
 }
 
 /// One fuzz input: check it, and render it when it passes.
-pub fn check(data: &[u8]) {
+pub(crate) fn check(data: &[u8]) {
     let renderer = renderer();
     let source = DeclarationSource::from_bytes("fuzz.toml".into(), data.to_vec());
     let report = jixiao::check::check(source, renderer.kinds(), renderer.fonts());

@@ -29,18 +29,18 @@ use jixiao::{Declaration, Kinds};
 libfuzzer_sys::fuzz_target!(|data: &[u8]| check(data));
 
 /// The real form whose parts the structured modes replace.
-pub const SEED: &[u8] =
+pub(crate) const SEED: &[u8] =
     include_bytes!("../../../shared/forms/zhanjiang-2023-department-target.xlsx");
 
 /// The parts modes 1–3 replace.
-pub const PARTS: [&str; 3] = [
+pub(crate) const PARTS: [&str; 3] = [
     "xl/worksheets/sheet1.xml",
     "xl/sharedStrings.xml",
     "xl/styles.xml",
 ];
 
 /// One fuzz input: read it, and check what reads.
-pub fn check(data: &[u8]) {
+pub(crate) fn check(data: &[u8]) {
     let Some((mode, rest)) = data.split_first() else {
         return;
     };
@@ -65,7 +65,7 @@ pub fn check(data: &[u8]) {
 
 /// The import: an error is a user error; an imported declaration reads back from its
 /// TOML, and exports and imports to itself (as printed).
-pub fn imports(book: &Workbook) {
+pub(crate) fn imports(book: &Workbook) {
     let kinds = Kinds::builtin();
     let import = match import_workbook(book, kinds, &Options::default()) {
         Err(e) => {
@@ -111,7 +111,7 @@ pub fn imports(book: &Workbook) {
 }
 
 /// The seed with one part's bytes replaced (the other parts as they are).
-pub fn with_part(seed: &[u8], part: &str, content: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn with_part(seed: &[u8], part: &str, content: &[u8]) -> Option<Vec<u8>> {
     let mut zip = zip::ZipArchive::new(Cursor::new(seed)).ok()?;
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for i in 0..zip.len() {

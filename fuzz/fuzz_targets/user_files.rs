@@ -35,28 +35,29 @@ use jixiao::sign::{sign_pdf, verify_signatures_at, SignOptions};
 use jixiao::{Declaration, Renderer};
 
 /// The P-256 test key and its self-signed certificate; the RSA ones.
-pub const P256_KEY: &[u8] = include_bytes!("../keys/p256.key");
+pub(crate) const P256_KEY: &[u8] = include_bytes!("../keys/p256.key");
 /// The P-256 test certificate.
-pub const P256_CERT: &[u8] = include_bytes!("../keys/p256.pem");
+pub(crate) const P256_CERT: &[u8] = include_bytes!("../keys/p256.pem");
 /// The RSA (2048-bit) test key.
-pub const RSA_KEY: &[u8] = include_bytes!("../keys/rsa.key");
+pub(crate) const RSA_KEY: &[u8] = include_bytes!("../keys/rsa.key");
 /// The RSA test certificate.
-pub const RSA_CERT: &[u8] = include_bytes!("../keys/rsa.pem");
+pub(crate) const RSA_CERT: &[u8] = include_bytes!("../keys/rsa.pem");
 /// The passphrase of the PKCS#12 seeds.
-pub const P12_PASSWORD: &str = "jixiao-fuzz";
+pub(crate) const P12_PASSWORD: &str = "jixiao-fuzz";
 /// The sample the mutated PDFs are rendered from (the smallest one).
-pub const SAMPLE: &str = include_str!("../../samples/wuhan-qingshan-2020-project-target.toml");
+pub(crate) const SAMPLE: &str =
+    include_str!("../../samples/wuhan-qingshan-2020-project-target.toml");
 /// 2025-01-20T00:00:00Z: the document date of the rendered bases and the signing time.
-pub const TIME: i64 = 1_737_331_200;
+pub(crate) const TIME: i64 = 1_737_331_200;
 
 /// The built-in renderer, made once per process.
-pub fn renderer() -> &'static Renderer {
+pub(crate) fn renderer() -> &'static Renderer {
     static RENDERER: OnceLock<Renderer> = OnceLock::new();
     RENDERER.get_or_init(Renderer::builtin)
 }
 
 /// The fixed signing time.
-pub fn signing_time() -> DateTime<Utc> {
+pub(crate) fn signing_time() -> DateTime<Utc> {
     DateTime::from_timestamp(TIME, 0).expect("a valid time")
 }
 
@@ -65,7 +66,7 @@ fn at() -> SystemTime {
 }
 
 /// The P-256 test signer.
-pub fn test_signer() -> &'static BoxedSigner {
+pub(crate) fn test_signer() -> &'static BoxedSigner {
     static SIGNER: OnceLock<BoxedSigner> = OnceLock::new();
     SIGNER.get_or_init(|| {
         let cert = load::certificates_from_bytes(P256_CERT).expect("the test certificate");
@@ -75,7 +76,7 @@ pub fn test_signer() -> &'static BoxedSigner {
 
 /// The bases [`pdf_mutation`] mutates: the sample as an archival PDF, and signed with
 /// the test key.
-pub fn bases() -> &'static [Vec<u8>; 2] {
+pub(crate) fn bases() -> &'static [Vec<u8>; 2] {
     static BASES: OnceLock<[Vec<u8>; 2]> = OnceLock::new();
     BASES.get_or_init(|| {
         let decl = Declaration::from_toml(SAMPLE).expect("the sample reads");
@@ -95,7 +96,7 @@ pub fn bases() -> &'static [Vec<u8>; 2] {
 
 /// What [`pdf`] found, for the replay test's own checks.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// The exit code `jixiao verify` gives.
     pub verify_exit: u8,
     /// The bytes `jixiao extract` writes, or `None` when it refuses.
@@ -104,7 +105,7 @@ pub struct Outcome {
 
 /// `jixiao verify FILE` and `jixiao extract FILE` on `data`, as the commands call the
 /// library (no trust anchors).
-pub fn pdf(data: &[u8]) -> Outcome {
+pub(crate) fn pdf(data: &[u8]) -> Outcome {
     let renderer = renderer();
     if jixiao::ofd::is_ofd(data) {
         let report = jixiao::archive::verify_ofd(data, renderer, &[], Lang::Zh);
@@ -175,7 +176,7 @@ pub fn pdf(data: &[u8]) -> Outcome {
 /// `jixiao sign` on `pdf` with the test signer: refused with a message, or signed so that
 /// the input is a prefix of the output and a signature covering the whole output is
 /// intact. Returns whether it signed.
-pub fn sign_and_check(pdf: &[u8]) -> bool {
+pub(crate) fn sign_and_check(pdf: &[u8]) -> bool {
     sign_with(pdf, test_signer().as_ref())
 }
 
@@ -203,7 +204,7 @@ fn sign_with(pdf: &[u8], signer: &dyn jixiao::sign::Signer) -> bool {
 
 /// The `sign_input` target (see the module documentation for the modes); whether the
 /// PDF was signed, or the key material loaded (and signed).
-pub fn sign_input(data: &[u8]) -> bool {
+pub(crate) fn sign_input(data: &[u8]) -> bool {
     let Some((mode, file)) = data.split_first() else {
         return false;
     };
@@ -270,7 +271,7 @@ fn assert_no_key_in(message: &str) {
 
 /// The `pdf_mutation` target: the base picked by the first byte, mutated by the rest,
 /// through [`pdf`] and [`sign_and_check`].
-pub fn pdf_mutation(data: &[u8]) -> Outcome {
+pub(crate) fn pdf_mutation(data: &[u8]) -> Outcome {
     let bases = bases();
     let (pick, program) = data.split_first().unwrap_or((&0, &[]));
     let base = usize::from(pick % 2);
@@ -287,7 +288,7 @@ pub fn pdf_mutation(data: &[u8]) -> Outcome {
 /// its end, then each of these byte strings (occurrences counted from the start, or from
 /// the end when the occurrence byte's top bit is set). The order is part of the corpus
 /// format: append, never reorder.
-pub const TOKENS: &[&[u8]] = &[
+pub(crate) const TOKENS: &[&[u8]] = &[
     b"",                // 0: start
     b"",                // 1: end
     b"%PDF-",           // 2
@@ -437,7 +438,7 @@ impl Program<'_> {
 /// | 5 | from, pos, len (u16), pos | copy len bytes of base (`from` even) or other (odd) at the first pos, insert them at the second |
 /// | 6 | pos, value (i32) | replace the first number (digits, optionally signed) within 64 bytes from pos by value |
 /// | 7 | n (u16), n bytes | append n bytes |
-pub fn mutate(base: &[u8], other: &[u8], program: &[u8]) -> Vec<u8> {
+pub(crate) fn mutate(base: &[u8], other: &[u8], program: &[u8]) -> Vec<u8> {
     let bases = bases();
     let tokens_for = |file: &[u8]| -> Option<&'static [Vec<usize>]> {
         (0..2).find(|&i| bases[i] == file).map(cached_tokens)

@@ -7,12 +7,12 @@ use std::process::Command;
 use jixiao::{Declaration, Renderer};
 
 /// The repository root.
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Reads and parses a sample declaration.
-pub fn sample(name: &str) -> (String, Declaration) {
+pub(crate) fn sample(name: &str) -> (String, Declaration) {
     let path = root().join("samples").join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let decl = Declaration::from_toml(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -20,7 +20,7 @@ pub fn sample(name: &str) -> (String, Declaration) {
 }
 
 /// Renders a declaration with the built-in template.
-pub fn render(decl: &Declaration) -> Vec<u8> {
+pub(crate) fn render(decl: &Declaration) -> Vec<u8> {
     match Renderer::builtin().render(decl) {
         Ok(r) => r.pdf,
         Err(e) => panic!("render failed:\n{e}"),
@@ -29,7 +29,7 @@ pub fn render(decl: &Declaration) -> Vec<u8> {
 
 /// Text of a PDF (or of one page of it, 1-based) in content-stream order
 /// (`pdftotext -raw`, from poppler-utils; `scripts/test.sh` installs it).
-pub fn pdftotext(pdf: &[u8], page: Option<usize>) -> String {
+pub(crate) fn pdftotext(pdf: &[u8], page: Option<usize>) -> String {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("doc.pdf");
     std::fs::write(&path, pdf).expect("write pdf");
@@ -51,12 +51,12 @@ pub fn pdftotext(pdf: &[u8], page: Option<usize>) -> String {
 }
 
 /// Removes all whitespace, so text wrapped across lines in a cell compares equal.
-pub fn squeeze(s: &str) -> String {
+pub(crate) fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// Number of pages, via lopdf.
-pub fn page_count(pdf: &[u8]) -> usize {
+pub(crate) fn page_count(pdf: &[u8]) -> usize {
     lopdf::Document::load_mem(pdf)
         .expect("valid PDF")
         .get_pages()
@@ -64,7 +64,7 @@ pub fn page_count(pdf: &[u8]) -> usize {
 }
 
 /// Runs the jixiao binary.
-pub fn jixiao(args: &[&str], cwd: &Path) -> std::process::Output {
+pub(crate) fn jixiao(args: &[&str], cwd: &Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_jixiao"))
         .args(args)
         .current_dir(cwd)
@@ -75,7 +75,7 @@ pub fn jixiao(args: &[&str], cwd: &Path) -> std::process::Output {
 /// Runs the jixiao binary in `cwd` with `env` set, and with `SOURCE_DATE_EPOCH` and
 /// `JIXIAO_P12_PASSWORD` unset unless `env` sets them (so the caller's environment never
 /// decides a test).
-pub fn jixiao_env<S: AsRef<std::ffi::OsStr>>(
+pub(crate) fn jixiao_env<S: AsRef<std::ffi::OsStr>>(
     args: &[S],
     cwd: &Path,
     env: &[(&str, &str)],
@@ -92,18 +92,18 @@ pub fn jixiao_env<S: AsRef<std::ffi::OsStr>>(
 }
 
 /// A process's standard error, as text.
-pub fn stderr(out: &std::process::Output) -> String {
+pub(crate) fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// A process's standard output, as text.
-pub fn stdout(out: &std::process::Output) -> String {
+pub(crate) fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// A copy of the built-in template of the default kind in a temporary directory, to
 /// edit in a test.
-pub fn builtin_template_copy() -> tempfile::TempDir {
+pub(crate) fn builtin_template_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     for (name, data) in jixiao::Template::builtin_files(jixiao::kind::DEFAULT_KIND).expect("kind") {
         std::fs::write(dir.path().join(name), data).expect("copy template");
@@ -112,7 +112,7 @@ pub fn builtin_template_copy() -> tempfile::TempDir {
 }
 
 /// Removes `第N页共M页` footers from squeezed page text.
-pub fn strip_footers(s: &str) -> String {
+pub(crate) fn strip_footers(s: &str) -> String {
     {
         let mut out = String::new();
         let mut rest = s;
@@ -140,7 +140,7 @@ pub fn strip_footers(s: &str) -> String {
 /// Finds `want` on page `q` at or after `cursors[q]`, whole or split across consecutive
 /// pages (a table row broken by a page break continues at the top of the next page).
 /// Returns the (page, end) of each fragment.
-pub fn find_on_pages(
+pub(crate) fn find_on_pages(
     pages: &[String],
     cursors: &[usize],
     q: usize,
@@ -165,7 +165,7 @@ pub fn find_on_pages(
 }
 
 /// The text of every page of `pdf`, squeezed, without page footers.
-pub fn page_texts(pdf: &[u8]) -> Vec<String> {
+pub(crate) fn page_texts(pdf: &[u8]) -> Vec<String> {
     (1..=page_count(pdf))
         .map(|p| strip_footers(&squeeze(&pdftotext(pdf, Some(p)))))
         .collect()
@@ -173,13 +173,13 @@ pub fn page_texts(pdf: &[u8]) -> Vec<String> {
 
 /// Whether `want` (squeezed) is printed somewhere: whole on a page, or split across
 /// consecutive pages (a cell broken by a page break).
-pub fn printed(pages: &[String], want: &str) -> bool {
+pub(crate) fn printed(pages: &[String], want: &str) -> bool {
     let cursors = vec![0; pages.len() + 1];
     (0..pages.len()).any(|q| find_on_pages(pages, &cursors, q, want).is_some())
 }
 
 /// Every sample declaration (`samples/*.toml`, sorted): file name, text, declaration.
-pub fn all_samples() -> Vec<(String, String, Declaration)> {
+pub(crate) fn all_samples() -> Vec<(String, String, Declaration)> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("samples"))
         .expect("samples/")
         .map(|e| e.expect("entry").path())
@@ -197,10 +197,10 @@ pub fn all_samples() -> Vec<(String, String, Declaration)> {
 }
 
 /// A row of a CSV manifest: column name to value.
-pub type ManifestRow = std::collections::BTreeMap<String, String>;
+pub(crate) type ManifestRow = std::collections::BTreeMap<String, String>;
 
 /// Every row of the CSV manifest at `path`.
-pub fn read_manifest(path: &Path) -> Vec<ManifestRow> {
+pub(crate) fn read_manifest(path: &Path) -> Vec<ManifestRow> {
     let mut reader = csv::Reader::from_path(path).expect("manifest");
     reader.deserialize().map(|r| r.expect("row")).collect()
 }

@@ -8,13 +8,13 @@ use std::process::{Command, Output};
 
 /// The command for `name`: the environment variable `JIXIAO_{NAME}` (upper case, `-` as
 /// `_`) when set, else `name` on the `PATH`.
-pub fn tool_path(name: &str) -> PathBuf {
+pub(crate) fn tool_path(name: &str) -> PathBuf {
     let var = format!("JIXIAO_{}", name.to_uppercase().replace('-', "_"));
     std::env::var_os(&var).map_or_else(|| PathBuf::from(name), PathBuf::from)
 }
 
 /// Runs a tool and returns its output (whatever its exit code).
-pub fn run(name: &str, args: &[&str], cwd: &Path) -> Output {
+pub(crate) fn run(name: &str, args: &[&str], cwd: &Path) -> Output {
     Command::new(tool_path(name))
         .args(args)
         .current_dir(cwd)
@@ -26,7 +26,7 @@ pub fn run(name: &str, args: &[&str], cwd: &Path) -> Output {
 }
 
 /// Runs a tool that must succeed; returns its standard output.
-pub fn run_ok(name: &str, args: &[&str], cwd: &Path) -> String {
+pub(crate) fn run_ok(name: &str, args: &[&str], cwd: &Path) -> String {
     let out = run(name, args, cwd);
     assert!(
         out.status.success(),
@@ -38,7 +38,7 @@ pub fn run_ok(name: &str, args: &[&str], cwd: &Path) -> String {
 }
 
 /// Standard output and error of a process, together.
-pub fn all_output(out: &Output) -> String {
+pub(crate) fn all_output(out: &Output) -> String {
     format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -47,7 +47,7 @@ pub fn all_output(out: &Output) -> String {
 }
 
 /// The parts of an OFD (zip) package, read with jixiao's reader.
-pub fn parts(ofd: &[u8]) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn parts(ofd: &[u8]) -> Vec<(String, Vec<u8>)> {
     jixiao::ofd::zip::read(ofd)
         .expect("a readable OFD")
         .into_iter()
@@ -56,7 +56,7 @@ pub fn parts(ofd: &[u8]) -> Vec<(String, Vec<u8>)> {
 }
 
 /// The part at `name`.
-pub fn part(ofd: &[u8], name: &str) -> Vec<u8> {
+pub(crate) fn part(ofd: &[u8], name: &str) -> Vec<u8> {
     parts(ofd)
         .into_iter()
         .find(|(n, _)| n == name)
@@ -65,7 +65,7 @@ pub fn part(ofd: &[u8], name: &str) -> Vec<u8> {
 }
 
 /// `ofd` with the part `name` replaced by `edit(old bytes)`.
-pub fn with_part(ofd: &[u8], name: &str, edit: impl Fn(&[u8]) -> Vec<u8>) -> Vec<u8> {
+pub(crate) fn with_part(ofd: &[u8], name: &str, edit: impl Fn(&[u8]) -> Vec<u8>) -> Vec<u8> {
     let mut found = false;
     let entries: Vec<jixiao::ofd::zip::Entry> = parts(ofd)
         .into_iter()
@@ -84,7 +84,7 @@ pub fn with_part(ofd: &[u8], name: &str, edit: impl Fn(&[u8]) -> Vec<u8>) -> Vec
 }
 
 /// Replaces the first `from` by `to` in `text`, which must contain it.
-pub fn replace_once(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
+pub(crate) fn replace_once(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
     let text = String::from_utf8(bytes.to_vec()).expect("utf-8");
     assert!(text.contains(from), "{from:?} not found");
     text.replacen(from, to, 1).into_bytes()
@@ -93,7 +93,7 @@ pub fn replace_once(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
 /// A copy of the GB/T 33190 Annex A schemas (`../shared/tools/ofd-xsd/`) with the two
 /// known defects patched (README there): numeric object IDs typed `xs:ID`, and
 /// `CheckMethod` allowing only MD5/SHA1 (SM3 added, by name and by OID).
-pub fn patched_schemas() -> tempfile::TempDir {
+pub(crate) fn patched_schemas() -> tempfile::TempDir {
     let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/ofd-xsd");
     let dir = tempfile::tempdir().expect("tempdir");
     let mut copied = 0;
@@ -143,7 +143,7 @@ fn schema_for(root: &str) -> Option<&'static str> {
 
 /// Validates every XML part of `ofd` against the patched schemas with `xmllint`;
 /// returns how many parts were validated.
-pub fn validate_with_xmllint(ofd: &[u8]) -> usize {
+pub(crate) fn validate_with_xmllint(ofd: &[u8]) -> usize {
     let schemas = patched_schemas();
     let dir = tempfile::tempdir().expect("tempdir");
     let mut validated = 0;
@@ -181,7 +181,7 @@ pub fn validate_with_xmllint(ofd: &[u8]) -> usize {
 /// One element of `openssl asn1parse` output: offset, depth, header length, length, and
 /// the type as printed.
 #[derive(Debug, Clone)]
-pub struct Asn1Element {
+pub(crate) struct Asn1Element {
     pub offset: usize,
     pub depth: usize,
     pub header: usize,
@@ -191,17 +191,17 @@ pub struct Asn1Element {
 
 impl Asn1Element {
     /// The element's bytes, header included.
-    pub fn whole<'a>(&self, der: &'a [u8]) -> &'a [u8] {
+    pub(crate) fn whole<'a>(&self, der: &'a [u8]) -> &'a [u8] {
         &der[self.offset..self.offset + self.header + self.length]
     }
     /// The element's content.
-    pub fn content<'a>(&self, der: &'a [u8]) -> &'a [u8] {
+    pub(crate) fn content<'a>(&self, der: &'a [u8]) -> &'a [u8] {
         &der[self.offset + self.header..self.offset + self.header + self.length]
     }
 }
 
 /// The elements of a DER file as `openssl asn1parse` sees them.
-pub fn asn1parse(der: &[u8]) -> Vec<Asn1Element> {
+pub(crate) fn asn1parse(der: &[u8]) -> Vec<Asn1Element> {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("x.der");
     std::fs::write(&path, der).expect("write");
@@ -236,7 +236,7 @@ pub fn asn1parse(der: &[u8]) -> Vec<Asn1Element> {
 }
 
 /// The direct children of the element at index `parent` of `elements`.
-pub fn children(elements: &[Asn1Element], parent: usize) -> Vec<Asn1Element> {
+pub(crate) fn children(elements: &[Asn1Element], parent: usize) -> Vec<Asn1Element> {
     let p = &elements[parent];
     let end = p.offset + p.header + p.length;
     elements
@@ -247,7 +247,7 @@ pub fn children(elements: &[Asn1Element], parent: usize) -> Vec<Asn1Element> {
 }
 
 /// The index of `element` in `elements`.
-pub fn index_of(elements: &[Asn1Element], element: &Asn1Element) -> usize {
+pub(crate) fn index_of(elements: &[Asn1Element], element: &Asn1Element) -> usize {
     elements
         .iter()
         .position(|e| e.offset == element.offset && e.depth == element.depth)
@@ -256,15 +256,15 @@ pub fn index_of(elements: &[Asn1Element], element: &Asn1Element) -> usize {
 
 /// Test SM2 keys and certificates made with OpenSSL: a CA, a signer and a seal maker
 /// issued by it, and a second CA that issued nothing here.
-pub struct Sm2Keys {
+pub(crate) struct Sm2Keys {
     pub dir: tempfile::TempDir,
 }
 
 impl Sm2Keys {
-    pub fn path(&self, name: &str) -> PathBuf {
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
-    pub fn arg(&self, name: &str) -> String {
+    pub(crate) fn arg(&self, name: &str) -> String {
         self.path(name).to_str().expect("utf-8 path").to_owned()
     }
 }
@@ -274,7 +274,7 @@ const EXTENSIONS: &str =
 [v3_leaf]\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n";
 
 /// Makes the test keys (OpenSSL 3, SM2 with SM3, signer ID 1234567812345678).
-pub fn sm2_keys() -> Sm2Keys {
+pub(crate) fn sm2_keys() -> Sm2Keys {
     let keys = Sm2Keys {
         dir: tempfile::tempdir().expect("tempdir"),
     };
@@ -389,7 +389,7 @@ pub fn sm2_keys() -> Sm2Keys {
 }
 
 /// A seal picture: a red ring with a star, as a PNG made here (nothing committed).
-pub fn seal_png() -> Vec<u8> {
+pub(crate) fn seal_png() -> Vec<u8> {
     let size = 240u32;
     let mut img = image::RgbaImage::from_pixel(size, size, image::Rgba([0, 0, 0, 0]));
     let c = f64::from(size) / 2.0;

@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 #[derive(Clone, Copy, PartialEq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Rsa(u32),
     P256,
 }
 
-pub const OPENSSL_CONFIG: &str = "\
+pub(crate) const OPENSSL_CONFIG: &str = "\
 [req]
 distinguished_name = dn
 prompt = no
@@ -31,7 +31,7 @@ subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 ";
 
-pub fn run_tool(program: &str, args: &[&str], cwd: &Path, install: &str) -> Output {
+pub(crate) fn run_tool(program: &str, args: &[&str], cwd: &Path, install: &str) -> Output {
     let out = Command::new(program)
         .args(args)
         .current_dir(cwd)
@@ -42,7 +42,7 @@ pub fn run_tool(program: &str, args: &[&str], cwd: &Path, install: &str) -> Outp
     out
 }
 
-pub fn openssl(dir: &Path, args: &[&str]) {
+pub(crate) fn openssl(dir: &Path, args: &[&str]) {
     let out = run_tool("openssl", args, dir, "openssl");
     assert!(
         out.status.success(),
@@ -53,14 +53,14 @@ pub fn openssl(dir: &Path, args: &[&str]) {
 
 /// A key and certificate in a directory.
 #[derive(Clone)]
-pub struct Credential {
+pub(crate) struct Credential {
     /// The private key file (mode 0600).
     pub key: PathBuf,
     /// The certificate (PEM).
     pub cert: PathBuf,
 }
 
-pub fn key(dir: &Path, name: &str, kind: Kind) -> PathBuf {
+pub(crate) fn key(dir: &Path, name: &str, kind: Kind) -> PathBuf {
     let file = format!("{name}.key");
     match kind {
         Kind::Rsa(bits) => openssl(
@@ -93,12 +93,12 @@ pub fn key(dir: &Path, name: &str, kind: Kind) -> PathBuf {
     path
 }
 
-pub fn set_mode(path: &Path, mode: u32) {
+pub(crate) fn set_mode(path: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
 }
 
-pub fn config(dir: &Path) -> String {
+pub(crate) fn config(dir: &Path) -> String {
     let path = dir.join("openssl.cnf");
     if !path.exists() {
         std::fs::write(&path, OPENSSL_CONFIG).expect("write openssl.cnf");
@@ -107,7 +107,7 @@ pub fn config(dir: &Path) -> String {
 }
 
 /// A self-signed CA.
-pub fn root_ca(dir: &Path, name: &str, kind: Kind) -> Credential {
+pub(crate) fn root_ca(dir: &Path, name: &str, kind: Kind) -> Credential {
     let key = key(dir, name, kind);
     let cnf = config(dir);
     let cert = format!("{name}.pem");
@@ -140,7 +140,7 @@ pub fn root_ca(dir: &Path, name: &str, kind: Kind) -> Credential {
 }
 
 /// A certificate issued by `issuer`: a CA (`ca`) or a signer.
-pub fn issued(
+pub(crate) fn issued(
     dir: &Path,
     name: &str,
     subject: &str,
@@ -187,13 +187,13 @@ pub fn issued(
 }
 
 /// A path as a string argument.
-pub fn s(p: &Path) -> String {
+pub(crate) fn s(p: &Path) -> String {
     p.to_str().expect("utf-8 path").to_string()
 }
 
 /// Writes `NAME.csr`, a certificate request for the key `NAME.key` with `subject`, using the
 /// openssl configuration file `config` (in `dir`); returns the file name.
-pub fn request(dir: &Path, config: &str, name: &str, subject: &str) -> String {
+pub(crate) fn request(dir: &Path, config: &str, name: &str, subject: &str) -> String {
     let csr = format!("{name}.csr");
     openssl(
         dir,

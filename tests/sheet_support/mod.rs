@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// `../shared/forms/NAME` beside the clone (present in CI, read-only).
-pub fn form(name: &str) -> PathBuf {
+pub(crate) fn form(name: &str) -> PathBuf {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/forms")
         .join(name);
@@ -22,7 +22,7 @@ pub fn form(name: &str) -> PathBuf {
 
 /// One row of a transcription's appendix: cell, value, number format.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AppendixCell {
+pub(crate) struct AppendixCell {
     pub cell: String,
     pub value: AppendixValue,
     pub number_format: String,
@@ -30,7 +30,7 @@ pub struct AppendixCell {
 
 /// A value as openpyxl's Python repr shows it.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AppendixValue {
+pub(crate) enum AppendixValue {
     Text(String),
     /// A formula (openpyxl shows the formula, not its cached result), without `=`.
     Formula(String),
@@ -38,7 +38,7 @@ pub enum AppendixValue {
 }
 
 /// The `## Appendix — every non-empty cell` table of a transcription.
-pub fn appendix(md_name: &str) -> Vec<AppendixCell> {
+pub(crate) fn appendix(md_name: &str) -> Vec<AppendixCell> {
     let text = std::fs::read_to_string(form(md_name)).expect("read the transcription");
     let start = text
         .find("## Appendix")
@@ -116,7 +116,7 @@ fn python_unescape(s: &str) -> String {
 /// `sheet_body` (everything inside `<worksheet>`), and a style table where `s="1"` is
 /// `0%`, `s="2"` is `0.00`, `s="3"` is `#,##0.00`, `s="4"` is the custom `0_ `, `s="5"`
 /// is the built-in date `mm-dd-yy`, `s="6"` the custom `yyyy"年"m"月"d"日"`.
-pub fn minimal_xlsx(sheet_body: &str) -> Vec<u8> {
+pub(crate) fn minimal_xlsx(sheet_body: &str) -> Vec<u8> {
     let parts = [
         (
             "[Content_Types].xml",
@@ -160,7 +160,7 @@ pub fn minimal_xlsx(sheet_body: &str) -> Vec<u8> {
 }
 
 /// A ZIP of the given parts.
-pub fn zip_parts<'a>(parts: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Vec<u8> {
+pub(crate) fn zip_parts<'a>(parts: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for (name, content) in parts {
         zip.start_file(name, zip::write::SimpleFileOptions::default())
@@ -171,7 +171,7 @@ pub fn zip_parts<'a>(parts: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Ve
 }
 
 /// An OLE compound file with the given streams.
-pub fn compound_file(streams: &[(&str, &[u8])]) -> Vec<u8> {
+pub(crate) fn compound_file(streams: &[(&str, &[u8])]) -> Vec<u8> {
     let mut cfb = cfb::CompoundFile::create(Cursor::new(Vec::new())).expect("cfb");
     for (name, content) in streams {
         let mut stream = cfb.create_stream(name).expect("cfb stream");
@@ -182,7 +182,7 @@ pub fn compound_file(streams: &[(&str, &[u8])]) -> Vec<u8> {
 }
 
 /// The LibreOffice binary, installed by `scripts/test.sh` (Debian's libreoffice-calc).
-pub fn soffice() -> PathBuf {
+pub(crate) fn soffice() -> PathBuf {
     for name in ["soffice", "libreoffice"] {
         if let Ok(out) = Command::new("sh")
             .arg("-c")
@@ -201,7 +201,7 @@ pub fn soffice() -> PathBuf {
 }
 
 /// One LibreOffice start converting every input to `target` into `out_dir`.
-pub fn convert(profile: &Path, inputs: &[PathBuf], target: &str, out_dir: &Path) {
+pub(crate) fn convert(profile: &Path, inputs: &[PathBuf], target: &str, out_dir: &Path) {
     let status = Command::new(soffice())
         .arg(format!(
             "-env:UserInstallation=file://{}",

@@ -1,0 +1,11 @@
+//! jixiao-render
+pub mod fonts;
+pub mod form_data;
+pub mod render;
+mod template;
+mod world;
+
+pub use fonts::FontSet;
+pub use form_data::FormData;
+pub use render::{RenderError, Rendered, Renderer};
+pub use template::{Template, Templates};

@@ -1,0 +1,43 @@
+//! The object identifiers signing and verification use, in one place.
+
+use der::oid::ObjectIdentifier as Oid;
+
+/// id-data (RFC 5652): the content type of a detached PDF signature.
+pub(crate) const ID_DATA: Oid = Oid::new_unwrap("1.2.840.113549.1.7.1");
+/// id-signedData (RFC 5652).
+pub(crate) const ID_SIGNED_DATA: Oid = Oid::new_unwrap("1.2.840.113549.1.7.2");
+/// id-contentType signed attribute.
+pub(crate) const ID_CONTENT_TYPE: Oid = Oid::new_unwrap("1.2.840.113549.1.9.3");
+/// id-messageDigest signed attribute.
+pub(crate) const ID_MESSAGE_DIGEST: Oid = Oid::new_unwrap("1.2.840.113549.1.9.4");
+/// id-signingTime (must not be used by PAdES B-B: the time goes in /M).
+pub(crate) const ID_SIGNING_TIME: Oid = Oid::new_unwrap("1.2.840.113549.1.9.5");
+/// id-aa-signingCertificateV2 (RFC 5035).
+pub(crate) const ID_AA_SIGNING_CERTIFICATE_V2: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.47");
+
+/// SHA-256.
+pub(crate) const SHA_256: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.1");
+/// SHA-384.
+pub(crate) const SHA_384: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.2");
+/// SHA-512.
+pub(crate) const SHA_512: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.3");
+
+/// rsaEncryption (PKCS#1).
+pub(crate) const RSA_ENCRYPTION: Oid = Oid::new_unwrap("1.2.840.113549.1.1.1");
+/// sha256WithRSAEncryption.
+pub(crate) const SHA_256_WITH_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.11");
+/// sha384WithRSAEncryption.
+pub(crate) const SHA_384_WITH_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.12");
+/// sha512WithRSAEncryption.
+pub(crate) const SHA_512_WITH_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.13");
+
+/// id-ecPublicKey.
+pub(crate) const ID_EC_PUBLIC_KEY: Oid = Oid::new_unwrap("1.2.840.10045.2.1");
+/// ecdsa-with-SHA256.
+pub(crate) const ECDSA_WITH_SHA_256: Oid = Oid::new_unwrap("1.2.840.10045.4.3.2");
+/// ecdsa-with-SHA384.
+pub(crate) const ECDSA_WITH_SHA_384: Oid = Oid::new_unwrap("1.2.840.10045.4.3.3");
+/// ecdsa-with-SHA512.
+pub(crate) const ECDSA_WITH_SHA_512: Oid = Oid::new_unwrap("1.2.840.10045.4.3.4");
+/// SM2 signature with SM3 (GM/T 0006), as Chinese CAs sign certificates.
+pub(crate) const SM2_WITH_SM3: Oid = Oid::new_unwrap("1.2.156.10197.1.501");
