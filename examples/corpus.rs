@@ -54,11 +54,11 @@ fn main() {
             &fonts,
         );
         if !report.passes(false) {
-            let diags = report.diagnostics(jixiao::check::Lang::En, false);
+            let diags = report.diagnostics(false);
             panic!(
                 "generated {} has errors:\n{}",
                 path.display(),
-                jixiao::diag::render_all(&diags, false)
+                jixiao::diag::render_all(&diags, false, jixiao::check::Lang::En)
             );
         }
         warnings += report.counts().1;

@@ -50,8 +50,8 @@ fn diagnostics_match_the_reviewed_snapshots() {
             .iter()
             .map(|f| format!("{:?} {} {}", f.severity, f.code, f.path))
             .collect();
-        let zh = render_all(&report.diagnostics(Lang::Zh, false), false);
-        let en = render_all(&report.diagnostics(Lang::En, false), false);
+        let zh = render_all(&report.diagnostics(false), false, Lang::Zh);
+        let en = render_all(&report.diagnostics(false), false, Lang::En);
         insta::assert_snapshot!(format!(
             "{}\n\n--- zh ---\n{zh}\n--- en ---\n{en}",
             codes.join("\n")

@@ -116,7 +116,11 @@ fn template_errors_and_warnings_carry_file_and_line() {
         "#set text(font: \"No Such Font Family\")\n#json(\"/data.json\").filer\n",
     );
     let rendered = render_with(dir.path()).expect("a warning does not block");
-    let warnings: Vec<String> = rendered.warnings.iter().map(|w| w.render(false)).collect();
+    let warnings: Vec<String> = rendered
+        .warnings
+        .iter()
+        .map(|w| w.render(false, jixiao::check::Lang::Zh))
+        .collect();
     assert!(
         warnings
             .iter()

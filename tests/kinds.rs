@@ -340,7 +340,7 @@ fn every_non_empty_cell_of_the_real_spreadsheets_is_in_the_samples_pdf() {
 
 /// Checks a declaration's text; the findings as (code, path, line).
 fn findings(text: &str) -> Vec<(String, String, usize)> {
-    use jixiao::check::{check, DeclarationSource, Lang};
+    use jixiao::check::{check, DeclarationSource};
     let report = check(
         DeclarationSource::from_bytes("t.toml".into(), text.as_bytes().to_vec()),
         Kinds::builtin(),
@@ -349,7 +349,7 @@ fn findings(text: &str) -> Vec<(String, String, usize)> {
     report
         .findings
         .iter()
-        .zip(report.diagnostics(Lang::Zh, false))
+        .zip(report.diagnostics(false))
         .map(|(f, d)| {
             let line = d.line_column().map_or(0, |(l, _)| l);
             (f.code.to_string(), f.path.clone(), line)

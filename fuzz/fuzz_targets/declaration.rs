@@ -23,8 +23,8 @@ pub(crate) fn check(data: &[u8]) {
     let source = DeclarationSource::from_bytes("fuzz.toml".into(), data.to_vec());
     let report = jixiao::check::check(source, renderer.kinds(), renderer.fonts());
     // Rendering every diagnostic exercises the span and snippet code too.
-    for d in report.diagnostics(jixiao::check::Lang::Zh, false) {
-        std::hint::black_box(d.render(false));
+    for d in report.diagnostics(false) {
+        std::hint::black_box(d.render(false, jixiao::check::Lang::Zh));
     }
     if let Some(decl) = report.declaration.as_ref().filter(|_| report.passes(false)) {
         if let Err(e) = renderer.render(decl) {

@@ -117,7 +117,7 @@ pub(crate) fn pdf(data: &[u8]) -> Outcome {
             );
         }
         for n in &report.notes {
-            std::hint::black_box(n.render(false));
+            std::hint::black_box(n.render(false, jixiao::check::Lang::Zh));
         }
         use jixiao::ofd::read::{source_attachment, Package};
         let extracted = Package::parse(data)
@@ -162,7 +162,7 @@ pub(crate) fn pdf(data: &[u8]) -> Outcome {
         Verdict::CannotVerify => assert!(!report.notes.is_empty(), "cannot verify, no reason"),
     }
     for n in &report.notes {
-        std::hint::black_box(n.render(false));
+        std::hint::black_box(n.render(false, jixiao::check::Lang::Zh));
     }
     for s in &report.signatures {
         std::hint::black_box(s.to_string());

@@ -280,21 +280,21 @@ pub(crate) fn signature_problems(
 /// the reason in `notes`, when it does not parse.
 pub(crate) fn to_reproduce(
     checked: &jixiao_core::check::CheckReport,
-    lang: Lang,
+    _lang: Lang,
     notes: &mut Vec<Diagnostic>,
 ) -> Option<jixiao_core::declaration::Declaration> {
     let Some(decl) = checked.declaration.clone() else {
         notes.push(Diagnostic::error(
             "附带的申报文件无法解析，不能重新生成 / the attached declaration cannot be parsed: it cannot be rendered again",
         ));
-        notes.extend(checked.diagnostics(lang, false));
+        notes.extend(checked.diagnostics(false));
         return None;
     };
     if !checked.passes(false) {
         notes.push(Diagnostic::warning(
             "附带的申报文件未通过检查（见下），仍按其内容重新生成并比较 / the attached declaration does not pass the checks (below); it is rendered and compared all the same",
         ));
-        notes.extend(checked.diagnostics(lang, false));
+        notes.extend(checked.diagnostics(false));
     }
     Some(decl)
 }

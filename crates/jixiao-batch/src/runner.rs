@@ -39,6 +39,7 @@ use jixiao_core::check::Lang;
 use jixiao_core::declaration::Declaration;
 use jixiao_core::diag::{Diagnostic, Severity};
 use jixiao_core::output::write_atomic;
+use jixiao_core::text;
 use jixiao_render::render::{Precheck, Renderer};
 use jixiao_sheet::input;
 
@@ -436,12 +437,12 @@ fn join_codes(codes: &BTreeSet<String>) -> String {
         .join(";")
 }
 
-fn first_error(diagnostics: &[Diagnostic]) -> Option<String> {
+fn first_error(diagnostics: &[Diagnostic], lang: Lang) -> Option<String> {
     diagnostics
         .iter()
         .find(|d| d.severity == Severity::Error)
         .or(diagnostics.first())
-        .map(|d| d.message.clone())
+        .map(|d| d.message.get(lang).to_owned())
 }
 
 /// [`plan`], with a panic (a bug in jixiao or a library it calls) turned into this one
@@ -458,12 +459,10 @@ fn guarded_plan(
     }))
     .unwrap_or_else(|_| {
         let shown = input.path.display().to_string();
-        let d = Diagnostic::error(match options.lang {
-            Lang::Zh => format!("检查 {shown} 时发生内部错误，未生成（请报告此问题）"),
-            Lang::En => {
-                format!("internal error while checking {shown}; not rendered (please report it)")
-            }
-        });
+        let d = Diagnostic::error(text!(
+            "检查 {shown} 时发生内部错误，未生成（请报告此问题）",
+            "internal error while checking {shown}; not rendered (please report it)"
+        ));
         if reported {
             report(Event::Failed {
                 input: &input.path,
@@ -473,7 +472,7 @@ fn guarded_plan(
         }
         Plan::Failed(Entry {
             codes: "internal".to_owned(),
-            ..Entry::failed(shown, d.message)
+            ..Entry::failed(shown, d.message.get(options.lang).to_owned())
         })
     })
 }
@@ -506,7 +505,10 @@ fn plan(
                 Lang::Zh => format!("无法读取申报文件 {shown}：{e}"),
                 Lang::En => format!("cannot read the declaration {shown}: {e}"),
             });
-            return fail(Entry::failed(shown.clone(), d.message.clone()), &[d]);
+            return fail(
+                Entry::failed(shown.clone(), d.message.get(options.lang).to_owned()),
+                &[d],
+            );
         }
     };
     let sha = sha256_hex(&bytes);
@@ -516,7 +518,7 @@ fn plan(
             let entry = Entry {
                 input_sha256: Some(sha),
                 codes: "import".to_owned(),
-                error: first_error(&diagnostics),
+                error: first_error(&diagnostics, options.lang),
                 ..Entry::failed(shown.clone(), String::new())
             };
             return fail(entry, &diagnostics);
@@ -526,7 +528,7 @@ fn plan(
     // What the import of a spreadsheet reports counts as warnings.
     let notes = prepared.notes.len();
     let mut diagnostics = prepared.notes;
-    diagnostics.extend(report_.diagnostics(options.lang, options.deny_warnings));
+    diagnostics.extend(report_.diagnostics(options.deny_warnings));
     let (_, warnings) = report_.counts();
     let warnings = warnings + notes;
     let mut codes = codes_of(&report_.findings);
@@ -562,7 +564,7 @@ fn plan(
                 input_sha256: Some(sha),
                 warnings,
                 codes: join_codes(&codes),
-                error: first_error(&diagnostics),
+                error: first_error(&diagnostics, options.lang),
                 ..Entry::failed(shown.clone(), String::new())
             };
             fail(entry, &diagnostics)
@@ -672,7 +674,7 @@ fn internal_failure(
         input_sha256: Some(ready.sha.clone()),
         warnings: ready.warnings,
         codes: join_codes(&codes),
-        ..Entry::failed(input.path.display().to_string(), d.message)
+        ..Entry::failed(input.path.display().to_string(), d.message.zh.clone())
     }
 }
 
@@ -705,7 +707,7 @@ fn render_one(
         codes.insert(code.to_owned());
         Entry {
             codes: join_codes(&codes),
-            error: first_error(&diagnostics),
+            error: first_error(&diagnostics, options.lang),
             ..base.clone()
         }
     };

@@ -30,6 +30,7 @@ use super::manifest::Entry;
 use crate::event::Event;
 use crate::plan::Ready;
 use jixiao_core::diag::{Diagnostic, Severity};
+use jixiao_core::words::Text;
 
 /// Builds the command that starts one worker process; the process must run
 /// [`super::runner::serve`] on its stdin and stdout, with the renderer and options of the
@@ -125,13 +126,13 @@ impl Job {
 #[derive(Debug, Serialize, Deserialize)]
 pub(super) struct WireDiagnostic {
     error: bool,
-    message: String,
+    message: Text,
     path: Option<String>,
     source: Option<String>,
     span: Option<std::ops::Range<usize>>,
-    label: Option<String>,
+    label: Option<Text>,
     related: Vec<(std::ops::Range<usize>, Option<String>)>,
-    help: Vec<String>,
+    help: Vec<Text>,
 }
 
 impl WireDiagnostic {

@@ -19,6 +19,10 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+
+    /// 提示语言 / the language jixiao speaks in: its messages, diagnostics and reports.
+    #[arg(long, global = true, default_value = "zh", value_parser = lang_parser())]
+    pub lang: jixiao_core::check::Lang,
 }
 
 /// The subcommands.
@@ -296,10 +300,6 @@ pub struct VerifyArgs {
     /// one of them.
     #[arg(long, value_name = "CA.pem")]
     pub trust: Vec<PathBuf>,
-
-    /// 提示语言 / language of the diagnostics.
-    #[arg(long, default_value = "zh", value_parser = lang_parser())]
-    pub lang: jixiao_core::check::Lang,
 }
 
 /// `jixiao extract`
@@ -322,10 +322,6 @@ pub struct ExtractArgs {
 /// How diagnostics are reported.
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
-    /// 提示语言 / language of the diagnostics.
-    #[arg(long, default_value = "zh", value_parser = lang_parser())]
-    pub lang: jixiao_core::check::Lang,
-
     /// 把警告当作错误 / treat warnings as errors (no PDF is written).
     #[arg(long)]
     pub deny_warnings: bool,
@@ -628,7 +624,7 @@ pub struct SealArgs {
 fn lang_parser() -> impl clap::builder::TypedValueParser<Value = jixiao_core::check::Lang> {
     use clap::builder::TypedValueParser;
     clap::builder::PossibleValuesParser::new(["zh", "en"])
-        .try_map(|s| s.parse::<jixiao_core::check::Lang>())
+        .try_map(|s| s.parse::<jixiao_core::check::Lang>().map_err(|t| t.both()))
 }
 
 /// `--timeout 300`, `--timeout 0.5`: seconds, not negative.

@@ -12,7 +12,7 @@ use super::common::{renderer, Failure};
 /// Checks each input and prints the diagnostics; fails if any input does not pass.
 pub(crate) fn run(args: CheckArgs) -> Result<(), Failure> {
     let renderer = renderer(&args.layout)?;
-    let (lang, deny) = (args.report.lang, args.report.deny_warnings);
+    let (lang, deny) = (crate::out::lang(), args.report.deny_warnings);
     let styled = std::io::stdout().is_terminal();
     let mut json: Vec<JsonDiagnostic> = Vec::new();
     let (mut failed, mut errors, mut warnings) = (0, 0, 0);
@@ -24,7 +24,10 @@ pub(crate) fn run(args: CheckArgs) -> Result<(), Failure> {
                     Lang::Zh => format!("无法读取 {}：{e}", input.display()),
                     Lang::En => format!("cannot read {}: {e}", input.display()),
                 });
-                errln!("{}", d.render(std::io::stderr().is_terminal()));
+                errln!(
+                    "{}",
+                    d.render(std::io::stderr().is_terminal(), crate::out::lang())
+                );
                 failed += 1;
                 continue;
             }
@@ -38,9 +41,9 @@ pub(crate) fn run(args: CheckArgs) -> Result<(), Failure> {
         match args.format {
             Format::Json => json.extend(report.json(lang, deny)),
             Format::Text => {
-                let diagnostics = report.diagnostics(lang, deny);
+                let diagnostics = report.diagnostics(deny);
                 if !diagnostics.is_empty() {
-                    outln!("{}", render_all(&diagnostics, styled));
+                    outln!("{}", render_all(&diagnostics, styled, crate::out::lang()));
                 }
             }
         }

@@ -18,7 +18,10 @@ impl Failure {
     /// Prints the diagnostics to stderr.
     pub(crate) fn print(&self) {
         if !self.0.is_empty() {
-            errln!("{}", render_all(&self.0, std::io::stderr().is_terminal()));
+            errln!(
+                "{}",
+                render_all(&self.0, std::io::stderr().is_terminal(), crate::out::lang())
+            );
         }
     }
 }
@@ -32,7 +35,14 @@ impl From<Diagnostic> for Failure {
 /// Prints warnings to stderr.
 pub(crate) fn print_warnings(warnings: &[Diagnostic]) {
     if !warnings.is_empty() {
-        errln!("{}", render_all(warnings, std::io::stderr().is_terminal()));
+        errln!(
+            "{}",
+            render_all(
+                warnings,
+                std::io::stderr().is_terminal(),
+                crate::out::lang()
+            )
+        );
     }
 }
 
@@ -114,7 +124,7 @@ pub(crate) fn load_checked(
     let checked = prepared.report;
     let notes = prepared.notes.len();
     let mut diagnostics = prepared.notes;
-    diagnostics.extend(checked.diagnostics(report.lang, report.deny_warnings));
+    diagnostics.extend(checked.diagnostics(report.deny_warnings));
     let passes = checked.passes(report.deny_warnings) && !(report.deny_warnings && notes > 0);
     match checked.declaration {
         Some(declaration) if passes => {

@@ -30,7 +30,7 @@ pub(crate) fn import(args: ImportArgs) -> Result<(), Failure> {
         year: args.year,
     };
     let styled = std::io::stderr().is_terminal();
-    let lang = args.report.lang;
+    let lang = crate::out::lang();
     let mut failed = 0;
     for input in &args.inputs {
         let shown = input.display().to_string();
@@ -40,7 +40,7 @@ pub(crate) fn import(args: ImportArgs) -> Result<(), Failure> {
                 errln!(
                     "{}",
                     Diagnostic::error(format!("无法读取 {shown} / cannot read the file: {e}"))
-                        .render(styled)
+                        .render(styled, crate::out::lang())
                 );
                 failed += 1;
                 continue;
@@ -49,7 +49,10 @@ pub(crate) fn import(args: ImportArgs) -> Result<(), Failure> {
         let import = match import_bytes(&shown, &bytes, renderer.kinds(), &options) {
             Ok(i) => i,
             Err(e) => {
-                errln!("{}", Diagnostic::error(e.to_string()).render(styled));
+                errln!(
+                    "{}",
+                    Diagnostic::error(e.to_string()).render(styled, crate::out::lang())
+                );
                 failed += 1;
                 continue;
             }
@@ -64,7 +67,7 @@ pub(crate) fn import(args: ImportArgs) -> Result<(), Failure> {
                     import.forms.len(),
                     import.forms.len()
                 ))
-                .render(styled)
+                .render(styled, crate::out::lang())
             );
             failed += 1;
             continue;
@@ -83,7 +86,7 @@ pub(crate) fn import(args: ImportArgs) -> Result<(), Failure> {
                     existing.display(),
                     existing.display()
                 ))
-                .render(styled)
+                .render(styled, crate::out::lang())
             );
             failed += 1;
             continue;
@@ -99,9 +102,9 @@ pub(crate) fn import(args: ImportArgs) -> Result<(), Failure> {
                 renderer.kinds(),
                 renderer.fonts(),
             );
-            let diagnostics = report.diagnostics(lang, args.report.deny_warnings);
+            let diagnostics = report.diagnostics(args.report.deny_warnings);
             if !diagnostics.is_empty() {
-                errln!("{}", render_all(&diagnostics, styled));
+                errln!("{}", render_all(&diagnostics, styled, crate::out::lang()));
             }
             if !report.passes(args.report.deny_warnings) {
                 failed += 1;
@@ -140,7 +143,7 @@ pub(crate) fn import(args: ImportArgs) -> Result<(), Failure> {
                     errln!(
                         "{}",
                         Diagnostic::error(format!("无法写入 {target} / cannot write: {e}"))
-                            .render(styled)
+                            .render(styled, crate::out::lang())
                     );
                     failed += 1;
                 }
@@ -161,7 +164,7 @@ fn print_notes(notes: &[Note], styled: bool) {
         .map(|n| Diagnostic::warning(format!("导入 / import: {n}")))
         .collect();
     if !diagnostics.is_empty() {
-        errln!("{}", render_all(&diagnostics, styled));
+        errln!("{}", render_all(&diagnostics, styled, crate::out::lang()));
     }
 }
 
@@ -197,7 +200,11 @@ pub(crate) fn export(args: ExportArgs) -> Result<(), Failure> {
     let shown = output.display().to_string();
     let exported = jixiao_sheet::export::to_xlsx(&checked.declaration, &shown)
         .map_err(|e| Failure::from(Diagnostic::error(e.to_string())))?;
-    let notes: Vec<Diagnostic> = exported.notes.iter().map(Diagnostic::warning).collect();
+    let notes: Vec<Diagnostic> = exported
+        .notes
+        .iter()
+        .map(|n| Diagnostic::warning(n.as_str()))
+        .collect();
     print_warnings(&notes);
     write_atomic(&output, &exported.bytes).map_err(|e| {
         Diagnostic::error(format!("无法写入 {shown} / cannot write the workbook: {e}"))

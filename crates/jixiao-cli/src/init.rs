@@ -20,7 +20,7 @@ fn pretty(value: &serde_json::Value) -> String {
 fn find_kind(kinds: &Kinds, name: &str) -> Result<Arc<Kind>, Failure> {
     kinds
         .resolve(Some(name))
-        .map_err(|f| Failure::from(f.to_diagnostic(None)))
+        .map_err(|f| Failure::from(f.to_diagnostic()))
 }
 
 /// Prints the schema of one kind, or of every kind.

@@ -29,6 +29,7 @@ pub fn main() -> ExitCode {
 
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    out::set_lang(cli.lang);
     let result = match cli.command {
         Command::Render(args) => render::run(args),
         Command::Check(args) => check::run(args),

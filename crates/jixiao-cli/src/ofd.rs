@@ -26,7 +26,7 @@ pub(crate) fn verify(args: &VerifyArgs, ofd: &[u8]) -> ExitCode {
                     .map_err(|e| Failure::from(Diagnostic::error(e.to_string())))?,
             );
         }
-        Ok::<_, Failure>(verify_ofd(ofd, &renderer, &anchors, args.lang))
+        Ok::<_, Failure>(verify_ofd(ofd, &renderer, &anchors, crate::out::lang()))
     })();
     let report = match outcome {
         Ok(r) => r,
@@ -182,7 +182,14 @@ fn print_text(path: &str, r: &OfdVerifyReport) {
     }
     out!("{out}");
     if !r.notes.is_empty() {
-        errln!("{}", render_all(&r.notes, std::io::stderr().is_terminal()));
+        errln!(
+            "{}",
+            render_all(
+                &r.notes,
+                std::io::stderr().is_terminal(),
+                crate::out::lang()
+            )
+        );
     }
 }
 
@@ -226,7 +233,7 @@ fn print_json(path: &str, r: &OfdVerifyReport) {
             "problems": s.reasons(),
         })).collect::<Vec<_>>(),
         "unprotected_parts": r.unprotected,
-        "notes": r.notes.iter().map(|n| n.render(false)).collect::<Vec<_>>(),
+        "notes": r.notes.iter().map(|n| n.render(false, crate::out::lang())).collect::<Vec<_>>(),
     });
     outln!(
         "{}",

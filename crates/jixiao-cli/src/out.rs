@@ -7,6 +7,22 @@
 use std::fmt;
 use std::io::{self, Write};
 use std::process;
+use std::sync::OnceLock;
+
+use jixiao_core::words::Lang;
+
+/// The language of this run (`--lang`), set once when the command line is parsed.
+static LANG: OnceLock<Lang> = OnceLock::new();
+
+/// Sets the language every message of this run is printed in.
+pub(crate) fn set_lang(lang: Lang) {
+    let _ = LANG.set(lang);
+}
+
+/// The language of this run (Chinese until [`set_lang`]).
+pub(crate) fn lang() -> Lang {
+    LANG.get().copied().unwrap_or_default()
+}
 
 /// Writes formatted text to stdout (see the module docs for a closed pipe).
 pub(crate) fn stdout_fmt(args: fmt::Arguments<'_>) {

@@ -196,7 +196,7 @@ fn default_output(input: &Path) -> PathBuf {
 
 /// Many declarations: discover, render in parallel, report, write the manifest.
 fn run_batch(args: RenderArgs) -> Result<(), Failure> {
-    let lang = args.report.lang;
+    let lang = crate::out::lang();
     let finishing = finishing(&args)?;
     let renderer = renderer(&args.layout)?;
     let shard = match &args.shard {
@@ -209,7 +209,10 @@ fn run_batch(args: RenderArgs) -> Result<(), Failure> {
     let found = discover(&args.inputs);
     let styled = std::io::stderr().is_terminal();
     for problem in &found.problems {
-        errln!("{}", Diagnostic::error(problem.to_string()).render(styled));
+        errln!(
+            "{}",
+            Diagnostic::error(problem.to_string()).render(styled, crate::out::lang())
+        );
     }
     let processes = spawner(&args, &finishing);
     let options = Options {
@@ -244,7 +247,7 @@ fn batch_options(args: &RenderArgs, finishing: Finishing) -> Options {
     Options {
         out_dir: args.out_dir.clone(),
         name: args.name.clone().unwrap_or_default(),
-        lang: args.report.lang,
+        lang: crate::out::lang(),
         deny_warnings: args.report.deny_warnings,
         jobs: args.jobs.map(|n| n.get()),
         finishing,
@@ -369,14 +372,14 @@ impl Progress {
                 }
             }
             Event::Warnings { diagnostics, .. } => {
-                self.print(&render_all(diagnostics, self.styled));
+                self.print(&render_all(diagnostics, self.styled, self.lang));
             }
             Event::Failed {
                 input,
                 diagnostics,
                 rendering,
             } => {
-                let mut text = render_all(diagnostics, self.styled);
+                let mut text = render_all(diagnostics, self.styled, self.lang);
                 if rendering {
                     text.push('\n');
                     text.push_str(&self.counted(&match self.lang {

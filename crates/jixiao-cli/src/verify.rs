@@ -31,7 +31,7 @@ pub(crate) fn run(args: VerifyArgs) -> ExitCode {
                     .map_err(|e| Failure::from(Diagnostic::error(e.to_string())))?,
             );
         }
-        Ok::<_, Failure>(verify(&pdf, &renderer, &anchors, args.lang))
+        Ok::<_, Failure>(verify(&pdf, &renderer, &anchors, crate::out::lang()))
     })();
     let report = match outcome {
         Ok(r) => r,
@@ -129,7 +129,14 @@ fn print_text(path: &str, r: &VerifyReport) {
     }
     out!("{out}");
     if !r.notes.is_empty() {
-        errln!("{}", render_all(&r.notes, std::io::stderr().is_terminal()));
+        errln!(
+            "{}",
+            render_all(
+                &r.notes,
+                std::io::stderr().is_terminal(),
+                crate::out::lang()
+            )
+        );
     }
 }
 
@@ -155,7 +162,7 @@ fn print_json(path: &str, r: &VerifyReport) {
         // Each signature as the library reports it (trust at the claimed signing time
         // and now, revocation not checked).
         "signatures": r.signatures.iter().map(SignatureReport::to_json).collect::<Vec<_>>(),
-        "notes": r.notes.iter().map(|n| n.render(false)).collect::<Vec<_>>(),
+        "notes": r.notes.iter().map(|n| n.render(false, crate::out::lang())).collect::<Vec<_>>(),
     });
     outln!(
         "{}",

@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
+use crate::words::{Lang, Text};
+
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -22,8 +24,8 @@ pub enum Severity {
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
-    /// What is wrong, Chinese first.
-    pub message: String,
+    /// What is wrong.
+    pub message: Text,
     /// The file the problem is in, as the user named it.
     pub path: Option<String>,
     /// The text of that file, to show the offending line.
@@ -31,17 +33,17 @@ pub struct Diagnostic {
     /// The byte range of the problem in `source`.
     pub span: Option<Range<usize>>,
     /// A short label under the underlined span.
-    pub label: Option<String>,
+    pub label: Option<Text>,
     /// Other spans of `source` the problem involves, underlined beside the main one,
     /// each with an optional label (e.g. the terms of a total that does not add up).
     pub related: Vec<(Range<usize>, Option<String>)>,
     /// What to do about it, one line each.
-    pub help: Vec<String>,
+    pub help: Vec<Text>,
 }
 
 impl Diagnostic {
     /// A diagnostic with a message only.
-    pub fn new(severity: Severity, message: impl Into<String>) -> Self {
+    pub fn new(severity: Severity, message: impl Into<Text>) -> Self {
         Diagnostic {
             severity,
             message: message.into(),
@@ -55,12 +57,12 @@ impl Diagnostic {
     }
 
     /// An error with a message only.
-    pub fn error(message: impl Into<String>) -> Self {
+    pub fn error(message: impl Into<Text>) -> Self {
         Self::new(Severity::Error, message)
     }
 
     /// A warning with a message only.
-    pub fn warning(message: impl Into<String>) -> Self {
+    pub fn warning(message: impl Into<Text>) -> Self {
         Self::new(Severity::Warning, message)
     }
 
@@ -78,13 +80,13 @@ impl Diagnostic {
     }
 
     /// Adds a label under the span.
-    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+    pub fn with_label(mut self, label: impl Into<Text>) -> Self {
         self.label = Some(label.into());
         self
     }
 
     /// Adds a line of help.
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub fn with_help(mut self, help: impl Into<Text>) -> Self {
         self.help.push(help.into());
         self
     }
@@ -100,8 +102,10 @@ impl Diagnostic {
         Some((line, column))
     }
 
-    /// Renders the diagnostic as a rustc-style report; `styled` adds terminal colours.
-    pub fn render(&self, styled: bool) -> String {
+    /// Renders the diagnostic as a rustc-style report in `lang`; `styled` adds terminal
+    /// colours.
+    pub fn render(&self, styled: bool, lang: Lang) -> String {
+        let message = self.message.get(lang);
         let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
@@ -112,7 +116,7 @@ impl Diagnostic {
                 let span = clamp_span(source, span.clone());
                 let mut annotation = AnnotationKind::Primary.span(span);
                 if let Some(label) = &self.label {
-                    annotation = annotation.label(label.as_str());
+                    annotation = annotation.label(label.get(lang));
                 }
                 let mut snippet = Snippet::source(&**source)
                     .line_start(1)
@@ -127,15 +131,15 @@ impl Diagnostic {
                     }
                     snippet = snippet.annotation(context);
                 }
-                group.push(level.primary_title(self.message.as_str()).element(snippet));
+                group.push(level.primary_title(message).element(snippet));
             }
             (Some(path), _, _) => group.push(Group::with_title(
-                level.primary_title(format!("{path}: {}", self.message)),
+                level.primary_title(format!("{path}: {message}")),
             )),
             _ => {
                 let title = match &self.label {
-                    Some(label) => format!("{label}: {}", self.message),
-                    None => self.message.clone(),
+                    Some(label) => format!("{}: {message}", label.get(lang)),
+                    None => message.to_owned(),
                 };
                 group.push(Group::with_title(level.primary_title(title)))
             }
@@ -143,7 +147,7 @@ impl Diagnostic {
         let mut report: Vec<Group<'_>> = group;
         for help in &self.help {
             report.push(Group::with_title(
-                Level::HELP.secondary_title(help.as_str()),
+                Level::HELP.secondary_title(help.get(lang)),
             ));
         }
         let renderer = if styled {
@@ -155,9 +159,10 @@ impl Diagnostic {
     }
 }
 
+/// The report in Chinese, the default language, without colours.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.render(false))
+        f.write_str(&self.render(false, Lang::Zh))
     }
 }
 
@@ -180,11 +185,11 @@ fn clamp_span(source: &str, span: Range<usize>) -> Range<usize> {
     start..end
 }
 
-/// Renders several diagnostics, one after the other.
-pub fn render_all(diagnostics: &[Diagnostic], styled: bool) -> String {
+/// Renders several diagnostics in `lang`, one after the other.
+pub fn render_all(diagnostics: &[Diagnostic], styled: bool, lang: Lang) -> String {
     diagnostics
         .iter()
-        .map(|d| d.render(styled))
+        .map(|d| d.render(styled, lang))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -201,7 +206,7 @@ mod tests {
             .with_label("这里")
             .with_help("检查拼写");
         assert_eq!(d.line_column(), Some((2, 1)));
-        let text = d.render(false);
+        let text = d.render(false, Lang::Zh);
         assert!(text.contains("decl.toml:2:1"), "{text}");
         assert!(text.contains("^^^^"), "{text}");
         assert!(text.contains("help: 检查拼写"), "{text}");

@@ -3,60 +3,9 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use serde::Serialize;
-
 use crate::diag::Severity;
 
-/// The language diagnostics are written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// 中文（默认）
-    #[default]
-    Zh,
-    /// English
-    En,
-}
-
-/// `zh` or `en` (any case).
-impl std::str::FromStr for Lang {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Lang, String> {
-        match s.to_ascii_lowercase().as_str() {
-            "zh" => Ok(Lang::Zh),
-            "en" => Ok(Lang::En),
-            _ => Err(format!(
-                "语言只能是 zh 或 en / the language is zh or en, not {s}"
-            )),
-        }
-    }
-}
-
-/// A message in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Text {
-    /// Chinese.
-    pub zh: String,
-    /// English.
-    pub en: String,
-}
-
-impl Text {
-    /// A message in Chinese and English.
-    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Text {
-        Text {
-            zh: zh.into(),
-            en: en.into(),
-        }
-    }
-
-    /// The message in `lang`.
-    pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Zh => &self.zh,
-            Lang::En => &self.en,
-        }
-    }
-}
+pub use crate::words::{Lang, Text};
 
 /// One problem found in a declaration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,23 +87,19 @@ impl Finding {
         self
     }
 
-    /// The finding as a diagnostic in `lang` (both languages when `None`), not yet
-    /// pointing at the source.
-    pub fn to_diagnostic(&self, lang: Option<Lang>) -> crate::diag::Diagnostic {
-        let pick = |t: &Text| match lang {
-            Some(lang) => t.get(lang).to_owned(),
-            None => format!("{} / {}", t.zh, t.en),
-        };
-        let mut d = crate::diag::Diagnostic::new(self.severity, pick(&self.message));
-        let place = match (&self.label, self.path.is_empty(), lang) {
-            (Some(label), false, Some(Lang::En)) => Some(format!("{} ({label})", self.path)),
-            (Some(label), false, _) => Some(format!("{label}（{}）", self.path)),
-            (None, false, _) => Some(self.path.clone()),
+    /// The finding as a diagnostic, not yet pointing at the source.
+    pub fn to_diagnostic(&self) -> crate::diag::Diagnostic {
+        let mut d = crate::diag::Diagnostic::new(self.severity, self.message.clone());
+        d.label = match (&self.label, self.path.is_empty()) {
+            (Some(label), false) => Some(Text::new(
+                format!("{label}（{}）", self.path),
+                format!("{} ({label})", self.path),
+            )),
+            (None, false) => Some(Text::untranslated(self.path.clone())),
             _ => None,
         };
-        d.label = place;
         if let Some(help) = &self.help {
-            d = d.with_help(pick(help));
+            d = d.with_help(help.clone());
         }
         d
     }

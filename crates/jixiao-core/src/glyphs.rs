@@ -90,7 +90,9 @@ mod tests {
         assert_eq!(missing.len(), 1);
         assert_eq!(missing[0].path, "indicators[0].name");
         assert_eq!(missing[0].ch, '\u{E000}');
-        let text = missing[0].to_diagnostic().render(false);
+        let text = missing[0]
+            .to_diagnostic()
+            .render(false, crate::words::Lang::Zh);
         assert!(
             text.contains("U+E000") && text.contains("三级指标"),
             "{text}"

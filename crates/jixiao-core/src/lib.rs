@@ -19,6 +19,7 @@ pub mod schema;
 pub mod spans;
 pub mod text;
 pub mod totals;
+pub mod words;
 
 pub use amount::Amount;
 pub use declaration::Declaration;

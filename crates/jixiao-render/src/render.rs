@@ -20,11 +20,13 @@ use crate::world::{ArchiveFiles, DocumentWorld, Workspace};
 use jixiao_core::attachment::Attachment;
 use jixiao_core::date::Date;
 use jixiao_core::declaration::Declaration;
-use jixiao_core::diag::{Diagnostic, Severity};
+use jixiao_core::diag::{render_all, Diagnostic, Severity};
 use jixiao_core::glyphs::{missing_glyphs_in, MissingGlyph};
 use jixiao_core::kind::Kinds;
 use jixiao_core::limits::Limits;
 use jixiao_core::metadata::ArchiveMeta;
+use jixiao_core::text;
+use jixiao_core::words::{Lang, Localized, Text};
 
 /// The `creator` written into every PDF: pinned to jixiao's version.
 pub const CREATOR: &str = concat!("jixiao ", env!("CARGO_PKG_VERSION"));
@@ -139,26 +141,17 @@ pub struct Rendered {
 }
 
 /// Why a form could not be rendered.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum RenderError {
     /// No template prints the declaration's kind.
-    #[error("没有表样 {0} 的模板 / no template for the kind {0}")]
     NoTemplate(String),
     /// The declaration fills in fields the template does not print.
-    #[error("{}", jixiao_core::diag::render_all(.0, false))]
     Unprinted(Vec<Diagnostic>),
     /// Characters no available font can print.
-    #[error("{}", render_missing(.0))]
     MissingGlyphs(Vec<MissingGlyph>),
     /// The template failed to compile or export: Typst's errors, with file and line.
-    #[error("{}", jixiao_core::diag::render_all(.0, false))]
     Template(Vec<Diagnostic>),
     /// The document has (or certainly would have) more pages than the limit.
-    #[error(
-        "表格{}超过 {max} 页的上限，未生成（可用 --max-pages 调整）/ the form {} more than the limit of {max} pages; not rendered (see --max-pages)",
-        match .pages { Some(p) => format!("排出 {p} 页，"), None => "内容过多，必然".to_owned() },
-        match .pages { Some(p) => format!("has {p} pages,"), None => "would certainly have".to_owned() }
-    )]
     TooManyPages {
         /// The pages laid out, or `None` when refused before layout.
         pages: Option<usize>,
@@ -166,12 +159,48 @@ pub enum RenderError {
         max: usize,
     },
     /// The render took longer than the time limit.
-    #[error(
-        "排版超过 {} 秒的时间上限，已放弃（可用 --timeout 调整）/ the layout took longer than the limit of {} s; given up (see --timeout)",
-        .0.as_secs(), .0.as_secs()
-    )]
     TimedOut(std::time::Duration),
 }
+
+impl Localized for RenderError {
+    fn text(&self) -> Text {
+        let reports = |diags: &[Diagnostic]| {
+            Text::new(
+                render_all(diags, false, Lang::Zh),
+                render_all(diags, false, Lang::En),
+            )
+        };
+        match self {
+            RenderError::NoTemplate(kind) => {
+                text!("没有表样 {kind} 的模板", "no template for the kind {kind}")
+            }
+            RenderError::Unprinted(diags) | RenderError::Template(diags) => reports(diags),
+            RenderError::MissingGlyphs(_) => reports(&self.diagnostics()),
+            RenderError::TooManyPages { pages: Some(pages), max } => text!(
+                "表格排出 {pages} 页，超过 {max} 页的上限，未生成（可用 --max-pages 调整）",
+                "the form has {pages} pages, more than the limit of {max} pages; not rendered (see --max-pages)"
+            ),
+            RenderError::TooManyPages { pages: None, max } => text!(
+                "表格内容过多，必然超过 {max} 页的上限，未生成（可用 --max-pages 调整）",
+                "the form would certainly have more than the limit of {max} pages; not rendered (see --max-pages)"
+            ),
+            RenderError::TimedOut(limit) => text!(
+                "排版超过 {} 秒的时间上限，已放弃（可用 --timeout 调整）",
+                "the layout took longer than the limit of {} s; given up (see --timeout)",
+                limit.as_secs()
+            ),
+        }
+    }
+}
+
+/// In Chinese, the default language; see [`Localized::text`] for both.
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text().zh)
+    }
+}
+
+impl std::error::Error for RenderError {}
 
 impl RenderError {
     /// The problems as diagnostics.
@@ -183,7 +212,7 @@ impl RenderError {
             RenderError::Template(diags) | RenderError::Unprinted(diags) => diags.clone(),
             RenderError::NoTemplate(_)
             | RenderError::TooManyPages { .. }
-            | RenderError::TimedOut(_) => vec![Diagnostic::error(self.to_string())],
+            | RenderError::TimedOut(_) => vec![Diagnostic::error(self.text())],
         }
     }
 
@@ -201,32 +230,26 @@ impl RenderError {
     }
 }
 
-/// The start of the warning for a document whose layout Typst stopped after five passes
-/// without the passes agreeing (its "document did not converge within five attempts"):
-/// the PDF is written from the last pass, so a label repeated on a continuation page or
-/// the footer's 共N页 may be wrong (BENCHMARKS.md, "first run on an idle machine").
-pub const UNSETTLED: &str =
-    "排版五遍后仍未稳定：续页重复的标签或页脚“共N页”可能有误，请逐页核对 PDF / \
-     the layout did not settle after five passes: a repeated label or the page total may be \
-     wrong, check the PDF page by page";
+/// The warning for a document whose layout Typst stopped after five passes without the
+/// passes agreeing (its "document did not converge within five attempts"): the PDF is
+/// written from the last pass, so a label repeated on a continuation page or the footer's
+/// 共N页 may be wrong (BENCHMARKS.md, "first run on an idle machine").
+pub fn unsettled() -> Text {
+    text!(
+        "排版五遍后仍未稳定：续页重复的标签或页脚“共N页”可能有误，请逐页核对 PDF",
+        "the layout did not settle after five passes: a repeated label or the page total may be wrong, check the PDF page by page"
+    )
+}
 
-/// Whether `diag` is jixiao's warning for an unsettled layout ([`UNSETTLED`]).
+/// Whether `diag` is jixiao's warning for an unsettled layout ([`unsettled`]).
 pub fn is_unsettled(diag: &Diagnostic) -> bool {
-    diag.message.starts_with(UNSETTLED)
+    diag.message.en.starts_with(&unsettled().en)
 }
 
 /// Typst's own warning for a layout that did not converge.
 fn is_typst_unsettled(d: &SourceDiagnostic) -> bool {
     matches!(d.severity, TypstSeverity::Warning)
         && d.message.starts_with("document did not converge")
-}
-
-fn render_missing(missing: &[MissingGlyph]) -> String {
-    missing
-        .iter()
-        .map(|m| m.to_diagnostic().render(false))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 impl Renderer {
@@ -565,9 +588,14 @@ impl Renderer {
                     TypstSeverity::Warning => Severity::Warning,
                 };
                 let message = if is_typst_unsettled(d) {
-                    format!("{UNSETTLED} (Typst: {})", d.message)
+                    let typst = Text::untranslated(format!("(Typst: {})", d.message));
+                    let unsettled = unsettled();
+                    Text::new(
+                        format!("{} {}", unsettled.zh, typst.zh),
+                        format!("{} {}", unsettled.en, typst.en),
+                    )
                 } else {
-                    format!("模板 / template: {}", d.message)
+                    Text::untranslated(d.message.to_string()).after(&text!("模板", "template"))
                 };
                 let mut diag = Diagnostic::new(severity, message);
                 if let Some(id) = d.span.id() {

@@ -184,14 +184,14 @@ impl CheckReport {
         (errors, self.findings.len() - errors)
     }
 
-    /// The findings as diagnostics in `lang`, pointing at the source; with
-    /// `deny_warnings`, warnings are reported as errors.
-    pub fn diagnostics(&self, lang: Lang, deny_warnings: bool) -> Vec<Diagnostic> {
+    /// The findings as diagnostics, pointing at the source; with `deny_warnings`,
+    /// warnings are reported as errors.
+    pub fn diagnostics(&self, deny_warnings: bool) -> Vec<Diagnostic> {
         self.findings
             .iter()
             .zip(&self.related)
             .map(|(f, related)| {
-                let mut d = f.to_diagnostic(Some(lang));
+                let mut d = f.to_diagnostic();
                 if deny_warnings {
                     d.severity = Severity::Error;
                 }
@@ -216,7 +216,7 @@ impl CheckReport {
     pub fn json(&self, lang: Lang, deny_warnings: bool) -> Vec<JsonDiagnostic> {
         self.findings
             .iter()
-            .zip(self.diagnostics(lang, deny_warnings))
+            .zip(self.diagnostics(deny_warnings))
             .map(|(f, d)| {
                 let (line, column) = d.line_column().unzip();
                 JsonDiagnostic {
