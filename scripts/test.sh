@@ -76,3 +76,7 @@ fi
 source scripts/ofd-tools.sh
 
 cargo test --workspace "$@"
+
+# The documentation of every crate, without a warning: every public item documented
+# (missing_docs is a workspace lint), every intra-doc link resolving to a public item.
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet

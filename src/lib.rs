@@ -1,8 +1,24 @@
 //! # jixiao (绩效)
 //!
 //! Turns a budget-performance declaration — one TOML file, or the spreadsheet it is kept
-//! in — into the official form as PDF and OFD. This crate is the front door: it
-//! re-exports the crates that do the work, one per stage of the data's path.
+//! in — into the official form as PDF, archival PDF/A-3b, OFD and xlsx, signed, sealed
+//! and filed. This crate is the front door: it re-exports the crates that do the work,
+//! one per stage of the data's path, and holds the `jixiao` binary (`src/main.rs`, which
+//! only calls `jixiao_cli::main`).
+//!
+//! | crate | its job |
+//! |---|---|
+//! | `jixiao-core` | the model: kinds (`templates/KIND/form.toml`), the declaration with exact amounts, the checks, totals, the printed layout, words and diagnostics — no typesetter |
+//! | `jixiao-render` | the form typeset with Typst: bundled fonts, a sealed world, templates, PDF and PDF/A |
+//! | `jixiao-sign` | PAdES signatures on PDFs: signing as an incremental update, verification, certificate paths |
+//! | `jixiao-sheet` | spreadsheets: reading xlsx/xls/ods, importing a form sheet, exporting the form as xlsx |
+//! | `jixiao-ofd` | OFD (GB/T 33190) from the same layout, GB/T 38540 electronic seals |
+//! | `jixiao-archive` | finishing a render in every format asked for, verification by reproduction, the archive store |
+//! | `jixiao-batch` | many documents at once: discovery, shards, threads or worker processes, manifests |
+//! | `jixiao-cli` | the command line |
+//!
+//! Each crate depends only on the ones above it in this table (`tests/architecture.rs`
+//! holds the layers and fails on an edge that points up).
 //!
 //! ```no_run
 //! let source = std::fs::read_to_string("samples/guangzhou-kexie.toml")?;
@@ -27,7 +43,7 @@ pub use jixiao_sheet::{export, import, input};
 pub use jixiao_sign as sign;
 pub use jixiao_sign::pdf_nesting;
 
-pub use jixiao_core::{Amount, Declaration, Diagnostic, Kind, Kinds, Severity};
+pub use jixiao_core::{Amount, Declaration, Diagnostic, Format, Kind, Kinds, Lang, Severity};
 pub use jixiao_render::{
     FontSet, FormData, RenderError, RenderOptions, Rendered, Renderer, Template, Templates,
 };

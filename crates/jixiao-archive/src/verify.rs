@@ -112,7 +112,7 @@ impl VerifyReport {
 }
 
 /// Verifies `pdf` by rendering its attached declaration again with `renderer`, and
-/// checks its digital signatures against `trust` (see [`signature_problems`]).
+/// checks its digital signatures against `trust` (see `signature_problems`).
 pub fn verify(pdf: &[u8], renderer: &Renderer, trust: &[Certificate], lang: Lang) -> VerifyReport {
     let file = match PdfFile::parse(pdf) {
         Ok(f) => f,

@@ -1,10 +1,10 @@
 //! Batch rendering: many declarations at once, sharing one [`Renderer`](jixiao_render::Renderer) (fonts
 //! parsed and the template compiled once) across a pool of threads, or across worker
-//! processes ([`worker`]) that the command line starts for `-j N`.
+//! processes (`worker`) that the command line starts for `-j N`.
 //!
 //! The steps, one module each: [`discover`] the inputs (files, directories, globs) →
 //! pick a [`shard`] → name each output ([`naming`]) → render them in parallel
-//! ([`runner`], in threads or [`worker`] processes) → record what happened in a [`manifest`]; [`merge`] the manifests of
+//! ([`runner`], in threads or `worker` processes) → record what happened in a [`manifest`]; [`merge`] the manifests of
 //! slices run apart.
 //!
 //! ```no_run

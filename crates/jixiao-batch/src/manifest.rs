@@ -309,7 +309,7 @@ pub fn to_bytes(entries: &[Entry], format: ManifestFormat) -> Result<Vec<u8>, St
     }
 }
 
-/// Reads a manifest written by [`write`] (`.csv` or `.json`, by its extension).
+/// Reads a manifest written by [`write()`] (`.csv` or `.json`, by its extension).
 pub fn read(path: &Path) -> Result<Vec<Entry>, String> {
     let shown = path.display();
     let format = ManifestFormat::of(path).ok_or_else(|| {

@@ -1,11 +1,11 @@
 //! Running a batch: every declaration checked, named and rendered with one shared
 //! [`Renderer`] on a pool of threads — or, with [`Options::processes`], rendered by
-//! worker processes ([`super::worker`]) — each PDF written atomically.
+//! worker processes (`super::worker`) — each PDF written atomically.
 //!
 //! Two passes, both parallel:
 //! 1. **plan** — read, hash and check every input (the same checks as `jixiao check`),
 //!    and work out its output path. Files whose paths collide are all refused (see
-//!    [`collisions`]). With `--shard`, every input is planned — so a collision is caught
+//!    `collisions`). With `--shard`, every input is planned — so a collision is caught
 //!    whichever slices the colliding files fall in — but only the slice's inputs are
 //!    reported and rendered.
 //! 2. **render** — read each file again (refusing it if its bytes changed since the

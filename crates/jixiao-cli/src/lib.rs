@@ -1,4 +1,7 @@
-//! The `jixiao` command line: argument parsing and one module per subcommand.
+//! The `jixiao` command line: every flag in [`args`], one module per subcommand, each
+//! only reading its arguments, calling the libraries and printing what they say (in the
+//! language of `--lang`). This crate is the binary's, not a library to build on: use the
+//! `jixiao` crate (or the crates it re-exports) instead.
 
 #[macro_use]
 mod out;

@@ -1,10 +1,10 @@
 //! OFD output (GB/T 33190-2016, 版式文档): the format Chinese archives and e-government
 //! keep records in, written from the same Typst layout that makes the PDF.
 //!
-//! The path through the modules: [`page`] walks Typst's laid-out pages into drawing
-//! objects (text runs, paths, images; any template, any page) → [`font`] embeds a
-//! TrueType subset of every face used → [`content`] writes each page's `Content.xml` →
-//! [`package`] assembles `OFD.xml`, `Document.xml`, the resources and the attached
+//! The path through the modules: `page` walks Typst's laid-out pages into drawing
+//! objects (text runs, paths, images; any template, any page) → `font` embeds a
+//! TrueType subset of every face used → `content` writes each page's `Content.xml` →
+//! `package` assembles `OFD.xml`, `Document.xml`, the resources and the attached
 //! declaration, and [`zip`]s them reproducibly. [`read`] reads packages back and
 //! `jixiao_archive::verify_ofd` checks one against what its attached declaration renders to.
 //!

@@ -32,9 +32,9 @@ use cache::{cache_dir, Bundled};
 include!(concat!(env!("OUT_DIR"), "/bundled_fonts.rs"));
 
 /// The common halves of the bundled faces, loaded once per process (from the cache
-/// directory, see [`cache_dir`]) and parsed, one thread per file. As a file's bytes are
-/// mapped, a thread of its own starts hashing them ([`hash_in_background`]) beside the
-/// parsing. The rare halves are loaded only when a document uses one ([`rare_half`]).
+/// directory, see `cache_dir`) and parsed, one thread per file. As a file's bytes are
+/// mapped, a thread of its own starts hashing them (`hash_in_background`) beside the
+/// parsing. The rare halves are loaded only when a document uses one (`rare_half`).
 pub fn bundled() -> &'static [Font] {
     static FONTS: OnceLock<Vec<Font>> = OnceLock::new();
     FONTS.get_or_init(|| {
@@ -147,9 +147,9 @@ fn rare_infos() -> &'static [FontInfo] {
     })
 }
 
-/// The threads [`hash_in_background`] started, until [`wait_prehashed`] joins them.
+/// The threads `hash_in_background` started, until [`wait_prehashed`] joins them.
 static HASHING: Mutex<Vec<JoinHandle<()>>> = Mutex::new(Vec::new());
-/// Set once every thread [`hash_in_background`] started has finished.
+/// Set once every thread `hash_in_background` started has finished.
 static HASHED: OnceLock<()> = OnceLock::new();
 
 /// Starts hashing `bytes` (a bundled file) on a thread of its own, and returns at once.
@@ -189,7 +189,7 @@ pub fn preload() {
     });
 }
 
-/// Waits until every hash [`hash_in_background`] started is done (at once when none
+/// Waits until every hash `hash_in_background` started is done (at once when none
 /// was). A thread that failed leaves its face for Typst to hash.
 pub(crate) fn wait_prehashed() {
     HASHED.get_or_init(|| {
@@ -291,7 +291,7 @@ pub struct FontSet {
 #[derive(Clone)]
 enum Slot {
     Parsed(Font),
-    /// Rare half `k` ([`rare_half`]).
+    /// Rare half `k` (`rare_half`).
     RareHalf(usize),
 }
 

@@ -175,7 +175,7 @@ pub struct Rendered {
     /// Warnings met on the way; the PDF is still good.
     pub warnings: Vec<Diagnostic>,
     /// The layout the PDF was exported from (for other formats of the same pages,
-    /// e.g. [`Rendered::ofd`]).
+    /// e.g. `jixiao_ofd::ofd`).
     pub document: PagedDocument,
 }
 

@@ -116,14 +116,14 @@ mod address;
 mod blocks;
 mod error;
 pub mod export;
-mod format;
+pub mod format;
 mod grid;
 pub mod import;
 pub mod input;
-mod label;
+pub mod label;
 mod ledger;
-mod number;
-mod read;
+pub mod number;
+pub mod read;
 mod write;
 
 pub use address::{column_name, qualified, CellRange, CellRef};

@@ -6,7 +6,7 @@
 //! what arithmetic a reviewer checks. Everything else follows from it: the parser and
 //! the checks ([`crate::declaration`], [`crate::check`]), the JSON Schema
 //! ([`crate::schema`]), `jixiao init` blanks ([`crate::init`]), and the data the
-//! template prints ([`jixiao_render::form_data`], [`crate::layout`]). A regional variant is a
+//! template prints (`jixiao_render::form_data`, [`crate::layout`]). A regional variant is a
 //! new description and a template directory, not a change in Rust.
 
 pub mod builtin;

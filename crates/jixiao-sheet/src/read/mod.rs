@@ -379,7 +379,7 @@ fn read_xlsb(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, SheetError> {
 /// The most cells of one sheet the readers that lay a sheet out densely (calamine's
 /// ods reader) are asked to hold: forms have a few thousand; a 300-byte ods file can
 /// claim 1,048,576 × 16,384 repeated cells.
-pub(crate) const MAX_DENSE_CELLS: u64 = 4_000_000;
+pub const MAX_DENSE_CELLS: u64 = 4_000_000;
 
 fn read_ods(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, SheetError> {
     // Our own pass first: it finds merges and percentages, and refuses a sheet whose
