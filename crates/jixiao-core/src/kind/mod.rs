@@ -151,12 +151,14 @@ impl Kind {
 
     /// The title without the year (for listings, metadata and the schema):
     /// `{year}年度项目支出绩效自评表` → `项目支出绩效自评表`.
+    /// A year in brackets goes with its brackets: `项目绩效目标表（{year}年度）` →
+    /// `项目绩效目标表`.
     pub fn generic_title(&self) -> String {
         let mut t = self.spec.title.clone();
         for placeholder in ["{year}年度", "{year}年", "{year}"] {
             t = t.replace(placeholder, "");
         }
-        t.trim().to_owned()
+        without_empty_brackets(&t).trim().to_owned()
     }
 
     /// The top-level field `key`.
@@ -203,6 +205,41 @@ impl Kind {
         let mut out = Vec::new();
         go("", &self.fields, &mut out);
         out
+    }
+}
+
+/// `text` without bracket pairs that hold nothing but spaces (`（）`, `( )`, `【】`).
+fn without_empty_brackets(text: &str) -> String {
+    const PAIRS: [(char, char); 5] = [
+        ('（', '）'),
+        ('(', ')'),
+        ('【', '】'),
+        ('[', ']'),
+        ('〔', '〕'),
+    ];
+    let mut out = text.to_owned();
+    loop {
+        let chars: Vec<char> = out.chars().collect();
+        let mut cut = None;
+        for (i, c) in chars.iter().enumerate() {
+            let Some(&(_, close)) = PAIRS.iter().find(|(open, _)| open == c) else {
+                continue;
+            };
+            let inner = chars[i + 1..]
+                .iter()
+                .take_while(|c| c.is_whitespace() || **c == '\u{3000}')
+                .count();
+            if chars.get(i + 1 + inner) == Some(&close) {
+                cut = Some((i, i + inner + 2));
+                break;
+            }
+        }
+        match cut {
+            Some((from, to)) => {
+                out = chars[..from].iter().chain(&chars[to..]).collect();
+            }
+            None => return out,
+        }
     }
 }
 
@@ -289,4 +326,32 @@ fn build_field(
 
 fn build_tree(list: &FieldSpec, spec: &TreeSpec) -> Result<Tree, KindError> {
     Tree::from_spec(spec).map_err(|e| KindError(format!("{}.tree: {e}", list.key)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_year_in_brackets_leaves_no_empty_brackets_in_the_generic_title() {
+        let mut spec = Kinds::builtin()
+            .get("project-target")
+            .expect("built-in kind")
+            .spec
+            .clone();
+        for (title, generic) in [
+            ("项目绩效目标表（{year}年度）", "项目绩效目标表"),
+            ("项目绩效目标表( {year}年 )", "项目绩效目标表"),
+            (
+                "【{year}】部门预算项目支出绩效自评表",
+                "部门预算项目支出绩效自评表",
+            ),
+            ("{year}年度项目支出绩效自评表", "项目支出绩效自评表"),
+            ("自评表（试行）", "自评表（试行）"),
+        ] {
+            spec.title = title.to_owned();
+            let kind = Kind::from_spec(spec.clone()).expect("valid");
+            assert_eq!(kind.generic_title(), generic, "{title}");
+        }
+    }
 }
