@@ -453,6 +453,32 @@ pub enum CheckSpec {
     },
 }
 
+impl CheckSpec {
+    /// Every key path the check reads (spec paths, `[]` for every item of a list).
+    pub fn paths(&self) -> Vec<&str> {
+        fn group(g: &SumGroup) -> Vec<&str> {
+            g.terms.iter().map(String::as_str).collect()
+        }
+        match self {
+            CheckSpec::EqualSums { groups, .. } => groups.iter().flat_map(group).collect(),
+            CheckSpec::Sum { total, parts, .. } => std::iter::once(total.as_str())
+                .chain(parts.iter().map(String::as_str))
+                .collect(),
+            CheckSpec::AtMost { sum, limit, .. } => {
+                group(sum).into_iter().chain(group(limit)).collect()
+            }
+            CheckSpec::Rate {
+                rate,
+                numerator,
+                denominator,
+                ..
+            } => vec![rate, numerator, denominator],
+            CheckSpec::AtMostEach { value, max, .. } => vec![value, max],
+            CheckSpec::SumEquals { terms, .. } => terms.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
 /// A named sum of fields.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
