@@ -155,6 +155,20 @@ fn every_sample_prints_one_continuous_table_on_every_page() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// The regional variant of `tests/fixtures/regional/` — a header repeated on page 2,
+/// lines of text above and below the table, rows merged down — is one table too.
+#[test]
+fn the_regional_variant_prints_one_continuous_table() {
+    let template = Template::load(&root().join("tests/fixtures/regional")).expect("template");
+    let templates = jixiao::Templates::with(vec![template]);
+    let text = std::fs::read_to_string(root().join("tests/fixtures/regional.toml")).expect("read");
+    let decl = Declaration::from_toml_with(&text, &templates.kinds()).expect("parses");
+    let renderer = Renderer::new(templates, FontSet::bundled()).expect("renderer");
+    let pdf = renderer.render(&decl).expect("renders").pdf;
+    let problems = broken_pages(&pdf);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 /// The negative control: the same sample through a copy of its template whose
 /// sections are stacked 2 mm apart — the white strip the issue saw — is caught.
 #[test]

@@ -168,7 +168,9 @@ impl Template {
     }
 
     /// Loads every file under `dir` (hidden files and directories skipped). Symlinks are
-    /// followed only when they stay inside `dir`.
+    /// followed only when they stay inside `dir`. The built-in `main.typ`, `grid.typ`
+    /// and `rows.typ` fill in for those the directory lacks, so a `form.toml` alone is
+    /// a template.
     pub fn load(dir: &Path) -> Result<Template, TemplateError> {
         let io = |path: &Path| {
             let path = path.to_owned();
@@ -208,6 +210,13 @@ impl Template {
             ))
         })?;
         let kind = Kind::from_toml(text).map_err(|e| TemplateError::Manifest(e.text()))?;
+        // A directory of a form.toml alone (a regional variant described as data) is
+        // printed by the built-in Typst files; a template's own files take precedence.
+        for (name, bytes) in COMMON_FILES {
+            files
+                .entry(format!("/{name}"))
+                .or_insert_with(|| Bytes::new(bytes));
+        }
         let template = Template {
             kind: Arc::new(kind),
             files,
@@ -227,10 +236,12 @@ impl Template {
     /// The real path of a template file, for error messages.
     pub fn display_path(&self, vpath: &str) -> String {
         match &self.dir {
-            Some(dir) => dir
+            // A file the directory lacks is a built-in one (see `Template::load`).
+            Some(dir) if dir.join(vpath.trim_start_matches('/')).exists() => dir
                 .join(vpath.trim_start_matches('/'))
                 .display()
                 .to_string(),
+            Some(_) => format!("templates/common{vpath}"),
             None => {
                 let own = KIND_FILES
                     .iter()

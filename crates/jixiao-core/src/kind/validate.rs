@@ -414,9 +414,11 @@ impl Merged {
         self.left.get(x).is_some_and(|n| *n > 0)
     }
 
+    /// Records a cell of the row being read, merged down `rows` rows (this one
+    /// included): [`Merged::next_row`] then leaves `rows - 1` for the rows below.
     fn cover(&mut self, x: usize, span: usize, rows: usize) {
         for n in self.left.iter_mut().skip(x).take(span) {
-            *n = rows.saturating_sub(1);
+            *n = rows;
         }
     }
 
@@ -443,6 +445,7 @@ fn row(scope: &[Field], row: &RowSpec, width: usize, place: &Place) -> Result<()
             }
             let mut merged = Merged::new(width);
             cells(scope, &fixed.cells, &mut merged, place)?;
+            merged.next_row();
             if merged.pending() {
                 return Err(place.err(text!(
                     "rowspan 只用于固定行和表头行，不能用在重复行（each）里",
@@ -497,6 +500,7 @@ fn row(scope: &[Field], row: &RowSpec, width: usize, place: &Place) -> Result<()
                 (false, true) => {
                     let mut merged = Merged::new(inner);
                     cells(&list.fields, &each.row, &mut merged, &place)?;
+                    merged.next_row();
                     if merged.pending() {
                         return Err(place.err(text!(
                             "rowspan 只用于固定行和表头行，不能用在重复行（each）里",

@@ -252,6 +252,15 @@ pub fn import_sheet(
     let footer_field = restore::footer_field(kind);
     let mut placed = walk.place_sections(top, last_row)?;
     let mut out = Out::default();
+    // The lines outside the table; those below it end the last section.
+    if let (Some(first), Some(last)) = (placed.first().cloned(), placed.last().cloned()) {
+        let table_first = first.label.map_or(first.first, |l| l.row.min(first.first));
+        if let Some(foot) = walk.read_lines(table_first, last.first, &mut out)? {
+            if let Some(p) = placed.last_mut() {
+                p.last = p.last.min(foot.saturating_sub(1)).max(p.first);
+            }
+        }
+    }
     // A sign-off block below the table ends the last section.
     if let (Some(field), Some(last)) = (footer_field, placed.last().cloned()) {
         let from = match last.label.map(|l| sheet.span(l)) {

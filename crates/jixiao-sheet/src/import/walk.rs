@@ -306,6 +306,14 @@ impl<'s> Walk<'s> {
                     None => (cursor, table_col.unwrap_or(0)),
                 };
                 table_col.get_or_insert(col);
+                // A label column printed blank (`label = " "`): the content starts
+                // right of it.
+                let col = if has_label_column(spec) {
+                    let at = self.sheet.anchor(CellRef::new(row, col));
+                    self.sheet.span(at).last.col.max(col) + 1
+                } else {
+                    col
+                };
                 placed.push(Placed {
                     label: None,
                     first: row,
@@ -984,6 +992,96 @@ impl<'s> Walk<'s> {
         }
     }
 
+    /// Reads the kind's lines outside the table ([`jixiao_core::kind::spec::LineSpec`]):
+    /// those above it in the rows before `table_first`, those below it in the rows after
+    /// `last_start` (the first row of the last section). Each part is the cell whose text
+    /// starts with its fixed text (or its field's label and `：`); the value follows in
+    /// the same cell, or in the cell to its right. Returns the first row of the lines
+    /// below the table, which ends the last section.
+    pub(super) fn read_lines(
+        &mut self,
+        table_first: u32,
+        last_start: u32,
+        out: &mut Out,
+    ) -> Result<Option<u32>, SheetError> {
+        use jixiao_core::kind::spec::LineAt;
+        let kind = self.kind;
+        let year = out
+            .record
+            .get(jixiao_core::kind::common::YEAR)
+            .and_then(|v| match v {
+                Value::Year(y) => Some(y.to_string()),
+                _ => None,
+            });
+        let mut first_foot: Option<u32> = None;
+        for line in &kind.spec.lines {
+            for part in &line.parts {
+                let field = part.field.as_deref().and_then(|p| kind.field_at(p));
+                let prefix = match (&part.text, field) {
+                    (Some(t), _) => match &year {
+                        Some(y) => t.replace("{year}", y),
+                        None => t.clone(),
+                    },
+                    (None, Some(f)) => format!("{}：", f.label),
+                    (None, None) => continue,
+                };
+                let key = normalize_label(&prefix);
+                let wanted = |c: &Cell| {
+                    let row = c.pos().row;
+                    let here = match line.at {
+                        LineAt::Top | LineAt::Head => row < table_first,
+                        LineAt::Foot => row > last_start,
+                    };
+                    here && !c.is_covered()
+                        && !self.ledger.is_used(c.pos())
+                        && c.text().is_some_and(|t| {
+                            let n = normalize_label(t);
+                            if key.contains("{year}") {
+                                let (head, tail) = key.split_once("{year}").unwrap_or((&key, ""));
+                                n.starts_with(head) && n.contains(tail)
+                            } else {
+                                n.starts_with(&key)
+                            }
+                        })
+                };
+                let Some(cell) = self.sheet.cells().find(|c| wanted(c)) else {
+                    continue;
+                };
+                let pos = cell.pos();
+                self.ledger.mark(pos);
+                if line.at == LineAt::Foot {
+                    first_foot = Some(first_foot.map_or(pos.row, |f| f.min(pos.row)));
+                }
+                let (Some(path), Some(field)) = (part.field.as_deref(), field) else {
+                    continue;
+                };
+                let text = cell.text().unwrap_or_default();
+                let rest = after_prefix(text, &key).unwrap_or("").trim();
+                let blank = normalize_label(&part.blank);
+                if !rest.is_empty() && normalize_label(rest) != blank {
+                    let value =
+                        typed_text(self.file, &self.address(pos), rest, field, &mut self.notes)?;
+                    if let Some(value) = value {
+                        out.set(path, value, self.address(pos));
+                    }
+                } else if rest.is_empty() {
+                    let right = self.sheet.anchor(self.sheet.right_of(pos));
+                    let filled = right != pos
+                        && !self.ledger.is_used(right)
+                        && self
+                            .sheet
+                            .cell(right)
+                            .and_then(typed::text_of)
+                            .is_some_and(|t| normalize_label(&t) != blank);
+                    if filled {
+                        self.read_value(right, path, field, out)?;
+                    }
+                }
+            }
+        }
+        Ok(first_foot)
+    }
+
     /// Reads the footer fields of `table` (e.g. 签署栏: 填报人, 联系电话…) at or below
     /// row `from`: a label cell with its value to the right, or `label：value` in one
     /// cell. Returns the first row of the footer.
@@ -1043,6 +1141,18 @@ impl<'s> Walk<'s> {
         }
         Ok(first)
     }
+}
+
+/// The text after the part of `text` whose comparison key is `key` (`填报单位（盖章）：
+/// 某局` after `填报单位(盖章):` → `某局`).
+fn after_prefix<'t>(text: &'t str, key: &str) -> Option<&'t str> {
+    if key.is_empty() {
+        return Some(text);
+    }
+    text.char_indices()
+        .map(|(i, c)| i + c.len_utf8())
+        .find(|&end| normalize_label(&text[..end]) == key)
+        .map(|end| &text[end..])
 }
 
 /// A group label's text as typed (`""` for an empty cell).
