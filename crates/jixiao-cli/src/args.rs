@@ -449,10 +449,17 @@ pub struct ImportArgs {
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
 
-    /// 按此表样导入（默认按标题与栏目识别） / import as this kind instead of detecting it
-    /// from the sheet's title and labels (`jixiao kinds` lists them).
+    /// 按此表样导入所选的工作表（未用 --sheet 时：符合此表样的每个工作表；默认按标题与栏目识别）
+    /// / import the picked sheets as this kind (without --sheet: every sheet that fits
+    /// it) instead of detecting it from the title and labels (`jixiao kinds` lists them).
     #[arg(long, value_name = "KIND")]
     pub kind: Option<String>,
+
+    /// 只导入这个工作表（工作表名或从 1 起的序号；可重复）；所选的表即使是空白表样也导入
+    /// / import this sheet only (its name, or its position from 1; repeatable); a picked
+    /// sheet is imported even when it is a blank form.
+    #[arg(long = "sheet", value_name = "NAME|N")]
+    pub sheets: Vec<String>,
 
     /// 预算年度（表中标题不含年份时） / the budget year, for forms whose title does not
     /// show it.

@@ -257,7 +257,9 @@ impl<'s> Walk<'s> {
                                 last: row,
                                 col: span.last.col + 1,
                             });
-                            merged_end.push((!span.is_single()).then_some(span.last.row));
+                            // A blank label merged over the header rows only (as the
+                            // 中央 exports have it) does not say where the section ends.
+                            merged_end.push(None);
                             cursor = row + 1;
                             continue;
                         }
