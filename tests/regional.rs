@@ -235,3 +235,107 @@ fn the_library_renders_it_with_the_built_in_files() {
     let rendered = renderer.render(&declaration()).expect("renders");
     assert_eq!(rendered.pages, 2);
 }
+
+/// `jixiao template --reference` prints the committed references; `--form-only` copies a
+/// kind's form.toml and its reference, and that alone renders.
+#[test]
+fn the_reference_and_a_form_only_copy() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (lang, file) in [("zh", "表样说明参考.md"), ("en", "form-reference.md")] {
+        let out = jixiao(&["template", "--reference", "--lang", lang], dir.path());
+        assert!(out.status.success(), "{}", stderr(&out));
+        let committed = std::fs::read(root().join("docs").join(file)).expect("docs");
+        assert!(
+            out.stdout == committed,
+            "--lang {lang} differs from docs/{file}"
+        );
+    }
+    let out = jixiao(
+        &[
+            "template",
+            "v",
+            "--kind",
+            "project-self-evaluation",
+            "--form-only",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut files: Vec<String> = std::fs::read_dir(dir.path().join("v"))
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["form.toml", "表样说明参考.md"]);
+    let sample = root().join("samples/ezhou-2019-project-self-evaluation.toml");
+    let out = jixiao(
+        &[
+            "render",
+            sample.to_str().expect("utf-8"),
+            "--template",
+            "v",
+            "-o",
+            "v.pdf",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// A misspelt key of the description is named, with its line and the keys allowed
+/// there — also inside a row or a cell, where the parser used to say only "data did
+/// not match any variant of untagged enum RowSpec"; a description that does not hold
+/// together names the place.
+#[test]
+fn a_wrong_description_is_named_key_by_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = jixiao(
+        &[
+            "template",
+            "v",
+            "--kind",
+            "project-self-evaluation",
+            "--form-only",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let form = dir.path().join("v/form.toml");
+    let original = std::fs::read_to_string(&form).expect("form.toml");
+    let cell = "{ label = \"funds.total\" }";
+    assert!(original.contains(cell));
+    let kinds = |text: &str| {
+        std::fs::write(&form, text).expect("write");
+        let out = jixiao(&["kinds", "--template", "v", "--lang", "en"], dir.path());
+        assert_eq!(out.status.code(), Some(1), "{}", common::stdout(&out));
+        stderr(&out)
+    };
+    let err = kinds(&original.replacen(cell, "{ label = \"funds.total\", rowspn = 2 }", 1));
+    assert!(
+        err.contains("rowspn") && err.contains("`rowspan`") && err.contains("line"),
+        "{err}"
+    );
+    let err = kinds(&original.replacen(
+        "rows = [{ each = \"indicators\"",
+        "rows = [{ eachh = \"indicators\"",
+        1,
+    ));
+    assert!(
+        err.contains("eachh") && err.contains("`each`") && err.contains("`cells`"),
+        "{err}"
+    );
+    // A cell merged down where the row below then has one cell too many.
+    let err = kinds(&original.replacen(cell, "{ label = \"funds.total\", rowspan = 2 }", 1));
+    assert!(
+        err.contains("[[section]] 3") && err.contains("row 2"),
+        "{err}"
+    );
+    // A line naming no field.
+    let err = kinds(&format!(
+        "{original}\n[[line]]\nat = \"foot\"\nparts = [{{ field = \"signoff.nobody\" }}]\n"
+    ));
+    assert!(
+        err.contains("[[line]] 1") && err.contains("nobody"),
+        "{err}"
+    );
+}

@@ -424,12 +424,23 @@ pub struct DataArgs {
 pub struct TemplateArgs {
     /// 目标目录（须不存在或为空） / directory to write the template into (must not
     /// exist or be empty).
-    #[arg(value_name = "DIR")]
-    pub dir: PathBuf,
+    #[arg(value_name = "DIR", required_unless_present = "reference")]
+    pub dir: Option<PathBuf>,
 
     /// 导出哪一表样的模板 / the kind whose built-in template is copied.
     #[arg(long, value_name = "KIND", default_value = jixiao_core::kind::DEFAULT_KIND)]
     pub kind: String,
+
+    /// 只导出表样说明 form.toml（地方变体不需要 Typst 文件：缺少的由内置的补上） / copy
+    /// form.toml only: a regional variant needs no Typst file (the built-in ones fill in).
+    #[arg(long)]
+    pub form_only: bool,
+
+    /// 打印表样说明 form.toml 的参考（每个键的类型、默认值、示例；--lang 选语言） / print
+    /// the reference of the description format form.toml (every key's type, default,
+    /// example; in the --lang language).
+    #[arg(long, conflicts_with_all = ["dir", "form_only"])]
+    pub reference: bool,
 }
 
 /// `jixiao import`
