@@ -180,7 +180,7 @@ fn the_workbook_imports_its_monitoring_sheet_and_reports_the_others() {
     let dir = tempfile::tempdir().expect("tempdir");
     let xls = sheet_support::form(XLS);
     let profile = dir.path().join("profile");
-    sheet_support::convert(&profile, &[xls.clone()], "xlsx", dir.path());
+    sheet_support::convert(&profile, std::slice::from_ref(&xls), "xlsx", dir.path());
     let xlsx: PathBuf = dir.path().join("beijing-pku-2019-project-monitoring.xlsx");
     assert!(xlsx.exists(), "LibreOffice wrote no .xlsx");
     for file in [&xls, &xlsx] {

@@ -397,8 +397,11 @@ mod tests {
     /// `Debug` of what it read, or the parser's error).
     struct Probe {
         minimal: &'static str,
-        parse: fn(&str) -> Result<String, String>,
+        parse: Parser,
     }
+
+    /// Reads an object's TOML: the `Debug` of what it read, or the parser's error.
+    type Parser = fn(&str) -> Result<String, String>;
 
     fn parse<T: serde::de::DeserializeOwned + std::fmt::Debug>(
         text: &str,
@@ -409,7 +412,7 @@ mod tests {
     }
 
     fn probe(name: &str) -> Probe {
-        let (minimal, parse): (&'static str, fn(&str) -> Result<String, String>) = match name {
+        let (minimal, parse): (&'static str, Parser) = match name {
             "kind" => (
                 "name = \"x\"\ntitle = \"t\"\nabout = \"a\"\nfiler = \"f\"\nfield = []\nsection = []\n",
                 parse::<KindSpec>,

@@ -37,6 +37,16 @@ fn err(problem: Text) -> KindError {
     KindError(problem)
 }
 
+/// Whether `value` is a number of at least `least` (not NaN, not infinite).
+fn at_least(value: f64, least: f64) -> bool {
+    value.is_finite() && value >= least
+}
+
+/// Whether `value` is a positive number (not NaN, not infinite).
+fn positive(value: f64) -> bool {
+    value.is_finite() && value > 0.0
+}
+
 /// Validates `kind` as a whole.
 pub(super) fn validate(kind: &Kind) -> Result<(), KindError> {
     let name = &kind.spec.name;
@@ -113,7 +123,7 @@ fn page(kind: &Kind) -> Result<(), KindError> {
         ("subtitle_size", p.subtitle_size, f64::MIN_POSITIVE),
         ("row_height", p.row_height, 0.0),
     ] {
-        if !(value >= least) || !value.is_finite() {
+        if !at_least(value, least) {
             return Err(err(text!(
                 "[page] {key} = {value}：应为正数",
                 "[page] {key} = {value}: must be a positive number"
@@ -269,12 +279,7 @@ fn resolve<'a>(scope: &'a [Field], path: &str) -> Result<&'a Field, KindError> {
 }
 
 fn section(kind: &Kind, section: &SectionSpec, place: &Place) -> Result<(), KindError> {
-    if section.columns.is_empty()
-        || section
-            .columns
-            .iter()
-            .any(|w| !(*w > 0.0) || !w.is_finite())
-    {
+    if section.columns.is_empty() || section.columns.iter().any(|w| !positive(*w)) {
         return Err(place.err(text!(
             "columns 应为正数的列宽（毫米）",
             "columns must be positive widths (millimetres)"
@@ -290,7 +295,7 @@ fn section(kind: &Kind, section: &SectionSpec, place: &Place) -> Result<(), Kind
         }
     }
     if let Some(h) = section.row_height {
-        if !(h >= 0.0) || !h.is_finite() {
+        if !at_least(h, 0.0) {
             return Err(place.err(text!(
                 "row_height = {h}：应为不小于 0 的毫米数",
                 "row_height = {h}: must be millimetres, 0 or more"
@@ -368,7 +373,7 @@ fn section(kind: &Kind, section: &SectionSpec, place: &Place) -> Result<(), Kind
             match row {
                 RowSpec::Cells(fixed) => {
                     if let Some(h) = fixed.height {
-                        if !(h >= 0.0) || !h.is_finite() {
+                        if !at_least(h, 0.0) {
                             return Err(here.err(text!(
                                 "height = {h}：应为不小于 0 的毫米数",
                                 "height = {h}: must be millimetres, 0 or more"
@@ -681,7 +686,7 @@ fn line(kind: &Kind, line: &LineSpec, place: &Place) -> Result<(), KindError> {
                 "a part has text (fixed text), field (a field's value), or both"
             )));
         }
-        if !(part.width > 0.0) || !part.width.is_finite() {
+        if !positive(part.width) {
             return Err(here.err(text!(
                 "width 应为正数（各段所占宽度的比例）",
                 "width must be positive (the part's share of the line)"
