@@ -165,8 +165,14 @@ fn every_archival_pdf_passes_verapdf_as_pdfa_3b_and_the_negative_controls_fail()
             "render",
             "--archive",
             "--template",
-            root().join("tests/fixtures/regional").to_str().expect("utf-8"),
-            root().join("tests/fixtures/regional.toml").to_str().expect("utf-8"),
+            root()
+                .join("tests/fixtures/regional")
+                .to_str()
+                .expect("utf-8"),
+            root()
+                .join("tests/fixtures/regional.toml")
+                .to_str()
+                .expect("utf-8"),
             "-o",
             regional.to_str().expect("utf-8"),
         ],
