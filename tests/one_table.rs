@@ -164,7 +164,10 @@ fn the_regional_variant_prints_one_continuous_table() {
     let text = std::fs::read_to_string(root().join("tests/fixtures/regional.toml")).expect("read");
     let decl = Declaration::from_toml_with(&text, &templates.kinds()).expect("parses");
     let renderer = Renderer::new(templates, FontSet::bundled()).expect("renderer");
-    let pdf = renderer.render(&decl).expect("renders").pdf;
+    let pdf = renderer
+        .render(&decl, &Default::default())
+        .expect("renders")
+        .pdf;
     let problems = broken_pages(&pdf);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
@@ -183,7 +186,10 @@ fn sections_printed_apart_are_caught() {
     apart(&dir.path().join("grid.typ"));
     let template = Template::load(dir.path()).expect("template loads");
     let renderer = Renderer::with_template(template, FontSet::bundled()).expect("renderer");
-    let pdf = renderer.render(&decl).expect("renders").pdf;
+    let pdf = renderer
+        .render(&decl, &Default::default())
+        .expect("renders")
+        .pdf;
     let problems = broken_pages(&pdf);
     assert!(
         problems.iter().any(|p| p.contains("white on its border")),

@@ -232,7 +232,9 @@ fn it_exports_to_xlsx_with_its_merges_and_imports_back_unchanged() {
 fn the_library_renders_it_with_the_built_in_files() {
     let renderer =
         Renderer::new(Templates::with(vec![template()]), FontSet::bundled()).expect("renderer");
-    let rendered = renderer.render(&declaration()).expect("renders");
+    let rendered = renderer
+        .render(&declaration(), &Default::default())
+        .expect("renders");
     assert_eq!(rendered.pages, 2);
 }
 
