@@ -65,7 +65,9 @@ fn mixed_forms(dir: &Path) {
     write(
         dir,
         "forms/broken.toml",
-        "department = \"部门\"\nyear = 2025\n\n[budget]\nbasik = 1\n",
+        // Broken by its typo alone (every other problem is reported too, since issue 37:
+        // a goal left out would be the first error of the manifest).
+        "department = \"部门\"\nyear = 2025\ngoal = \"目标\"\n\n[budget]\nbasik = 1\n",
     );
 }
 
@@ -93,7 +95,7 @@ fn a_batch_renders_the_good_files_reports_the_broken_one_and_lists_all() {
         "a failed file fails the batch:\n{err}"
     );
     assert!(
-        err.contains("broken.toml:5:1") && err.contains("basik"),
+        err.contains("broken.toml:6:1") && err.contains("basik"),
         "{err}"
     );
     assert!(

@@ -184,3 +184,50 @@ fn json_output_carries_line_column_code_and_label() {
     assert_eq!(d["label"], "按预算级次划分 · 市本级使用资金");
     assert!(d["line"].as_u64().is_some() && d["column"].as_u64().is_some());
 }
+
+/// Issue 37: a typo no longer hides the arithmetic — `jixiao check` reports the unknown
+/// key and the totals that disagree together, each at its line; a typo in one of the
+/// terms leaves that total unchecked rather than reporting a sum it cannot know.
+#[test]
+fn a_typo_and_a_sum_error_are_reported_together() {
+    let out = jixiao(
+        &["check", "tests/check/typo-and-sum.toml", "--format", "json"],
+        &root(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let found: Vec<(String, u64)> = json
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_owned(),
+                d["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert!(found.contains(&("unknown-key".to_owned(), 29)), "{found:?}");
+    assert!(
+        found.contains(&("amount-identity".to_owned(), 11)),
+        "{found:?}"
+    );
+
+    let out = jixiao(
+        &[
+            "check",
+            "tests/check/typo-in-a-term.toml",
+            "--format",
+            "json",
+        ],
+        &root(),
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let codes: Vec<&str> = json
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["unknown-key"]);
+}

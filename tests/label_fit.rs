@@ -76,7 +76,12 @@ fn overlap(a: (f64, f64), b: (f64, f64)) -> f64 {
 
 /// Lays `decl` out and asserts that every label and value stays inside its cell.
 fn assert_text_inside_cells(name: &str, decl: &Declaration) {
-    let laid = Renderer::builtin().layout(decl).expect("layout");
+    assert_text_inside_cells_with(&Renderer::builtin(), name, decl);
+}
+
+/// [`assert_text_inside_cells`] with `renderer`'s templates.
+fn assert_text_inside_cells_with(renderer: &Renderer, name: &str, decl: &Declaration) {
+    let laid = renderer.layout(decl).expect("layout");
     assert!(
         laid.warnings.is_empty(),
         "{name}: {:?}",
@@ -175,4 +180,79 @@ fn a_label_taller_than_its_rows_makes_them_grow() {
     );
     let decl = Declaration::from_toml(&text.replacen(name, &long, 1)).expect("parse");
     assert_text_inside_cells("long task name", &decl);
+}
+
+/// The regional variant of `tests/fixtures/regional/` (rows merged down, two header
+/// rows, a header repeated on page 2, minimum row heights, lines above and below).
+fn regional(text: &str) -> (Renderer, Declaration) {
+    let template =
+        jixiao::Template::load(&root().join("tests/fixtures/regional")).expect("template");
+    let templates = jixiao::Templates::with(vec![template]);
+    let decl = Declaration::from_toml_with(text, &templates.kinds()).expect("parse");
+    let renderer = Renderer::new(templates, jixiao::FontSet::bundled()).expect("renderer");
+    (renderer, decl)
+}
+
+#[test]
+fn the_regional_variant_keeps_its_text_inside_its_cells() {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/regional.toml")).expect("read");
+    let (renderer, decl) = regional(&text);
+    assert_text_inside_cells_with(&renderer, "regional", &decl);
+}
+
+/// A value merged down five rows and far taller than they are (the 原因 beside the
+/// money rows): each row grows by the same share — not the last one by all of it — and
+/// the text stays inside its cell.
+#[test]
+fn a_cell_taller_than_the_rows_it_spans_shares_the_height_among_them() {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/regional.toml")).expect("read");
+    let reason = "reason = [\"年初预算 120 万元，年中调整为 125 万元；\", \"两个项目的环评批复推迟，对应的 5 万元咨询费结转至次年支付。\"]";
+    assert!(text.contains(reason));
+    let long = format!(
+        "reason = [{}]",
+        (1..=8)
+            .map(|i| format!("\"第 {i} 项：两个项目的环评批复推迟，对应的咨询费结转至次年支付。\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let (renderer, decl) = regional(&text.replacen(reason, &long, 1));
+    assert_text_inside_cells_with(&renderer, "long reason", &decl);
+    // The rows of the money block: the rules under each of its labels' rows.
+    let laid = renderer.layout(&decl).expect("layout");
+    let page = &laid.document.pages()[0];
+    let mut drawn = Page::default();
+    walk(&page.frame, Point::zero(), &mut drawn);
+    let y_of = |label: &str| {
+        drawn
+            .runs
+            .iter()
+            .find(|r| r.text == label)
+            .unwrap_or_else(|| panic!("no {label}"))
+    };
+    let first = y_of("资金总额");
+    let last = y_of("其他资金");
+    let mut ys: Vec<f64> = drawn
+        .rules
+        .iter()
+        .filter(|r| r.x.0 <= first.x.0 && r.x.1 >= first.x.1)
+        .map(|r| r.y)
+        .filter(|y| *y > first.y.0 - 40.0 && *y < last.y.1 + 200.0)
+        .collect();
+    ys.sort_by(f64::total_cmp);
+    ys.dedup_by(|a, b| (*a - *b).abs() < 0.5);
+    // The rule above 资金总额, then one under each of the five rows.
+    let start = ys
+        .iter()
+        .rposition(|y| *y < first.y.0)
+        .expect("a rule above the first row");
+    let rows: Vec<f64> = ys[start..start + 6]
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .collect();
+    let min = rows.iter().copied().fold(f64::MAX, f64::min);
+    let max = rows.iter().copied().fold(0.0, f64::max);
+    assert!(
+        max - min < 1.0 && min > 7.0 * 72.0 / 25.4 + 5.0,
+        "the five rows should share the extra height evenly: {rows:?}"
+    );
 }

@@ -2,7 +2,8 @@
 //! ofd-cli (structure, references, rendering), pdftoppm (the PDF drawn the same), ofdkit
 //! (text), xmllint (the GB/T 33190 schemas) and ttf-parser (the embedded fonts).
 //! Every declaration in `samples/` and the test fixtures goes through the same checks, so
-//! a new form kind is covered as soon as it has a sample.
+//! a new form kind is covered as soon as it has a sample (a fixture named as a template
+//! directory beside it — the regional variant — is rendered with that template).
 
 mod common;
 mod ofd_tools;
@@ -29,12 +30,31 @@ fn declarations() -> Vec<PathBuf> {
     out
 }
 
+/// The kinds a declaration may be of: the built-in ones, and the template directory
+/// named as the declaration, beside it, when there is one.
+fn kinds_for(decl: &Path) -> jixiao::Kinds {
+    let dir = decl.with_extension("");
+    let user = if dir.join("form.toml").exists() {
+        vec![jixiao::Template::load(&dir).expect("template")]
+    } else {
+        Vec::new()
+    };
+    jixiao::Templates::with(user).kinds()
+}
+
 /// Renders `decl` (copied into a fresh directory) with `args`; returns the directory.
 fn render_in_dir(decl: &Path, args: &[&str], env: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("tempdir");
     let input = dir.path().join(decl.file_name().expect("name"));
     std::fs::copy(decl, &input).expect("copy");
     let mut all = vec!["render", input.to_str().expect("path")];
+    // A fixture whose name is that of a template directory beside it (the regional
+    // variant: tests/fixtures/regional/form.toml) is of that template's kind.
+    let template = decl.with_extension("");
+    let template = template.to_str().expect("path");
+    if Path::new(template).join("form.toml").exists() {
+        all.extend(["--template", template]);
+    }
     all.extend_from_slice(args);
     let out = jixiao_env(&all, dir.path(), env);
     assert!(
@@ -312,7 +332,8 @@ fn ofdkit_reads_back_every_text_of_the_declaration() {
             .collect();
         assert_eq!(pages.len(), page_count(&pdf), "one text per page");
         let source = std::fs::read_to_string(&decl_path).expect("read");
-        let decl = jixiao::Declaration::from_toml(&source).expect("parse");
+        let decl =
+            jixiao::Declaration::from_toml_with(&source, &kinds_for(&decl_path)).expect("parse");
         let mut checked = 0;
         for field in decl.text_fields() {
             for paragraph in jixiao::text::paragraphs(field.text) {

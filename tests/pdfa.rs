@@ -157,6 +157,30 @@ fn every_archival_pdf_passes_verapdf_as_pdfa_3b_and_the_negative_controls_fail()
         archival.push((format!("sample {name}"), pdf));
     }
 
+    // The regional variant described by a form.toml alone (lines above and below the
+    // table, a header repeated on page 2, rows merged down).
+    let regional = d.join("regional.pdf");
+    run_ok(
+        &[
+            "render",
+            "--archive",
+            "--template",
+            root()
+                .join("tests/fixtures/regional")
+                .to_str()
+                .expect("utf-8"),
+            root()
+                .join("tests/fixtures/regional.toml")
+                .to_str()
+                .expect("utf-8"),
+            "-o",
+            regional.to_str().expect("utf-8"),
+        ],
+        d,
+        &[EPOCH],
+    );
+    archival.push(("the regional variant".to_owned(), regional));
+
     // The sign-off block; signed once and twice; render, sign and file in one step.
     std::fs::copy(
         root().join("tests/fixtures/signed-off.toml"),

@@ -416,12 +416,23 @@ pub struct DataArgs {
 pub struct TemplateArgs {
     /// 目标目录（须不存在或为空） / directory to write the template into (must not
     /// exist or be empty).
-    #[arg(value_name = "DIR")]
-    pub dir: PathBuf,
+    #[arg(value_name = "DIR", required_unless_present = "reference")]
+    pub dir: Option<PathBuf>,
 
     /// 导出哪一表样的模板 / the kind whose built-in template is copied.
     #[arg(long, value_name = "KIND", default_value = jixiao_core::kind::DEFAULT_KIND)]
     pub kind: String,
+
+    /// 只导出表样说明 form.toml（地方变体不需要 Typst 文件：缺少的由内置的补上） / copy
+    /// form.toml only: a regional variant needs no Typst file (the built-in ones fill in).
+    #[arg(long)]
+    pub form_only: bool,
+
+    /// 打印表样说明 form.toml 的参考（每个键的类型、默认值、示例；--lang 选语言） / print
+    /// the reference of the description format form.toml (every key's type, default,
+    /// example; in the --lang language).
+    #[arg(long, conflicts_with_all = ["dir", "form_only"])]
+    pub reference: bool,
 }
 
 /// `jixiao import`
@@ -441,10 +452,17 @@ pub struct ImportArgs {
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
 
-    /// 按此表样导入（默认按标题与栏目识别） / import as this kind instead of detecting it
-    /// from the sheet's title and labels (`jixiao kinds` lists them).
+    /// 按此表样导入所选的工作表（未用 --sheet 时：符合此表样的每个工作表；默认按标题与栏目识别）
+    /// / import the picked sheets as this kind (without --sheet: every sheet that fits
+    /// it) instead of detecting it from the title and labels (`jixiao kinds` lists them).
     #[arg(long, value_name = "KIND")]
     pub kind: Option<String>,
+
+    /// 只导入这个工作表（工作表名或从 1 起的序号；可重复）；所选的表即使是空白表样也导入
+    /// / import this sheet only (its name, or its position from 1; repeatable); a picked
+    /// sheet is imported even when it is a blank form.
+    #[arg(long = "sheet", value_name = "NAME|N")]
+    pub sheets: Vec<String>,
 
     /// 预算年度（表中标题不含年份时） / the budget year, for forms whose title does not
     /// show it.

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use jixiao_core::diag::render_all;
+use jixiao_core::words::Localized;
 use jixiao_core::{Declaration, Diagnostic, Kinds};
 use jixiao_render::{FontSet, Renderer, Template, Templates};
 
@@ -135,9 +136,7 @@ pub(crate) fn load_checked(
 pub(crate) fn load_templates(dirs: &[std::path::PathBuf]) -> Result<Templates, Failure> {
     let mut user = Vec::new();
     for dir in dirs {
-        user.push(
-            Template::load(dir).map_err(|e| Failure::from(Diagnostic::error(e.to_string())))?,
-        );
+        user.push(Template::load(dir).map_err(|e| Failure::from(Diagnostic::error(e.text())))?);
     }
     Ok(Templates::with(user))
 }

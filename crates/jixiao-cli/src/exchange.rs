@@ -28,6 +28,7 @@ pub(crate) fn import(args: ImportArgs) -> Result<(), Failure> {
     let options = Options {
         kind: args.kind.clone(),
         year: args.year,
+        sheets: args.sheets.clone(),
     };
     let styled = std::io::stderr().is_terminal();
     let lang = crate::out::lang();
@@ -58,6 +59,11 @@ pub(crate) fn import(args: ImportArgs) -> Result<(), Failure> {
             }
         };
         print_notes(&import.skipped, styled);
+        // A form sheet that could not be imported fails alone: the others are written.
+        for e in &import.failed {
+            errln!("{}", Diagnostic::error(e.to_string()).render(styled, lang));
+            failed += 1;
+        }
         let several = import.forms.len() > 1;
         if several && args.output.is_some() {
             errln!(

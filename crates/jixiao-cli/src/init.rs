@@ -57,7 +57,9 @@ pub(crate) fn run(args: InitArgs) -> Result<(), Failure> {
     let kind = match &args.template {
         Some(dir) => {
             Template::load(dir)
-                .map_err(|e| Failure::from(Diagnostic::error(e.to_string())))?
+                .map_err(|e| {
+                    Failure::from(Diagnostic::error(jixiao_core::words::Localized::text(&e)))
+                })?
                 .kind
         }
         None => find_kind(Kinds::builtin(), &args.kind)?,

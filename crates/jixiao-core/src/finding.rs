@@ -29,6 +29,11 @@ pub struct Finding {
     /// Other values the problem involves (the terms of a sum that does not add up),
     /// underlined beside the main one: key path and an optional label.
     pub related: Vec<(String, Option<String>)>,
+    /// The key path of a value this problem leaves unread, besides `path`: the key a
+    /// misspelt one most likely stands for (`basic` for `basik`). The checks after the
+    /// parser say nothing about an unread value, so that what it would have held is not
+    /// reported as missing or as an error of arithmetic.
+    pub unread: Option<String>,
 }
 
 impl Finding {
@@ -48,6 +53,7 @@ impl Finding {
             help: None,
             span: None,
             related: Vec::new(),
+            unread: None,
         }
     }
 

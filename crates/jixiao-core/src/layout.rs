@@ -14,7 +14,9 @@ use serde::Serialize;
 use crate::declaration::{Declaration, Record, Value};
 pub use crate::kind::cells::{printed_paths, value_widths};
 use crate::kind::paths;
-use crate::kind::spec::{Align, BlockSpec, CellDetail, CellSpec, EachSpec, RowSpec, SectionSpec};
+use crate::kind::spec::{
+    Align, BlockSpec, CellDetail, CellSpec, EachSpec, LineAt, RowSpec, SectionSpec,
+};
 use crate::kind::tree::Node;
 use crate::kind::{Field, FieldType, Kind};
 use crate::text::single_line;
@@ -89,6 +91,21 @@ pub struct Cell {
     /// The value shown, typed (for spreadsheet export), when the declaration gives one.
     #[serde(skip)]
     pub value: Option<Value>,
+    /// The rule above or below the cell is left out: the cell continues the one next
+    /// to it (a label merged down a section whose header rows repeat on every page is
+    /// two cells, one in the header and one below it, printed as one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open: Option<Open>,
+}
+
+/// Which rule of a cell is left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Open {
+    /// The rule above: the cell continues the one above it.
+    Above,
+    /// The rule below: the cell continues in the one below it.
+    Below,
 }
 
 /// One section: a table of its own, stacked under the previous one.
@@ -103,6 +120,14 @@ pub struct Section {
     /// Whether the section may break across pages (sections of fixed short cells
     /// stay whole).
     pub breakable: bool,
+    /// Whether the header rows print again at the top of every page the section
+    /// continues on.
+    pub repeat_header: bool,
+    /// Runs of rows `[first, last]` never split across pages.
+    pub keep: Vec<[usize; 2]>,
+    /// The minimum height of each row in millimetres (0: none); empty when no row has
+    /// one.
+    pub heights: Vec<f64>,
     /// The cells, row by row.
     pub cells: Vec<Cell>,
 }
@@ -126,6 +151,7 @@ pub fn sections(decl: &Declaration, derived: &BTreeMap<String, Value>) -> Vec<Se
         kind: decl.kind(),
         root: decl.values(),
         derived,
+        keep_ids: std::cell::Cell::new(0),
     };
     decl.kind()
         .sections()
@@ -177,10 +203,52 @@ struct Context<'a> {
     kind: &'a Kind,
     root: &'a Record,
     derived: &'a BTreeMap<String, Value>,
+    /// The next id of a run of rows kept together.
+    keep_ids: std::cell::Cell<usize>,
 }
 
-/// A row being built: its cells, x relative to the content columns.
-type Row = Vec<Cell>;
+/// A row being built: its cells (x relative to the content columns), the run of rows
+/// it is kept with, and its minimum height.
+#[derive(Debug, Default)]
+struct Row {
+    cells: Vec<Cell>,
+    /// Rows with the same id, one after another, stay on one page.
+    keep: Option<usize>,
+    /// Minimum height in millimetres.
+    height: Option<f64>,
+}
+
+impl Row {
+    fn of(cells: Vec<Cell>) -> Row {
+        Row {
+            cells,
+            ..Row::default()
+        }
+    }
+}
+
+/// The columns covered by cells merged down (`rowspan`) from the rows above.
+struct Covered(Vec<usize>);
+
+impl Covered {
+    fn is(&self, x: usize) -> bool {
+        self.0.get(x).is_some_and(|n| *n > 0)
+    }
+
+    /// Records the cells of a row just placed, then steps to the next row.
+    fn row(&mut self, cells: &[Cell]) {
+        for n in &mut self.0 {
+            *n = n.saturating_sub(1);
+        }
+        for c in cells.iter().filter(|c| c.rowspan > 1) {
+            for x in c.x..c.x + c.colspan {
+                if let Some(n) = self.0.get_mut(x) {
+                    *n = c.rowspan - 1;
+                }
+            }
+        }
+    }
+}
 
 impl<'a> Context<'a> {
     fn root_scope(&self) -> Scope<'a> {
@@ -192,10 +260,17 @@ impl<'a> Context<'a> {
         }
     }
 
+    fn keep_id(&self) -> usize {
+        let id = self.keep_ids.get();
+        self.keep_ids.set(id + 1);
+        id
+    }
+
     fn section(&self, spec: &SectionSpec) -> Section {
         let label = match (&spec.label, &spec.field) {
             (Some(l), _) if l.is_empty() => None,
-            (Some(l), _) => Some(l.clone()),
+            // Only spaces: a label column printed blank.
+            (Some(l), _) => Some(l.trim().to_owned()),
             (None, Some(f)) => self.kind.field(f).map(|f| f.label.clone()),
             (None, None) => None,
         };
@@ -210,26 +285,52 @@ impl<'a> Context<'a> {
         };
         let block_labels = blocks.iter().any(|b| b.label.is_some());
         let offset = usize::from(label.is_some()) + usize::from(block_labels);
+        let row_height = spec
+            .row_height
+            .unwrap_or(self.kind.spec.page.row_height)
+            .max(0.0);
         let mut cells = Vec::new();
         let mut y = 0;
         let mut header_rows = 0;
         let mut has_lists = false;
+        let mut keeps: Vec<Option<usize>> = Vec::new();
+        let mut heights: Vec<f64> = Vec::new();
         for (bi, block) in blocks.iter().enumerate() {
             let top = y;
             let mut rows: Vec<Row> = Vec::new();
+            let mut covered = Covered(vec![0; spec.columns.len()]);
             for h in &block.header {
-                rows.push(self.fixed_row(self.root_scope(), h, true));
+                let row = self.fixed_row(self.root_scope(), h, true, &covered);
+                covered.row(&row);
+                rows.push(Row::of(row));
             }
             if bi == 0 {
                 header_rows = block.header.len();
             }
             for r in &block.rows {
                 has_lists |= matches!(r, RowSpec::Each(_));
-                rows.extend(self.rows(self.root_scope(), r));
+                match r {
+                    RowSpec::Cells(fixed) => {
+                        let row = self.fixed_row(self.root_scope(), &fixed.cells, false, &covered);
+                        covered.row(&row);
+                        rows.push(Row {
+                            cells: row,
+                            keep: fixed.keep.then(|| self.keep_id()),
+                            height: fixed.height,
+                        });
+                    }
+                    RowSpec::Each(_) => rows.extend(self.rows(self.root_scope(), r)),
+                }
             }
             let count = rows.len().max(1);
+            if rows.is_empty() {
+                keeps.push(None);
+                heights.push(row_height);
+            }
             for (dy, row) in rows.into_iter().enumerate() {
-                for mut c in row {
+                keeps.push(row.keep);
+                heights.push(row.height.unwrap_or(row_height));
+                for mut c in row.cells {
                     c.x += offset;
                     c.y += top + dy;
                     cells.push(c);
@@ -248,6 +349,10 @@ impl<'a> Context<'a> {
         if let Some(label) = label {
             cells.push(merged(0, 0, y, Role::Group, Content::Text(label)));
         }
+        let repeat_header = spec.repeat_header && header_rows > 0 && y > header_rows;
+        if repeat_header {
+            cells = split_at_header(cells, header_rows);
+        }
         cells.sort_by_key(|c| (c.y, c.x));
         let label_width = spec.label_width.unwrap_or(self.kind.spec.page.label_width);
         let mut columns = vec![label_width; offset];
@@ -255,11 +360,33 @@ impl<'a> Context<'a> {
         let has_paras = cells
             .iter()
             .any(|c| c.role == Role::Value && matches!(c.content, Content::Paras(_)));
+        let mut keep = Vec::new();
+        let mut run: Option<(usize, usize, usize)> = None; // (id, first, last)
+        for (row, id) in keeps.iter().enumerate() {
+            match (*id, run) {
+                (Some(id), Some((rid, first, _))) if id == rid => run = Some((id, first, row)),
+                (id, previous) => {
+                    if let Some((_, first, last)) = previous {
+                        keep.push([first, last]);
+                    }
+                    run = id.map(|id| (id, row, row));
+                }
+            }
+        }
+        if let Some((_, first, last)) = run {
+            keep.push([first, last]);
+        }
+        if heights.iter().all(|h| *h <= 0.0) {
+            heights.clear();
+        }
         Section {
             columns,
             header_rows,
             rows: y,
-            breakable: has_lists || has_paras,
+            breakable: spec.breakable.unwrap_or(has_lists || has_paras),
+            repeat_header,
+            keep,
+            heights,
             cells,
         }
     }
@@ -267,15 +394,30 @@ impl<'a> Context<'a> {
     /// The rows of one row spec in `scope`; x and y relative to the spec's first cell.
     fn rows(&self, scope: Scope<'_>, spec: &RowSpec) -> Vec<Row> {
         match spec {
-            RowSpec::Cells(cells) => vec![self.fixed_row(scope, cells, false)],
+            RowSpec::Cells(fixed) => vec![Row {
+                cells: self.fixed_row(scope, &fixed.cells, false, &Covered(Vec::new())),
+                keep: fixed.keep.then(|| self.keep_id()),
+                height: fixed.height,
+            }],
             RowSpec::Each(each) => self.each(scope, each),
         }
     }
 
-    fn fixed_row(&self, scope: Scope<'_>, specs: &[CellSpec], heading: bool) -> Row {
+    /// A row of fixed cells, placed past the columns `covered` by cells merged down
+    /// from the rows above.
+    fn fixed_row(
+        &self,
+        scope: Scope<'_>,
+        specs: &[CellSpec],
+        heading: bool,
+        covered: &Covered,
+    ) -> Vec<Cell> {
         let mut x = 0;
         let mut row = Vec::new();
         for spec in specs {
+            while covered.is(x) {
+                x += 1;
+            }
             let mut c = self.cell(
                 scope,
                 spec,
@@ -310,14 +452,14 @@ impl<'a> Context<'a> {
             let mut rows: Vec<Row> = if each.row.is_empty() {
                 each.rows.iter().flat_map(|r| self.rows(scope, r)).collect()
             } else {
-                vec![self.value_row(scope, &each.row)]
+                vec![Row::of(self.value_row(scope, &each.row))]
             };
             if rows.is_empty() {
-                rows.push(Vec::new());
+                rows.push(Row::default());
             }
             if let Some(group) = &each.group {
                 for row in &mut rows {
-                    for c in row.iter_mut() {
+                    for c in row.cells.iter_mut() {
                         c.x += 1;
                     }
                 }
@@ -327,7 +469,13 @@ impl<'a> Context<'a> {
                 g.rowspan = rows.len();
                 g.colspan = 1;
                 g.x = 0;
-                rows[0].insert(0, g);
+                rows[0].cells.insert(0, g);
+            }
+            if each.keep {
+                let id = self.keep_id();
+                for row in &mut rows {
+                    row.keep = Some(id);
+                }
             }
             out.extend(rows);
         }
@@ -335,7 +483,7 @@ impl<'a> Context<'a> {
     }
 
     /// One row of an item's cells; plain paths print values.
-    fn value_row(&self, scope: Scope<'_>, specs: &[CellSpec]) -> Row {
+    fn value_row(&self, scope: Scope<'_>, specs: &[CellSpec]) -> Vec<Cell> {
         let mut x = 0;
         let mut row = Vec::new();
         for spec in specs {
@@ -354,6 +502,28 @@ impl<'a> Context<'a> {
         item_paths: &[String],
         each: &EachSpec,
     ) -> Vec<Row> {
+        let rows = self.tree_cells(list, items, item_paths, each);
+        if each.keep {
+            // Each indicator's row stays whole.
+            rows.into_iter()
+                .map(|cells| Row {
+                    cells,
+                    keep: Some(self.keep_id()),
+                    height: None,
+                })
+                .collect()
+        } else {
+            rows.into_iter().map(Row::of).collect()
+        }
+    }
+
+    fn tree_cells(
+        &self,
+        list: &Field,
+        items: &[Record],
+        item_paths: &[String],
+        each: &EachSpec,
+    ) -> Vec<Vec<Cell>> {
         let Some(tree) = &list.tree else {
             return Vec::new();
         };
@@ -373,7 +543,7 @@ impl<'a> Context<'a> {
         let depth = tree.levels.len();
         let blank = Record::new();
         // One row of an indicator (or a blank row), shifted past the level columns.
-        let leaf_row = |index: Option<usize>| -> Row {
+        let leaf_row = |index: Option<usize>| -> Vec<Cell> {
             let scope = Scope::item(list, items, item_paths, &blank, index);
             let mut row = self.value_row(scope, &each.row);
             for c in &mut row {
@@ -382,7 +552,7 @@ impl<'a> Context<'a> {
             row
         };
         // The rows under a leaf-level node: its items, or one blank row.
-        let node_rows = |node: &Node| -> Vec<Row> {
+        let node_rows = |node: &Node| -> Vec<Vec<Cell>> {
             if node.items.is_empty() {
                 vec![leaf_row(None)]
             } else {
@@ -392,9 +562,9 @@ impl<'a> Context<'a> {
         let group = |x: usize, rows: usize, label: &str| {
             merged(x, 0, rows, Role::Group, Content::Text(label.to_owned()))
         };
-        let mut out: Vec<Row> = Vec::new();
+        let mut out: Vec<Vec<Cell>> = Vec::new();
         for l1 in &nodes {
-            let mut rows: Vec<Row> = Vec::new();
+            let mut rows: Vec<Vec<Cell>> = Vec::new();
             if depth == 1 {
                 rows = node_rows(l1);
             } else {
@@ -446,7 +616,7 @@ impl<'a> Context<'a> {
             x: 0,
             y: 0,
             colspan: d.span.max(1),
-            rowspan: 1,
+            rowspan: d.rowspan.max(1),
             role: Role::Label,
             content: Content::Text(String::new()),
             align: Align::Center,
@@ -454,6 +624,7 @@ impl<'a> Context<'a> {
             indent: d.indent,
             path: None,
             value: None,
+            open: None,
         };
         let heading = plain == Role::Heading || d.heading;
         if let Some(text) = &d.text {
@@ -491,14 +662,27 @@ impl<'a> Context<'a> {
                 _ if cell.role == Role::Group => Align::Center,
                 _ => Align::Left,
             };
-            cell.content = match (&value, field) {
-                (Some(v), Some(f)) => format_value(v, f),
-                (None, Some(f)) if f.kind == FieldType::Paragraphs => Content::Paras(Vec::new()),
-                (None, Some(f)) if f.kind == FieldType::Choice && !scope.blank => {
+            cell.content = match (&value, field, &d.option) {
+                (Some(Value::Choice(chosen)), Some(f), Some(option)) => {
+                    Content::Text(if chosen == option {
+                        f.mark.clone()
+                    } else {
+                        String::new()
+                    })
+                }
+                (_, _, Some(_)) => Content::Text(String::new()),
+                (Some(v), Some(f), None) => format_value(v, f),
+                (None, Some(f), None) if f.kind == FieldType::Paragraphs => {
+                    Content::Paras(Vec::new())
+                }
+                (None, Some(f), None) if f.kind == FieldType::Choice && !scope.blank => {
                     Content::Text(choice_text(f, None))
                 }
                 _ => Content::Text(String::new()),
             };
+            if d.option.is_some() {
+                cell.align = Align::Center;
+            }
             if !scope.blank {
                 cell.path = Some(full);
             }
@@ -524,7 +708,37 @@ fn merged(x: usize, y: usize, rows: usize, role: Role, content: Content) -> Cell
         indent: 0,
         path: None,
         value: None,
+        open: None,
     }
+}
+
+/// Cells that reach from the header rows into the body split in two at the header's
+/// end (a repeated header holds only its own rows): the part in the header keeps the
+/// place and no text, open below; the part in the body has the text, open above.
+fn split_at_header(cells: Vec<Cell>, header_rows: usize) -> Vec<Cell> {
+    let mut out = Vec::with_capacity(cells.len() + 2);
+    for c in cells {
+        if c.y < header_rows && c.y + c.rowspan > header_rows {
+            let mut top = c.clone();
+            top.rowspan = header_rows - c.y;
+            top.content = match &c.content {
+                Content::Paras(_) => Content::Paras(Vec::new()),
+                Content::Text(_) => Content::Text(String::new()),
+            };
+            top.path = None;
+            top.value = None;
+            top.open = Some(Open::Below);
+            let mut body = c;
+            body.rowspan -= header_rows - body.y;
+            body.y = header_rows;
+            body.open = Some(Open::Above);
+            out.push(top);
+            out.push(body);
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The field at a relative path among `fields`.
@@ -576,4 +790,73 @@ pub fn choice_text(field: &Field, chosen: Option<&str>) -> String {
         })
         .collect::<Vec<_>>()
         .join("\u{3000}")
+}
+
+/// A line of text outside the table ([`crate::kind::spec::LineSpec`]), filled in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Line {
+    /// Where it is printed.
+    pub at: LineAt,
+    /// Its parts, left to right.
+    pub parts: Vec<Part>,
+}
+
+/// One part of a line, as printed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Part {
+    /// What is printed: the prefix, then the value (or the part's `blank`).
+    pub text: String,
+    /// Alignment within the part's share of the line.
+    pub align: Align,
+    /// The part's share of the line's width.
+    pub width: f64,
+    /// The fixed text before the value (`label：` or the part's `text`); all of
+    /// `text` for a part without a field.
+    #[serde(skip)]
+    pub prefix: String,
+    /// The key path of the value shown, for parts with a field.
+    #[serde(skip)]
+    pub path: Option<String>,
+    /// The value shown, when the declaration gives one.
+    #[serde(skip)]
+    pub value: Option<Value>,
+}
+
+/// The lines of `decl`'s kind, filled in with its values.
+pub fn lines(decl: &Declaration) -> Vec<Line> {
+    let year = decl.year().to_string();
+    decl.kind()
+        .spec
+        .lines
+        .iter()
+        .map(|line| Line {
+            at: line.at,
+            parts: line
+                .parts
+                .iter()
+                .map(|part| {
+                    let field = part.field.as_deref().and_then(|p| decl.kind().field_at(p));
+                    let prefix = match (&part.text, field) {
+                        (Some(t), _) => t.replace("{year}", &year),
+                        (None, Some(f)) => format!("{}：", f.label),
+                        (None, None) => String::new(),
+                    };
+                    let value = part.field.as_deref().and_then(|p| decl.get(p)).cloned();
+                    let shown = match (&value, field) {
+                        (Some(v), Some(f)) if !v.is_blank() => format_value(v, f).joined(),
+                        _ if part.field.is_some() => part.blank.clone(),
+                        _ => String::new(),
+                    };
+                    Part {
+                        text: format!("{prefix}{shown}"),
+                        align: part.align,
+                        width: part.width,
+                        prefix,
+                        path: part.field.clone(),
+                        value,
+                    }
+                })
+                .collect(),
+        })
+        .collect()
 }

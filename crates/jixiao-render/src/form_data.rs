@@ -13,7 +13,7 @@ use serde_json::{Map, Value as Json};
 use jixiao_core::declaration::{Declaration, Record, Value};
 use jixiao_core::kind::spec::Orientation;
 use jixiao_core::kind::{Field, FieldType};
-use jixiao_core::layout::{self, Content, Section};
+use jixiao_core::layout::{self, Content, Line, Section};
 use jixiao_core::totals;
 
 /// The whole form, as `/data.json`.
@@ -36,6 +36,9 @@ pub struct FormData {
     pub values: Json,
     /// The form, laid out.
     pub sections: Vec<Section>,
+    /// The lines of text outside the table (`at`: `top`, `head`, `foot`), each with
+    /// its parts (`text`, `align`, `width`).
+    pub lines: Vec<Line>,
     /// The sign-off block's fields (`label`, `value`, `seal`), or `None` (JSON `null`)
     /// when the declaration leaves it empty: the block is then not printed.
     pub signoff: Option<Vec<SignOffField>>,
@@ -54,6 +57,10 @@ pub struct PageData {
     pub orientation: Orientation,
     /// Body text size in points.
     pub text_size: f64,
+    /// Title size in points.
+    pub title_size: f64,
+    /// Second title line's size in points.
+    pub subtitle_size: f64,
 }
 
 /// One field of the sign-off block.
@@ -82,9 +89,12 @@ impl FormData {
             page: PageData {
                 orientation: kind.spec.page.orientation,
                 text_size: kind.spec.page.text_size,
+                title_size: kind.spec.page.title_size,
+                subtitle_size: kind.spec.page.subtitle_size,
             },
             values: record_json(decl.values(), &kind.fields),
             sections: layout::sections(decl, &derived),
+            lines: layout::lines(decl),
             signoff: signoff(decl),
             mark_rows: false,
         }

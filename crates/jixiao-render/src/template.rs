@@ -14,6 +14,8 @@ use typst::foundations::Bytes;
 
 use jixiao_core::kind::builtin::KIND_FILES;
 use jixiao_core::kind::{Kind, Kinds};
+use jixiao_core::text;
+use jixiao_core::words::{Localized, Text};
 
 /// Typst files every built-in kind shares (a kind's own files take precedence).
 pub(crate) const COMMON_FILES: [(&str, &[u8]); 3] = [
@@ -48,11 +50,11 @@ pub struct Template {
     pub dir: Option<PathBuf>,
 }
 
-/// Why a template could not be loaded.
-#[derive(Debug, thiserror::Error)]
+/// Why a template could not be loaded. Displayed in Chinese; [`Localized::text`]
+/// gives both languages.
+#[derive(Debug)]
 pub enum TemplateError {
     /// A file or directory could not be read.
-    #[error("无法读取模板 {path} / cannot read template: {source}")]
     Io {
         /// The path.
         path: PathBuf,
@@ -60,20 +62,67 @@ pub enum TemplateError {
         source: std::io::Error,
     },
     /// The directory has no `form.toml`.
-    #[error("模板目录 {0} 中没有 form.toml / the template directory has no form.toml")]
     NoManifest(PathBuf),
-    /// `form.toml` is malformed.
-    #[error("模板的 form.toml 有误 / form.toml is invalid: {0}")]
-    Manifest(String),
+    /// `form.toml` is malformed or does not hold together.
+    Manifest(Text),
     /// `main` names a file the template does not have.
-    #[error("模板中没有主文件 {0} / the template has no main file {0}")]
     NoMain(String),
     /// A symlink points outside the template directory.
-    #[error("模板文件 {0} 指向模板目录之外，已拒绝 / template file points outside the template directory")]
     Escapes(PathBuf),
     /// No built-in kind has this name.
-    #[error("没有名为 {0} 的内置表样（jixiao kinds 列出全部） / no built-in kind {0}")]
     UnknownKind(String),
+}
+
+impl Localized for TemplateError {
+    fn text(&self) -> Text {
+        match self {
+            TemplateError::Io { path, source } => {
+                let path = path.display();
+                text!(
+                    "无法读取模板 {path}：{source}",
+                    "cannot read the template {path}: {source}"
+                )
+            }
+            TemplateError::NoManifest(dir) => {
+                let dir = dir.display();
+                text!(
+                    "模板目录 {dir} 中没有 form.toml",
+                    "the template directory {dir} has no form.toml"
+                )
+            }
+            TemplateError::Manifest(problem) => problem.clone(),
+            TemplateError::NoMain(main) => text!(
+                "模板中没有主文件 {main}（form.toml 的 main）",
+                "the template has no main file {main} (form.toml's main)"
+            ),
+            TemplateError::Escapes(path) => {
+                let path = path.display();
+                text!(
+                    "模板文件 {path} 指向模板目录之外，已拒绝",
+                    "the template file {path} points outside the template directory: refused"
+                )
+            }
+            TemplateError::UnknownKind(name) => text!(
+                "没有名为 {name} 的内置表样（jixiao kinds 列出全部）",
+                "no built-in kind {name} (jixiao kinds lists them)"
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text().zh)
+    }
+}
+
+impl std::error::Error for TemplateError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            TemplateError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 impl Template {
@@ -119,7 +168,9 @@ impl Template {
     }
 
     /// Loads every file under `dir` (hidden files and directories skipped). Symlinks are
-    /// followed only when they stay inside `dir`.
+    /// followed only when they stay inside `dir`. The built-in `main.typ`, `grid.typ`
+    /// and `rows.typ` fill in for those the directory lacks, so a `form.toml` alone is
+    /// a template.
     pub fn load(dir: &Path) -> Result<Template, TemplateError> {
         let io = |path: &Path| {
             let path = path.to_owned();
@@ -152,9 +203,20 @@ impl Template {
         let manifest = files
             .get("/form.toml")
             .ok_or_else(|| TemplateError::NoManifest(dir.to_owned()))?;
-        let text = std::str::from_utf8(manifest)
-            .map_err(|e| TemplateError::Manifest(format!("not UTF-8: {e}")))?;
-        let kind = Kind::from_toml(text).map_err(|e| TemplateError::Manifest(e.0))?;
+        let text = std::str::from_utf8(manifest).map_err(|e| {
+            TemplateError::Manifest(text!(
+                "form.toml 不是 UTF-8 文本：{e}",
+                "form.toml is not UTF-8 text: {e}"
+            ))
+        })?;
+        let kind = Kind::from_toml(text).map_err(|e| TemplateError::Manifest(e.text()))?;
+        // A directory of a form.toml alone (a regional variant described as data) is
+        // printed by the built-in Typst files; a template's own files take precedence.
+        for (name, bytes) in COMMON_FILES {
+            files
+                .entry(format!("/{name}"))
+                .or_insert_with(|| Bytes::new(bytes));
+        }
         let template = Template {
             kind: Arc::new(kind),
             files,
@@ -174,10 +236,12 @@ impl Template {
     /// The real path of a template file, for error messages.
     pub fn display_path(&self, vpath: &str) -> String {
         match &self.dir {
-            Some(dir) => dir
+            // A file the directory lacks is a built-in one (see `Template::load`).
+            Some(dir) if dir.join(vpath.trim_start_matches('/')).exists() => dir
                 .join(vpath.trim_start_matches('/'))
                 .display()
                 .to_string(),
+            Some(_) => format!("templates/common{vpath}"),
             None => {
                 let own = KIND_FILES
                     .iter()

@@ -95,6 +95,22 @@ impl SheetError {
         Self::EXIT_CODE
     }
 
+    /// What is wrong, Chinese and English apart (for a cell error, the address and the
+    /// message in each language; otherwise the whole message in both).
+    pub fn in_each_language(&self) -> (String, String) {
+        match self {
+            SheetError::Cell {
+                address,
+                message_zh,
+                message_en,
+            } => (
+                format!("{address}：{message_zh}"),
+                format!("{address}: {message_en}"),
+            ),
+            other => (other.to_string(), other.to_string()),
+        }
+    }
+
     /// A cell error for a mapper: `file`, the cell's `Sheet!A1` address, and the
     /// message in both languages.
     pub fn cell(

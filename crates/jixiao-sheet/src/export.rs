@@ -32,7 +32,7 @@ use crate::{
     write_xlsx, Align, CellRange, CellRef, CellStyle, Content, DocInfo, Layout, SheetError, VAlign,
 };
 use jixiao_core::declaration::{Declaration, Value};
-use jixiao_core::kind::spec::{Align as LayoutAlign, Orientation};
+use jixiao_core::kind::spec::{Align as LayoutAlign, LineAt, Orientation};
 use jixiao_core::layout::{self, Cell, Content as LayoutContent, Role, Section};
 use jixiao_core::totals;
 
@@ -44,11 +44,12 @@ pub const SNAP_MM: f64 = 2.5;
 /// font, with padding).
 const MM_PER_WIDTH_UNIT: f64 = 1.85;
 
-/// Body font and size, as the printed form (宋体, 11 pt); the title in 黑体.
+/// Body font, as the printed form (宋体); the title in 黑体. Sizes are the kind's
+/// (`[page]`).
 const BODY_FONT: &str = "宋体";
 const TITLE_FONT: &str = "黑体";
+/// The size [`LINE_HEIGHT`] is measured at.
 const BODY_SIZE: f64 = 11.0;
-const TITLE_SIZE: f64 = 16.0;
 /// Points per line of wrapped 11 pt text, and the padding of a row.
 const LINE_HEIGHT: f64 = 14.5;
 const ROW_PADDING: f64 = 6.0;
@@ -66,11 +67,14 @@ pub struct Exported {
 pub fn layout(decl: &Declaration) -> (Layout, DocInfo, Vec<String>) {
     let derived = totals::derive(decl);
     let sections = layout::sections(decl, &derived);
+    let lines = layout::lines(decl);
     let kind = decl.kind();
+    let page = &kind.spec.page;
+    let size = page.text_size;
     let total = sections
         .iter()
         .map(|s| s.columns.iter().sum::<f64>())
-        .fold(kind.spec.page.width, f64::max);
+        .fold(page.width, f64::max);
     let grid = Grid::new(&sections, total);
     let mut sheet = Layout::new(sheet_name(&decl.title()));
     let mut notes = Vec::new();
@@ -79,9 +83,10 @@ pub fn layout(decl: &Declaration) -> (Layout, DocInfo, Vec<String>) {
         sheet.column_width(col as u32, round2(mm / MM_PER_WIDTH_UNIT));
     }
     let mut row: u32 = 0;
+    row = write_lines(&mut sheet, &grid, &lines, LineAt::Top, row, size);
     let title_style = CellStyle {
         font_name: Some(TITLE_FONT.into()),
-        font_size: Some(TITLE_SIZE),
+        font_size: Some(page.title_size),
         bold: true,
         align: Align::Center,
         ..CellStyle::default()
@@ -89,16 +94,16 @@ pub fn layout(decl: &Declaration) -> (Layout, DocInfo, Vec<String>) {
     let year = decl.year();
     let subtitle = kind.subtitle(year);
     for (text, style, height) in [
-        (decl.title(), title_style.clone(), 32.0),
+        (decl.title(), title_style.clone(), page.title_size * 1.8),
         (
             subtitle,
             CellStyle {
-                font_size: Some(12.0),
+                font_size: Some(page.subtitle_size),
                 bold: false,
                 font_name: Some(BODY_FONT.into()),
                 ..title_style
             },
-            20.0,
+            page.subtitle_size * 1.7,
         ),
     ] {
         if text.trim().is_empty() {
@@ -109,18 +114,20 @@ pub fn layout(decl: &Declaration) -> (Layout, DocInfo, Vec<String>) {
             Content::Text(text),
             style,
         );
-        sheet.row_height(row, height);
+        sheet.row_height(row, round2(height));
         row += 1;
     }
     sheet.print.repeat_rows = (row > 0).then(|| (0, row - 1));
-    sheet.print.landscape = kind.spec.page.orientation == Orientation::Landscape;
+    row = write_lines(&mut sheet, &grid, &lines, LineAt::Head, row, size);
+    sheet.print.landscape = page.orientation == Orientation::Landscape;
     sheet.print.fit_to_width = true;
     sheet.print.footer = Some("第 &P 页 共 &N 页".into());
     let mut derived_paths = BTreeSet::new();
+    let (line_height, padding) = line_metrics(size);
     for (si, section) in sections.iter().enumerate() {
         let mut heights: BTreeMap<u32, f64> = BTreeMap::new();
         let mut covered: BTreeSet<(u32, u32)> = BTreeSet::new();
-        for cell in &section.cells {
+        for cell in joined_cells(&section.cells) {
             let (c0, c1) = grid.cols(si, cell.x, cell.colspan);
             let (r0, r1) = (
                 row + cell.y as u32,
@@ -138,11 +145,11 @@ pub fn layout(decl: &Declaration) -> (Layout, DocInfo, Vec<String>) {
                     }
                 }
             }
-            let (content, style) = cell_content(cell, &mut notes);
+            let (content, style) = cell_content(&cell, &mut notes, size);
             if r0 == r1 {
                 let width: f64 =
                     grid.widths[c0 as usize..=c1 as usize].iter().sum::<f64>() / MM_PER_WIDTH_UNIT;
-                let h = text_height(&content, width);
+                let h = text_height(&content, width, size);
                 let e = heights.entry(r0).or_insert(0.0);
                 *e = e.max(h);
             }
@@ -155,14 +162,19 @@ pub fn layout(decl: &Declaration) -> (Layout, DocInfo, Vec<String>) {
         for y in 0..section.rows as u32 {
             for c in 0..=last_col {
                 if !covered.contains(&(row + y, c)) {
-                    sheet.put(CellRef::new(row + y, c), Content::Empty, bordered());
+                    sheet.put(CellRef::new(row + y, c), Content::Empty, bordered(size));
                 }
             }
+            let least = section
+                .heights
+                .get(y as usize)
+                .map_or(0.0, |mm| mm * POINTS_PER_MM);
             let h = heights.get(&(row + y)).copied().unwrap_or(0.0);
-            sheet.row_height(row + y, round2(h.max(LINE_HEIGHT + ROW_PADDING)));
+            sheet.row_height(row + y, round2(h.max(line_height + padding).max(least)));
         }
         row += section.rows as u32;
     }
+    row = write_lines(&mut sheet, &grid, &lines, LineAt::Foot, row, size);
     // The sign-off block below the table, as the form prints it.
     if let (Some(field), Some(Value::Table(values))) = (
         footer_field(kind),
@@ -180,7 +192,7 @@ pub fn layout(decl: &Declaration) -> (Layout, DocInfo, Vec<String>) {
                     Content::Text(f.label.clone()),
                     CellStyle {
                         border: false,
-                        ..label_style(Align::Right)
+                        ..label_style(Align::Right, size)
                     },
                 );
                 sheet.merge(
@@ -192,10 +204,10 @@ pub fn layout(decl: &Declaration) -> (Layout, DocInfo, Vec<String>) {
                     },
                     CellStyle {
                         border: false,
-                        ..value_style(Align::Left, false)
+                        ..value_style(Align::Left, false, size)
                     },
                 );
-                sheet.row_height(row, LINE_HEIGHT + ROW_PADDING);
+                sheet.row_height(row, line_height + padding);
                 row += 1;
             }
         }
@@ -226,6 +238,79 @@ pub fn layout(decl: &Declaration) -> (Layout, DocInfo, Vec<String>) {
         custom,
     };
     (sheet, info, notes)
+}
+
+/// Points per millimetre.
+const POINTS_PER_MM: f64 = 72.0 / 25.4;
+
+/// The height of a line of wrapped text of `size` points, and a row's padding.
+fn line_metrics(size: f64) -> (f64, f64) {
+    (size * LINE_HEIGHT / BODY_SIZE, ROW_PADDING)
+}
+
+/// The cells of a section with the two halves of a label split at a repeated header
+/// ([`layout::Open`]) joined again: a spreadsheet merge has no header to respect.
+fn joined_cells(cells: &[Cell]) -> Vec<Cell> {
+    let mut out: Vec<Cell> = Vec::with_capacity(cells.len());
+    for c in cells {
+        match c.open {
+            Some(layout::Open::Above) => {
+                let top = out.iter_mut().find(|t| {
+                    t.open == Some(layout::Open::Below)
+                        && t.x == c.x
+                        && t.colspan == c.colspan
+                        && t.y + t.rowspan == c.y
+                });
+                match top {
+                    Some(top) => {
+                        let mut whole = c.clone();
+                        whole.y = top.y;
+                        whole.rowspan += top.rowspan;
+                        whole.open = None;
+                        *top = whole;
+                    }
+                    None => out.push(c.clone()),
+                }
+            }
+            _ => out.push(c.clone()),
+        }
+    }
+    out
+}
+
+/// Writes the lines of the kind printed at `at` from row `row` on, each part merged
+/// over its share of the sheet's columns, without borders; returns the next row.
+fn write_lines(
+    sheet: &mut Layout,
+    grid: &Grid,
+    lines: &[layout::Line],
+    at: LineAt,
+    mut row: u32,
+    size: f64,
+) -> u32 {
+    let (line_height, padding) = line_metrics(size);
+    for line in lines.iter().filter(|l| l.at == at) {
+        let spans = grid.shares(&line.parts.iter().map(|p| p.width).collect::<Vec<_>>());
+        for (part, (c0, c1)) in line.parts.iter().zip(spans) {
+            let style = CellStyle {
+                border: false,
+                ..value_style(align(part.align), false, size)
+            };
+            let content = if part.text.is_empty() {
+                Content::Empty
+            } else {
+                Content::Text(part.text.clone())
+            };
+            sheet.merge(
+                CellRange::new(CellRef::new(row, c0), CellRef::new(row, c1)),
+                content,
+                style,
+            );
+        }
+        sheet.row_height(row, round2(line_height + padding));
+        row += 1;
+    }
+    row
 }
 
 /// The declaration's form as xlsx bytes; `file` names the output in errors.
@@ -260,29 +345,29 @@ fn sheet_name(title: &str) -> String {
     }
 }
 
-fn bordered() -> CellStyle {
+fn bordered(size: f64) -> CellStyle {
     CellStyle {
         font_name: Some(BODY_FONT.into()),
-        font_size: Some(BODY_SIZE),
+        font_size: Some(size),
         border: true,
         wrap: true,
         ..CellStyle::default()
     }
 }
 
-fn label_style(align: Align) -> CellStyle {
+fn label_style(align: Align, size: f64) -> CellStyle {
     CellStyle {
         align,
         valign: VAlign::Center,
-        ..bordered()
+        ..bordered(size)
     }
 }
 
-fn value_style(align: Align, prose: bool) -> CellStyle {
+fn value_style(align: Align, prose: bool, size: f64) -> CellStyle {
     CellStyle {
         align,
         valign: if prose { VAlign::Top } else { VAlign::Center },
-        ..bordered()
+        ..bordered(size)
     }
 }
 
@@ -295,7 +380,7 @@ fn align(a: LayoutAlign) -> Align {
 }
 
 /// What a placed cell shows in the sheet, and how.
-fn cell_content(cell: &Cell, notes: &mut Vec<String>) -> (Content, CellStyle) {
+fn cell_content(cell: &Cell, notes: &mut Vec<String>, size: f64) -> (Content, CellStyle) {
     let printed = |c: &LayoutContent| {
         let t = c.joined();
         if t.is_empty() {
@@ -309,13 +394,13 @@ fn cell_content(cell: &Cell, notes: &mut Vec<String>) -> (Content, CellStyle) {
     if cell.role != Role::Value && cell.path.is_none() {
         let style = CellStyle {
             indent,
-            ..label_style(align(cell.align))
+            ..label_style(align(cell.align), size)
         };
         return (printed(&cell.content), style);
     }
     let style = CellStyle {
         indent,
-        ..value_style(align(cell.align), cell.prose)
+        ..value_style(align(cell.align), cell.prose, size)
     };
     let number = |value: Decimal, format: String, style: CellStyle| {
         (Content::Number(value), style.with_format(format))
@@ -388,12 +473,13 @@ fn footer_text(value: &Value, field: &jixiao_core::kind::Field) -> String {
     }
 }
 
-/// The height in points wrapped `content` needs in a column `width` units wide.
-fn text_height(content: &Content, width: f64) -> f64 {
+/// The height in points wrapped `content` of `size` points needs in a column `width`
+/// units wide.
+fn text_height(content: &Content, width: f64, size: f64) -> f64 {
     let Content::Text(text) = content else {
         return 0.0;
     };
-    let usable = (width - 1.0).max(1.0);
+    let usable = ((width - 1.0) * BODY_SIZE / size.max(1.0)).max(1.0);
     let lines: usize = text
         .split('\n')
         .map(|line| {
@@ -410,7 +496,8 @@ fn text_height(content: &Content, width: f64) -> f64 {
             ((units / usable).ceil() as usize).max(1)
         })
         .sum();
-    lines as f64 * LINE_HEIGHT + ROW_PADDING
+    let (line_height, padding) = line_metrics(size);
+    lines as f64 * line_height + padding
 }
 
 /// The sheet's column grid: every section's column boundaries, in hundredths of a
@@ -494,6 +581,33 @@ impl Grid {
                 .map(|s| (0..=s.columns.len()).collect())
                 .collect(),
         }
+    }
+
+    /// The columns of a line's parts: each part's share of the width (`weights`),
+    /// rounded to whole columns, at least one each (the last ones share the last
+    /// column when there are more parts than columns).
+    fn shares(&self, weights: &[f64]) -> Vec<(u32, u32)> {
+        let n = self.widths.len().max(1);
+        let total: f64 = weights.iter().sum::<f64>().max(f64::MIN_POSITIVE);
+        let mut out = Vec::with_capacity(weights.len());
+        let mut from = 0usize;
+        let mut acc = 0.0;
+        for (i, w) in weights.iter().enumerate() {
+            acc += w;
+            let left = weights.len() - i - 1;
+            let mut to = ((acc / total) * n as f64).round() as usize;
+            to = to.clamp(
+                (from + 1).min(n),
+                n.saturating_sub(left).max((from + 1).min(n)),
+            );
+            if i + 1 == weights.len() {
+                to = n;
+            }
+            let first = from.min(n - 1);
+            out.push((first as u32, (to.max(first + 1) - 1) as u32));
+            from = to;
+        }
+        out
     }
 
     /// The first and last sheet column of a section's cell at `x` spanning `span`.

@@ -195,6 +195,32 @@ pub struct Sheet {
 
 static EMPTY: CellValue = CellValue::Empty;
 
+/// Merged ranges as a spreadsheet application shows them when a file lists ranges that
+/// overlap (BIFF files written by 中央部门项目库 list `A7:C11` and `A8:C8` …, `B12:Q19`
+/// and `B13:Q19` …; Excel for Windows opens them as the largest ones): the largest
+/// range is kept and every range that overlaps one kept is dropped. Sorted by anchor.
+fn without_overlaps(mut merges: Vec<CellRange>) -> Vec<CellRange> {
+    merges.sort();
+    merges.dedup();
+    let area = |m: &CellRange| u64::from(m.height()) * u64::from(m.last.col - m.first.col + 1);
+    let mut by_size = merges.clone();
+    by_size.sort_by_key(|m| (std::cmp::Reverse(area(m)), *m));
+    let mut kept: Vec<CellRange> = Vec::with_capacity(merges.len());
+    for m in by_size {
+        let overlaps = kept.iter().any(|k| {
+            k.first.row <= m.last.row
+                && m.first.row <= k.last.row
+                && k.first.col <= m.last.col
+                && m.first.col <= k.last.col
+        });
+        if !overlaps {
+            kept.push(m);
+        }
+    }
+    kept.sort();
+    kept
+}
+
 impl Sheet {
     /// Builds a sheet from its cells and merged ranges (the reader's last step; also
     /// for tests). Empty values without a formula are dropped, each cell learns its merged range, merges
@@ -204,9 +230,7 @@ impl Sheet {
         cells: impl IntoIterator<Item = (CellRef, CellValue, Option<NumberFormat>, Option<String>)>,
         merges: impl IntoIterator<Item = CellRange>,
     ) -> Sheet {
-        let mut merges: Vec<CellRange> = merges.into_iter().filter(|m| !m.is_single()).collect();
-        merges.sort();
-        merges.dedup();
+        let merges = without_overlaps(merges.into_iter().filter(|m| !m.is_single()).collect());
         let mut map = BTreeMap::new();
         for (pos, value, format, formula) in cells {
             // A formula without a cached result is content too.
@@ -390,6 +414,17 @@ pub struct Workbook {
 }
 
 impl Workbook {
+    /// A workbook of `sheets` read from `file` (for tests and mappers that build
+    /// sheets themselves): xlsx, without properties.
+    pub fn new(file: impl Into<String>, sheets: Vec<Sheet>) -> Workbook {
+        Workbook {
+            file: file.into(),
+            format: FileFormat::Xlsx,
+            sheets,
+            properties: BTreeMap::new(),
+        }
+    }
+
     /// The file name given to the reader.
     pub fn file(&self) -> &str {
         &self.file
@@ -432,6 +467,26 @@ mod tests {
             None,
             None,
         )
+    }
+
+    #[test]
+    fn overlapping_merges_read_as_the_largest() {
+        let r = |a: &str| CellRange::parse(a).expect("range");
+        // As the 北京大学 执行监控表 lists them: A7:C11 over A8:C8 … A11:C11, and
+        // B12:Q19 over B13:Q19 … B19:Q19.
+        let merges = vec![
+            r("A7:C11"),
+            r("A8:C8"),
+            r("A11:C11"),
+            r("B12:Q19"),
+            r("B13:Q19"),
+            r("B19:Q19"),
+            r("D8:G8"),
+        ];
+        let sheet = Sheet::new("监控", [text(6, 0, "项目资金（万元）")], merges);
+        assert_eq!(sheet.merges(), [r("A7:C11"), r("D8:G8"), r("B12:Q19")]);
+        assert_eq!(sheet.span(CellRef::new(9, 1)), r("A7:C11"));
+        assert_eq!(sheet.anchor(CellRef::new(15, 5)), CellRef::new(11, 1));
     }
 
     #[test]

@@ -150,6 +150,15 @@ fn import_one(
         crate::read_bytes(shown, &bytes).map_err(|e| vec![Diagnostic::error(e.to_string())])?;
     let import = crate::import::import_workbook(&book, kinds, &Options::default())
         .map_err(|e| vec![Diagnostic::error(e.to_string())])?;
+    // A form sheet that could not be imported is an error here: rendering the
+    // workbook's other form alone would drop it unseen.
+    if !import.failed.is_empty() {
+        return Err(import
+            .failed
+            .iter()
+            .map(|e| Diagnostic::error(e.to_string()))
+            .collect());
+    }
     let count = import.forms.len();
     let mut forms = import.forms.into_iter();
     match (forms.next(), count) {

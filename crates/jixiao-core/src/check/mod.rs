@@ -6,7 +6,9 @@
 //! 2. TOML syntax (every syntax error at once);
 //! 3. the declaration's kind, then its shape ([`crate::declaration::parse`]): unknown
 //!    keys (with "did you mean"), wrong types, missing keys, malformed amounts;
-//! 4. [`rules`]: required and recommended fields, the arithmetic of the kind
+//! 4. [`rules`] — also when stage 3 found errors, on what could be read (a check
+//!    involving a value the parser could not read is left out): required and
+//!    recommended fields, the arithmetic of the kind
 //!    ([`arith`]), the indicator tree, duplicates, control characters, characters no
 //!    font has, cells too long for a page.
 //!
@@ -99,15 +101,18 @@ pub fn check(source: DeclarationSource, kinds: &Kinds, fonts: &dyn Coverage) -> 
         };
     }
     let reading = Declaration::read(table.get_ref(), kinds);
+    let unread = Unread::of(&reading.findings);
     findings.extend(reading.findings);
     let shape_ok = !findings.iter().any(|f| f.severity == Severity::Error);
-    let declaration = match reading.declaration {
-        Some(decl) if shape_ok => {
-            rules::check(&decl, fonts, &mut findings);
-            Some(decl)
-        }
-        _ => None,
-    };
+    // A declaration that does not fit its kind (an unknown key, a value of the wrong
+    // type) is still checked as far as it could be read, so that every problem is
+    // reported at once; what the parser could not read is left to its own finding.
+    let read = reading.declaration;
+    if let Some(decl) = &read {
+        let mut more = Vec::new();
+        rules::check(decl, fonts, &|path| unread.covers(path), &mut more);
+        findings.extend(more.into_iter().filter(|f| !unread.touches(f)));
+    }
     let index = reading.index;
     for f in &mut findings {
         if f.span.is_none() && !f.path.is_empty() {
@@ -115,7 +120,7 @@ pub fn check(source: DeclarationSource, kinds: &Kinds, fonts: &dyn Coverage) -> 
             f.span = index.resolve(&f.path).or(Some(0..0));
         }
         if f.label.is_none() {
-            if let Some(decl) = &declaration {
+            if let Some(decl) = &read {
                 if let Some(title) = decl.kind().title_of(&f.path) {
                     f.label = Some(title.to_owned());
                 }
@@ -134,11 +139,51 @@ pub fn check(source: DeclarationSource, kinds: &Kinds, fonts: &dyn Coverage) -> 
     let mut findings: Vec<(Finding, Vec<_>)> = findings.into_iter().zip(related).collect();
     findings.sort_by_key(|(f, _)| f.span.as_ref().map_or(0, |s| s.start));
     let (findings, related) = findings.into_iter().unzip();
+    // Only a declaration that fits its kind is one: a partial reading is for the checks.
+    let declaration = read.filter(|_| shape_ok);
     CheckReport {
         source,
         findings,
         related,
         declaration,
+    }
+}
+
+/// The key paths of the values the parser could not read: those of its errors (a value
+/// of the wrong type, a required key left out) and the keys that misspelt ones most
+/// likely stand for.
+struct Unread(Vec<String>);
+
+impl Unread {
+    fn of(findings: &[Finding]) -> Unread {
+        let mut paths = Vec::new();
+        for f in findings.iter().filter(|f| f.severity == Severity::Error) {
+            if f.code != "unknown-key" && !f.path.is_empty() {
+                paths.push(f.path.clone());
+            }
+            paths.extend(f.unread.iter().cloned());
+        }
+        Unread(paths)
+    }
+
+    /// Whether `path` (a key path, or a spec path with `[]`) is or lies inside an
+    /// unread value, or holds one: `funds.total` covers `funds.total.initial`, and
+    /// `indicators[].points` covers `indicators[3].points`.
+    fn covers(&self, path: &str) -> bool {
+        let path = crate::kind::paths::generic(path);
+        self.0.iter().any(|u| {
+            let u = crate::kind::paths::generic(u);
+            let inside = |a: &str, b: &str| {
+                a == b || a.strip_prefix(b).is_some_and(|r| r.starts_with(['.', '[']))
+            };
+            inside(&path, &u) || inside(&u, &path)
+        })
+    }
+
+    /// Whether a later check's finding is about an unread value.
+    fn touches(&self, f: &Finding) -> bool {
+        (!f.path.is_empty() && self.covers(&f.path))
+            || f.related.iter().any(|(p, _)| self.covers(p))
     }
 }
 

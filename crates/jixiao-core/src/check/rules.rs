@@ -14,10 +14,18 @@ use crate::kind::{common, paths, Field, FieldType};
 use crate::text::{is_wide, single_line};
 
 /// Runs every rule, appending findings.
-pub fn check(decl: &Declaration, fonts: &dyn Coverage, out: &mut Vec<Finding>) {
+///
+/// `unread` says which key paths the parser could not read (see
+/// [`crate::finding::Finding::unread`]): an arithmetic check involving one is skipped.
+pub fn check(
+    decl: &Declaration,
+    fonts: &dyn Coverage,
+    unread: &dyn Fn(&str) -> bool,
+    out: &mut Vec<Finding>,
+) {
     fields(decl.values(), &decl.kind().fields, "", out);
     year(decl, out);
-    arith::check(decl, out);
+    arith::check(decl, unread, out);
     text(decl, fonts, out);
 }
 

@@ -373,6 +373,7 @@ fn unknown_key(key: &str, path: &str, fields: &[Field], index: &SpanIndex) -> Fi
             format!("keys allowed here: {}", known.join(", ")),
         ),
     };
+    let parent = path.rsplit_once('.').map_or("", |(head, _)| head);
     let mut finding = Finding::error(
         "unknown-key",
         path,
@@ -382,6 +383,9 @@ fn unknown_key(key: &str, path: &str, fields: &[Field], index: &SpanIndex) -> Fi
         ),
     )
     .help(help);
+    if let Some((_, f)) = suggestion {
+        finding.unread = Some(join(parent, &f.key));
+    }
     if let Some(span) = index.key_span(path) {
         finding = finding.span(span);
     }

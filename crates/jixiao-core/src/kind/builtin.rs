@@ -10,7 +10,7 @@ use crate::finding::{Finding, Text};
 pub type File = (&'static str, &'static [u8]);
 
 /// Each built-in kind's directory under `templates/` and its files.
-pub const KIND_FILES: [(&str, &[File]); 7] = [
+pub const KIND_FILES: [(&str, &[File]); 8] = [
     (
         "department-target",
         &[(
@@ -58,6 +58,13 @@ pub const KIND_FILES: [(&str, &[File]); 7] = [
         &[(
             "form.toml",
             include_bytes!("../../../../templates/project-self-evaluation-weighted/form.toml"),
+        )],
+    ),
+    (
+        "project-monitoring",
+        &[(
+            "form.toml",
+            include_bytes!("../../../../templates/project-monitoring/form.toml"),
         )],
     ),
 ];

@@ -16,9 +16,41 @@ pub fn value_widths(kind: &Kind) -> BTreeMap<String, f64> {
     for section in kind.sections() {
         let content: &[f64] = &section.columns;
         let mut visit_rows = |rows: &[RowSpec], header: &[Vec<CellSpec>]| {
-            let _ = header;
+            // Columns covered by cells merged down from the rows above (header rows
+            // included): the cells of a fixed row are placed past them.
+            let mut covered = vec![0usize; content.len()];
+            let mut step = |cells: &[CellSpec], out: &mut BTreeMap<String, f64>| {
+                let mut x = 0;
+                let mut next = covered
+                    .iter()
+                    .map(|n| n.saturating_sub(1))
+                    .collect::<Vec<_>>();
+                for c in cells {
+                    while covered.get(x).is_some_and(|n| *n > 0) {
+                        x += 1;
+                    }
+                    let (path, span, rows) = match c {
+                        CellSpec::Path(p) => (Some(p.as_str()), 1, 1),
+                        CellSpec::Full(d) => (d.value.as_deref(), d.span.max(1), d.rowspan.max(1)),
+                    };
+                    if let Some(p) = path {
+                        out.insert(p.to_owned(), content.iter().skip(x).take(span).sum());
+                    }
+                    for n in next.iter_mut().skip(x).take(span) {
+                        *n = rows - 1;
+                    }
+                    x += span;
+                }
+                covered = next;
+            };
+            for h in header {
+                step(h, &mut out);
+            }
             for row in rows {
-                widths_of_row(kind, row, "", 0, content, &mut out);
+                match row {
+                    RowSpec::Cells(fixed) => step(&fixed.cells, &mut out),
+                    RowSpec::Each(_) => widths_of_row(kind, row, "", 0, content, &mut out),
+                }
             }
         };
         if section.blocks.is_empty() {
@@ -56,7 +88,7 @@ fn widths_of_row(
             }
         };
     match row {
-        RowSpec::Cells(cells) => cells_at(cells, x0, prefix, out),
+        RowSpec::Cells(fixed) => cells_at(&fixed.cells, x0, prefix, out),
         RowSpec::Each(each) => {
             let list = format!("{}[]", paths::join(prefix, &each.each));
             let mut x = x0;
@@ -86,9 +118,13 @@ fn widths_of_row(
     }
 }
 
-/// The spec paths of every value a kind's layout prints (tree levels included).
+/// The spec paths of every value a kind's layout prints (tree levels and the fields
+/// of its lines included).
 pub fn printed_paths(kind: &Kind) -> BTreeSet<String> {
     let mut out: BTreeSet<String> = value_widths(kind).into_keys().collect();
+    for line in &kind.spec.lines {
+        out.extend(line.parts.iter().filter_map(|p| p.field.clone()));
+    }
     for (path, field) in kind.walk() {
         if let Some(tree) = &field.tree {
             if out.iter().any(|p| p.starts_with(&format!("{path}[]."))) {

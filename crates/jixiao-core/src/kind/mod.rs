@@ -12,6 +12,7 @@
 pub mod builtin;
 pub mod cells;
 pub mod paths;
+pub mod reference;
 pub mod spec;
 pub mod tree;
 mod validate;
@@ -22,6 +23,8 @@ pub use builtin::{Kinds, DEFAULT_KIND};
 use spec::{FieldSpec, SectionSpec, TreeSpec};
 pub use spec::{FieldType, KindSpec, Level};
 pub use tree::Tree;
+
+use crate::words::{Localized, Text};
 
 /// Keys every kind has, whatever its description says.
 pub mod common {
@@ -74,6 +77,8 @@ pub struct Field {
     pub optional_block: bool,
     /// For amounts: may be negative.
     pub negative: bool,
+    /// For choices: what the cell of one option shows when it is chosen.
+    pub mark: String,
     /// A key every kind has (`kind`, `date`, `archive`), not from the description.
     pub common: bool,
 }
@@ -99,15 +104,38 @@ pub struct Kind {
     pub fields: Vec<Field>,
 }
 
-/// A description that does not hold together.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("表样说明 form.toml 有误 / the form description is invalid: {0}")]
-pub struct KindError(pub String);
+/// A description that does not hold together: what is wrong and where, naming the key.
+/// Displayed in Chinese; [`Localized::text`] gives both languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KindError(pub Text);
+
+impl Localized for KindError {
+    fn text(&self) -> Text {
+        self.0.after(&crate::text!(
+            "表样说明 form.toml 有误",
+            "the form description form.toml is invalid"
+        ))
+    }
+}
+
+impl std::fmt::Display for KindError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text().zh)
+    }
+}
+
+impl std::error::Error for KindError {}
 
 impl Kind {
-    /// Reads and validates a description (the text of a `form.toml`).
+    /// Reads and validates a description (the text of a `form.toml`). A key the
+    /// format does not have is an error naming it, its line and the keys allowed there
+    /// (the reference of every key: [`reference`]).
     pub fn from_toml(text: &str) -> Result<Kind, KindError> {
-        let spec: KindSpec = toml::from_str(text).map_err(|e| KindError(e.to_string()))?;
+        let spec: KindSpec = toml::from_str(text).map_err(|e| {
+            let message = e.to_string();
+            let message = message.trim_end();
+            KindError(crate::text!("{message}", "{message}"))
+        })?;
         Kind::from_spec(spec)
     }
 
@@ -151,12 +179,14 @@ impl Kind {
 
     /// The title without the year (for listings, metadata and the schema):
     /// `{year}年度项目支出绩效自评表` → `项目支出绩效自评表`.
+    /// A year in brackets goes with its brackets: `项目绩效目标表（{year}年度）` →
+    /// `项目绩效目标表`.
     pub fn generic_title(&self) -> String {
         let mut t = self.spec.title.clone();
         for placeholder in ["{year}年度", "{year}年", "{year}"] {
             t = t.replace(placeholder, "");
         }
-        t.trim().to_owned()
+        without_empty_brackets(&t).trim().to_owned()
     }
 
     /// The top-level field `key`.
@@ -206,6 +236,41 @@ impl Kind {
     }
 }
 
+/// `text` without bracket pairs that hold nothing but spaces (`（）`, `( )`, `【】`).
+fn without_empty_brackets(text: &str) -> String {
+    const PAIRS: [(char, char); 5] = [
+        ('（', '）'),
+        ('(', ')'),
+        ('【', '】'),
+        ('[', ']'),
+        ('〔', '〕'),
+    ];
+    let mut out = text.to_owned();
+    loop {
+        let chars: Vec<char> = out.chars().collect();
+        let mut cut = None;
+        for (i, c) in chars.iter().enumerate() {
+            let Some(&(_, close)) = PAIRS.iter().find(|(open, _)| open == c) else {
+                continue;
+            };
+            let inner = chars[i + 1..]
+                .iter()
+                .take_while(|c| c.is_whitespace() || **c == '\u{3000}')
+                .count();
+            if chars.get(i + 1 + inner) == Some(&close) {
+                cut = Some((i, i + inner + 2));
+                break;
+            }
+        }
+        match cut {
+            Some((from, to)) => {
+                out = chars[..from].iter().chain(&chars[to..]).collect();
+            }
+            None => return out,
+        }
+    }
+}
+
 fn common_kind_field() -> Field {
     let mut f = common_field(
         common::KIND,
@@ -235,6 +300,7 @@ fn common_field(key: &str, label: &str, kind: FieldType, about: &str) -> Field {
         tree: None,
         optional_block: false,
         negative: false,
+        mark: String::new(),
         common: true,
     }
 }
@@ -283,10 +349,45 @@ fn build_field(
         tree,
         optional_block: spec.optional_block,
         negative: spec.negative,
+        mark: spec.mark.clone(),
         common: false,
     })
 }
 
 fn build_tree(list: &FieldSpec, spec: &TreeSpec) -> Result<Tree, KindError> {
-    Tree::from_spec(spec).map_err(|e| KindError(format!("{}.tree: {e}", list.key)))
+    let key = &list.key;
+    Tree::from_spec(spec).map_err(|e| {
+        KindError(e.after(&crate::text!(
+            "字段 `{key}` 的 [field.tree]",
+            "[field.tree] of `{key}`"
+        )))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_year_in_brackets_leaves_no_empty_brackets_in_the_generic_title() {
+        let mut spec = Kinds::builtin()
+            .get("project-target")
+            .expect("built-in kind")
+            .spec
+            .clone();
+        for (title, generic) in [
+            ("项目绩效目标表（{year}年度）", "项目绩效目标表"),
+            ("项目绩效目标表( {year}年 )", "项目绩效目标表"),
+            (
+                "【{year}】部门预算项目支出绩效自评表",
+                "部门预算项目支出绩效自评表",
+            ),
+            ("{year}年度项目支出绩效自评表", "项目支出绩效自评表"),
+            ("自评表（试行）", "自评表（试行）"),
+        ] {
+            spec.title = title.to_owned();
+            let kind = Kind::from_spec(spec.clone()).expect("valid");
+            assert_eq!(kind.generic_title(), generic, "{title}");
+        }
+    }
 }

@@ -37,6 +37,11 @@ pub struct KindSpec {
     /// Page layout constants.
     #[serde(default)]
     pub page: PageSpec,
+    /// Lines of text printed outside the table: above the title (a 报表编号 or 附件
+    /// line), between the title and the table (填报单位（盖章）, 金额单位), below the
+    /// table (signature lines, printed even when blank).
+    #[serde(default, rename = "line")]
+    pub lines: Vec<LineSpec>,
 }
 
 fn default_main() -> String {
@@ -60,6 +65,15 @@ pub struct PageSpec {
     /// Body text size in points.
     #[serde(default = "default_text_size")]
     pub text_size: f64,
+    /// Title size in points.
+    #[serde(default = "default_title_size")]
+    pub title_size: f64,
+    /// Second title line's size in points.
+    #[serde(default = "default_subtitle_size")]
+    pub subtitle_size: f64,
+    /// Minimum height of every table row in millimetres (0: as tall as its text).
+    #[serde(default)]
+    pub row_height: f64,
 }
 
 impl Default for PageSpec {
@@ -69,8 +83,19 @@ impl Default for PageSpec {
             label_width: default_label_width(),
             orientation: Orientation::Portrait,
             text_size: default_text_size(),
+            title_size: default_title_size(),
+            subtitle_size: default_subtitle_size(),
+            row_height: 0.0,
         }
     }
+}
+
+fn default_title_size() -> f64 {
+    18.0
+}
+
+fn default_subtitle_size() -> f64 {
+    12.0
 }
 
 fn default_width() -> f64 {
@@ -190,6 +215,14 @@ pub struct FieldSpec {
     /// For `amount`: may be negative (otherwise a negative amount is an error).
     #[serde(default)]
     pub negative: bool,
+    /// For `choice`: what a cell of one option (`{ value = …, option = "确定能" }`)
+    /// shows when that option is the one chosen.
+    #[serde(default = "default_mark")]
+    pub mark: String,
+}
+
+fn default_mark() -> String {
+    "√".to_owned()
 }
 
 /// How a list of indicators forms a tree: the grouping keys (一级, 二级) and the
@@ -272,6 +305,17 @@ pub struct SectionSpec {
     /// Body rows.
     #[serde(default)]
     pub rows: Vec<RowSpec>,
+    /// Print the header rows again at the top of every page the section continues on.
+    #[serde(default)]
+    pub repeat_header: bool,
+    /// Whether the section may break across pages: by default those with repeated rows
+    /// or paragraphs may, sections of short fixed cells stay whole.
+    #[serde(default)]
+    pub breakable: Option<bool>,
+    /// Minimum height of this section's rows in millimetres (instead of
+    /// `page.row_height`).
+    #[serde(default)]
+    pub row_height: Option<f64>,
 }
 
 /// A labelled part of a section (e.g. 项目支出明细预算 inside 项目支出预算及测算依据).
@@ -289,41 +333,155 @@ pub struct BlockSpec {
     pub rows: Vec<RowSpec>,
 }
 
-/// A row of the layout: fixed cells, or a row repeated for each item of a list.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
+/// A row of the layout: fixed cells (an array of cells, or a table with `cells` and the
+/// row's options), or a row repeated for each item of a list (a table with `each`).
+#[derive(Debug, Clone, PartialEq)]
 pub enum RowSpec {
     /// One row of cells.
-    Cells(Vec<CellSpec>),
+    Cells(FixedRow),
     /// Rows repeated over a list.
     Each(EachSpec),
 }
 
-/// Rows repeated for each item of a list field.
+/// One row of fixed cells, with its options.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FixedRow {
+    /// The cells.
+    pub cells: Vec<CellSpec>,
+    /// Never split across pages.
+    pub keep: bool,
+    /// Minimum height in millimetres.
+    pub height: Option<f64>,
+}
+
+impl From<Vec<CellSpec>> for FixedRow {
+    fn from(cells: Vec<CellSpec>) -> FixedRow {
+        FixedRow {
+            cells,
+            ..FixedRow::default()
+        }
+    }
+}
+
+/// A row written as a table: every key a row table may have. `each` makes it a
+/// repeated row ([`EachSpec`]), `cells` a fixed one ([`FixedRow`]).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct RowTable {
+    /// Repeated rows: the list's path.
+    #[serde(default)]
+    pub each: Option<String>,
+    /// Repeated rows: the cell merged down each item's rows.
+    #[serde(default)]
+    pub group: Option<CellSpec>,
+    /// Repeated rows: the list is an indicator tree.
+    #[serde(default)]
+    pub tree: bool,
+    /// Repeated rows: the cells of each item's row.
+    #[serde(default)]
+    pub row: Vec<CellSpec>,
+    /// Repeated rows: nested rows of each item.
+    #[serde(default)]
+    pub rows: Vec<RowSpec>,
+    /// A fixed row: its cells.
+    #[serde(default)]
+    pub cells: Option<Vec<CellSpec>>,
+    /// Never split a row (a fixed row), or an item's rows (repeated rows), across pages.
+    #[serde(default)]
+    pub keep: bool,
+    /// A fixed row: minimum height in millimetres.
+    #[serde(default)]
+    pub height: Option<f64>,
+}
+
+impl<'de> Deserialize<'de> for RowSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<RowSpec, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RowSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a row: an array of cells, or a table with `cells` (a fixed row) or `each` (rows repeated for a list)",
+                )
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<RowSpec, A::Error> {
+                let cells = Vec::<CellSpec>::deserialize(
+                    serde::de::value::SeqAccessDeserializer::new(seq),
+                )?;
+                Ok(RowSpec::Cells(cells.into()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RowSpec, A::Error> {
+                use serde::de::Error;
+                let t = RowTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                match (t.each, t.cells) {
+                    (Some(each), None) => {
+                        if t.height.is_some() {
+                            return Err(A::Error::custom(
+                                "`height` is for a fixed row (`cells`); the rows repeated by `each` take the section's `row_height`",
+                            ));
+                        }
+                        Ok(RowSpec::Each(EachSpec {
+                            each,
+                            group: t.group,
+                            tree: t.tree,
+                            row: t.row,
+                            rows: t.rows,
+                            keep: t.keep,
+                        }))
+                    }
+                    (None, Some(cells)) => {
+                        let repeated = [
+                            ("group", t.group.is_some()),
+                            ("tree", t.tree),
+                            ("row", !t.row.is_empty()),
+                            ("rows", !t.rows.is_empty()),
+                        ];
+                        if let Some((key, _)) = repeated.iter().find(|(_, set)| *set) {
+                            return Err(A::Error::custom(format!(
+                                "`{key}` is for rows repeated over a list (`each`), not for a fixed row (`cells`)"
+                            )));
+                        }
+                        Ok(RowSpec::Cells(FixedRow {
+                            cells,
+                            keep: t.keep,
+                            height: t.height,
+                        }))
+                    }
+                    (Some(_), Some(_)) => Err(A::Error::custom(
+                        "a row has either `each` (rows repeated for a list) or `cells` (a fixed row), not both",
+                    )),
+                    (None, None) => Err(A::Error::custom(
+                        "a row table needs `each` (rows repeated for a list) or `cells` (a fixed row); a plain row is an array of cells",
+                    )),
+                }
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+/// Rows repeated for each item of a list field.
+#[derive(Debug, Clone, PartialEq)]
 pub struct EachSpec {
     /// The list's path (relative to the enclosing item or section).
     pub each: String,
     /// A cell in the first column merged down over each item's rows (e.g. a task
     /// group's 名称).
-    #[serde(default)]
     pub group: Option<CellSpec>,
     /// The list is an indicator tree: its `tree.levels` are printed as merged columns
     /// before `row`.
-    #[serde(default)]
     pub tree: bool,
     /// The cells of each item's row.
-    #[serde(default)]
     pub row: Vec<CellSpec>,
     /// Nested repeated rows (an item's own list), instead of `row`.
-    #[serde(default)]
     pub rows: Vec<RowSpec>,
+    /// Keep each item's rows on one page.
+    pub keep: bool,
 }
 
-/// One cell of the layout.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
+/// One cell of the layout: a path (the value of that field), or a table
+/// ([`CellDetail`]).
+#[derive(Debug, Clone, PartialEq)]
 pub enum CellSpec {
     /// The value of the field at this path.
     Path(String),
@@ -331,8 +489,28 @@ pub enum CellSpec {
     Full(CellDetail),
 }
 
+impl<'de> Deserialize<'de> for CellSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<CellSpec, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CellSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a cell: a field's path (\"budget.basic\"), or a table such as { label = \"budget.basic\" }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<CellSpec, E> {
+                Ok(CellSpec::Path(v.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<CellSpec, A::Error> {
+                CellDetail::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(CellSpec::Full)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
 /// A cell with its options.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CellDetail {
     /// The value of the field at this path.
@@ -363,10 +541,100 @@ pub struct CellDetail {
     /// Indent the content by this many characters (e.g. 2 for a 其中 line).
     #[serde(default)]
     pub indent: u32,
+    /// How many rows the cell is merged down (fixed rows and header rows only; the
+    /// rows below leave its columns out).
+    #[serde(default = "one")]
+    pub rowspan: usize,
+    /// For a `value` cell of a `choice` field: the cell of this one option, which shows
+    /// the field's `mark` when it is the option chosen (one column per option).
+    #[serde(default)]
+    pub option: Option<String>,
+    /// Whether `jixiao import` looks for this fixed text (`text`, `label`, `group`) to
+    /// find its row and column. `false`: the text is printed but not required in a
+    /// spreadsheet (notes, placeholders such as `—`).
+    #[serde(default = "yes")]
+    pub anchor: bool,
 }
 
 fn one() -> usize {
     1
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for CellDetail {
+    fn default() -> Self {
+        CellDetail {
+            value: None,
+            label: None,
+            group: None,
+            text: None,
+            span: 1,
+            align: None,
+            prose: false,
+            heading: false,
+            indent: 0,
+            rowspan: 1,
+            option: None,
+            anchor: true,
+        }
+    }
+}
+
+/// A line of text outside the table.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineSpec {
+    /// Where: `top` (above the title), `head` (between the title and the table) or
+    /// `foot` (below the table).
+    pub at: LineAt,
+    /// What it shows, left to right.
+    pub parts: Vec<PartSpec>,
+}
+
+/// Where a line is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LineAt {
+    /// Above the title.
+    Top,
+    /// Between the title (and its second line) and the table.
+    Head,
+    /// Below the table.
+    Foot,
+}
+
+/// One part of a line: fixed text, a field's value, or both (`text` then the value).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartSpec {
+    /// Fixed text (`{year}` is the declaration's year); with `field`, printed before
+    /// the value instead of the field's label and `：`.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// The path of a field (not inside a list) whose value is printed.
+    #[serde(default)]
+    pub field: Option<String>,
+    /// Printed instead of the value when the field is left blank (e.g.
+    /// `"    年  月  日"`); the part is printed either way.
+    #[serde(default)]
+    pub blank: String,
+    /// `left` (default), `center` or `right` within the part's share of the line.
+    #[serde(default = "left")]
+    pub align: Align,
+    /// The part's share of the line's width, relative to the others.
+    #[serde(default = "one_f64")]
+    pub width: f64,
+}
+
+fn left() -> Align {
+    Align::Left
+}
+
+fn one_f64() -> f64 {
+    1.0
 }
 
 /// Horizontal alignment of a cell.
@@ -451,6 +719,32 @@ pub enum CheckSpec {
         /// The total they must reach, e.g. `"100"`.
         equals: String,
     },
+}
+
+impl CheckSpec {
+    /// Every key path the check reads (spec paths, `[]` for every item of a list).
+    pub fn paths(&self) -> Vec<&str> {
+        fn group(g: &SumGroup) -> Vec<&str> {
+            g.terms.iter().map(String::as_str).collect()
+        }
+        match self {
+            CheckSpec::EqualSums { groups, .. } => groups.iter().flat_map(group).collect(),
+            CheckSpec::Sum { total, parts, .. } => std::iter::once(total.as_str())
+                .chain(parts.iter().map(String::as_str))
+                .collect(),
+            CheckSpec::AtMost { sum, limit, .. } => {
+                group(sum).into_iter().chain(group(limit)).collect()
+            }
+            CheckSpec::Rate {
+                rate,
+                numerator,
+                denominator,
+                ..
+            } => vec![rate, numerator, denominator],
+            CheckSpec::AtMostEach { value, max, .. } => vec![value, max],
+            CheckSpec::SumEquals { terms, .. } => terms.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 /// A named sum of fields.

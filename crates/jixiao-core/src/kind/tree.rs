@@ -139,20 +139,36 @@ fn preset(name: &str) -> Option<Vec<BranchSpec>> {
 pub const PRESETS: [&str; 3] = ["A", "B", "C"];
 
 impl Tree {
-    /// Builds a tree from its description.
-    pub fn from_spec(spec: &TreeSpec) -> Result<Tree, String> {
+    /// Builds a tree from its description; what is wrong with it, in both languages.
+    pub fn from_spec(spec: &TreeSpec) -> Result<Tree, crate::words::Text> {
+        use crate::text;
         if spec.levels.is_empty() || spec.levels.len() > 2 {
-            return Err("levels must name one or two item keys".into());
+            return Err(text!(
+                "levels 写一个或两个内层键（一级、二级）",
+                "levels must name one or two item keys"
+            ));
         }
         let branches = match (&spec.preset, spec.branches.is_empty()) {
             (Some(name), true) => preset(name).ok_or_else(|| {
-                format!("unknown preset `{name}` (known: {})", PRESETS.join(", "))
+                let known = PRESETS.join(", ");
+                text!(
+                    "没有名为 `{name}` 的预设指标体系（可用：{known}）",
+                    "unknown preset `{name}` (known: {known})"
+                )
             })?,
             (None, _) => spec.branches.clone(),
-            (Some(_), false) => return Err("give either preset or branch, not both".into()),
+            (Some(_), false) => {
+                return Err(text!(
+                    "preset 和 [[field.tree.branch]] 二者取一",
+                    "give either preset or branch, not both"
+                ))
+            }
         };
         if spec.levels.len() == 1 && branches.iter().any(|b| !b.children.is_empty()) {
-            return Err("a one-level tree has no children labels".into());
+            return Err(text!(
+                "只有一级的指标体系没有 children",
+                "a one-level tree has no children labels"
+            ));
         }
         Ok(Tree {
             levels: spec.levels.clone(),

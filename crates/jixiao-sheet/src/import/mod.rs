@@ -52,10 +52,14 @@ use walk::{Out, Walk};
 /// How to import.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Import every form sheet as this kind instead of detecting it.
+    /// Import the picked sheets (every sheet that fits it, when none are picked) as
+    /// this kind instead of detecting it.
     pub kind: Option<String>,
     /// The year, for forms whose title does not show it.
     pub year: Option<i32>,
+    /// The sheets to import, by name or 1-based position (`--sheet`); every form
+    /// sheet when empty.
+    pub sheets: Vec<String>,
 }
 
 /// Something the import reports about a cell: a cell not imported, a placeholder, a
@@ -102,13 +106,18 @@ pub struct Imported {
     pub notes: Vec<Note>,
 }
 
-/// A workbook imported: its form sheets, and the sheets that are not forms.
-#[derive(Debug, Clone)]
+/// A workbook imported: its form sheets, the sheets left out, and the form sheets that
+/// could not be imported.
+#[derive(Debug)]
 pub struct Import {
     /// One per form sheet, in tab order.
     pub forms: Vec<Imported>,
-    /// Sheets left out (not a form of any kind, or empty), each with why.
+    /// Sheets left out (empty, not a form of any kind, a form left blank), each with
+    /// why.
     pub skipped: Vec<Note>,
+    /// Form sheets that could not be imported, each with the error; the others are
+    /// imported all the same.
+    pub failed: Vec<SheetError>,
 }
 
 /// Imports the workbook in `bytes` (xlsx, xls, ods), named `file` in messages.
@@ -122,8 +131,13 @@ pub fn import_bytes(
     import_workbook(&book, kinds, options)
 }
 
-/// Imports every form sheet of `book`. A workbook without any form sheet is an error
-/// naming the first sheet and why it is not a form.
+/// Imports every form sheet of `book` — or the sheets `options.sheets` picks. Each
+/// sheet stands alone: an empty sheet, a sheet of no known form and (unless picked) a
+/// form left blank — no list item and no amount but zeros — are reported in
+/// [`Import::skipped`]; a form sheet that cannot be imported is reported in
+/// [`Import::failed`] and the other sheets are imported all the same. Only when no
+/// sheet gives a form is the result an error: the first failure, or why the first
+/// sheet is no form.
 pub fn import_workbook(
     book: &Workbook,
     kinds: &Kinds,
@@ -133,30 +147,45 @@ pub fn import_workbook(
         .properties()
         .get(restore::KIND_PROPERTY)
         .map(String::as_str);
+    let picked = picked_sheets(book, &options.sheets)?;
+    // A sheet named on the command line, or the only one, is imported as it is: a
+    // blank form too, and a poor fit of `--kind` too.
+    let strict = !options.sheets.is_empty() || book.sheets().len() == 1;
+    let kind = match &options.kind {
+        Some(name) => Some(kinds.get(name).ok_or_else(|| {
+            let first = book.sheets().first();
+            SheetError::cell(
+                book.file(),
+                &first.map_or_else(|| "A1".to_owned(), |s| s.address(CellRef::new(0, 0))),
+                format!("未知的表样 {name}（jixiao kinds 列出全部）"),
+                format!("unknown kind {name} (jixiao kinds lists them)"),
+            )
+        })?),
+        None => None,
+    };
     let mut forms = Vec::new();
     let mut skipped = Vec::new();
+    let mut failed = Vec::new();
     let mut first_refusal: Option<SheetError> = None;
-    for sheet in book.sheets() {
+    for sheet in picked {
+        let at = format!("{}!A1", crate::address::quote_sheet_name(sheet.name()));
         if sheet.cells().next().is_none() {
             skipped.push(Note::new(
-                &format!("{}!A1", crate::address::quote_sheet_name(sheet.name())),
+                &at,
                 format!("工作表“{}”是空的", sheet.name()),
                 format!("sheet `{}` is empty", sheet.name()),
             ));
             continue;
         }
-        let fit = match &options.kind {
-            Some(name) => {
-                let kind = kinds.get(name).ok_or_else(|| {
-                    SheetError::cell(
-                        book.file(),
-                        &sheet.address(CellRef::new(0, 0)),
-                        format!("未知的表样 {name}（jixiao kinds 列出全部）"),
-                        format!("unknown kind {name} (jixiao kinds lists them)"),
-                    )
-                })?;
+        let fit = match kind {
+            Some(kind) => {
                 let fit = fit(sheet, kind);
-                if fit.found == 0 && fit.title.is_none() {
+                let fits = if strict {
+                    fit.found > 0 || fit.title.is_some()
+                } else {
+                    fit.accepted()
+                };
+                if !fits {
                     let (error, note) = not_a_form(book.file(), sheet, Some(&fit));
                     skipped.push(note);
                     first_refusal.get_or_insert(error);
@@ -174,14 +203,141 @@ pub fn import_workbook(
                 }
             },
         };
-        forms.push(import_sheet(book, sheet, &fit, options)?);
+        let name = fit.kind.name().to_owned();
+        let title = fit.kind.generic_title();
+        let blank = |why_zh: String, why_en: String| {
+            Note::new(
+                &at,
+                format!(
+                    "工作表“{}”是一张空白的{title}（{name}）：{why_zh}；未导入（要导入它，用 --sheet 指明）",
+                    sheet.name()
+                ),
+                format!(
+                    "sheet `{}` is a blank {name} form ({title}): {why_en}; not imported (name it with --sheet to import it)",
+                    sheet.name()
+                ),
+            )
+        };
+        match import_sheet(book, sheet, &fit, options) {
+            Ok(form) if !strict && is_blank(&form.declaration) => skipped.push(blank(
+                "没有一项指标或列表行，金额全为 0 或空".to_owned(),
+                "no indicator or list row, every amount zero or blank".to_owned(),
+            )),
+            Ok(form) => forms.push(form),
+            Err(e) if !strict && only_zeros(sheet) => {
+                let (zh, en) = e.in_each_language();
+                skipped.push(blank(
+                    format!("表中的数字全为 0，且无法按表样读取（{zh}）"),
+                    format!("every number in it is zero, and it does not read as the kind ({en})"),
+                ));
+            }
+            Err(e) => failed.push(e),
+        }
     }
     if forms.is_empty() {
-        return Err(first_refusal.unwrap_or_else(|| SheetError::Empty {
-            file: book.file().to_owned(),
-        }));
+        let mut failed = failed.into_iter();
+        return Err(failed
+            .next()
+            .or(first_refusal)
+            .unwrap_or_else(|| SheetError::Empty {
+                file: book.file().to_owned(),
+            }));
     }
-    Ok(Import { forms, skipped })
+    Ok(Import {
+        forms,
+        skipped,
+        failed,
+    })
+}
+
+/// The sheets `picks` names (by name, else by 1-based position), in the order given;
+/// every sheet when there are none. A pick no sheet answers is the error, listing the
+/// sheets.
+fn picked_sheets<'b>(book: &'b Workbook, picks: &[String]) -> Result<Vec<&'b Sheet>, SheetError> {
+    if picks.is_empty() {
+        return Ok(book.sheets().iter().collect());
+    }
+    let mut out: Vec<&Sheet> = Vec::new();
+    for pick in picks {
+        let by_name = book
+            .sheets()
+            .iter()
+            .find(|s| s.name() == pick.as_str())
+            .or_else(|| {
+                book.sheets()
+                    .iter()
+                    .find(|s| s.name().trim() == pick.trim())
+            });
+        let by_index = || {
+            pick.trim()
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| n.checked_sub(1))
+                .and_then(|i| book.sheets().get(i))
+        };
+        match by_name.or_else(by_index) {
+            Some(sheet) if !out.iter().any(|s| std::ptr::eq(*s, sheet)) => out.push(sheet),
+            Some(_) => {}
+            None => {
+                let names: Vec<String> = book
+                    .sheets()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| format!("{} {}", i + 1, s.name()))
+                    .collect();
+                let count = names.len();
+                let list = names.join("、");
+                return Err(SheetError::Cell {
+                    address: book.file().to_owned(),
+                    message_zh: format!(
+                        "没有工作表“{pick}”：--sheet 写工作表名或序号（1–{count}）：{list}"
+                    ),
+                    message_en: format!(
+                        "no sheet `{pick}`: --sheet takes a sheet's name or position (1–{count}): {}",
+                        names.join(", ")
+                    ),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Whether an imported form holds nothing but its identification: no item in any
+/// list and no amount, number or percentage other than zero.
+fn is_blank(decl: &Declaration) -> bool {
+    let kind = decl.kind();
+    let lists_empty = kind
+        .fields
+        .iter()
+        .filter(|f| f.kind == FieldType::List)
+        .all(|f| match decl.get(&f.key) {
+            Some(Value::List(items)) => items.is_empty(),
+            _ => true,
+        });
+    let mut only_zeros = true;
+    decl.walk(&mut |_, _, v| match v {
+        Value::Amount(a) if !a.value().is_zero() => only_zeros = false,
+        Value::Number(m) | Value::Percent(m) if !m.value.is_zero() => only_zeros = false,
+        _ => {}
+    });
+    lists_empty && only_zeros
+}
+
+/// Whether every number a sheet shows (stored as a number, or typed as text such as
+/// `'0.00'` or `'0.00%'`) is zero.
+fn only_zeros(sheet: &Sheet) -> bool {
+    sheet
+        .cells()
+        .filter(|c| !c.is_covered())
+        .all(|c| match c.number() {
+            Some(n) => n.value().is_zero(),
+            None => c
+                .text()
+                .map(|t| t.trim().trim_end_matches(['%', '％']).replace(',', ""))
+                .and_then(|t| t.parse::<rust_decimal::Decimal>().ok())
+                .is_none_or(|d| d.is_zero()),
+        })
 }
 
 /// The error and the note for a sheet that is no form of any kind.
@@ -252,6 +408,15 @@ pub fn import_sheet(
     let footer_field = restore::footer_field(kind);
     let mut placed = walk.place_sections(top, last_row)?;
     let mut out = Out::default();
+    // The lines outside the table; those below it end the last section.
+    if let (Some(first), Some(last)) = (placed.first().cloned(), placed.last().cloned()) {
+        let table_first = first.label.map_or(first.first, |l| l.row.min(first.first));
+        if let Some(foot) = walk.read_lines(table_first, last.first, &mut out)? {
+            if let Some(p) = placed.last_mut() {
+                p.last = p.last.min(foot.saturating_sub(1)).max(p.first);
+            }
+        }
+    }
     // A sign-off block below the table ends the last section.
     if let (Some(field), Some(last)) = (footer_field, placed.last().cloned()) {
         let from = match last.label.map(|l| sheet.span(l)) {

@@ -11,8 +11,13 @@ use jixiao_core::kind::{paths, Field, Kind};
 pub enum Slot<'a> {
     /// Fixed text the sheet must show (possibly empty: a blank cell).
     Static(String),
+    /// Fixed text printed on the form but not looked for (`anchor = false`): a note, a
+    /// placeholder.
+    Loose(String),
     /// The value at this path, relative to the scope.
     Value(&'a str),
+    /// The cell of one option of the choice at this path: ticked when it is chosen.
+    Option(&'a str, &'a str),
 }
 
 /// The slot of a cell spec in a scope with `fields`, and its column span.
@@ -21,20 +26,38 @@ pub(super) fn slot<'a>(spec: &'a CellSpec, fields: &[Field]) -> (Slot<'a>, usize
         CellSpec::Path(p) => (Slot::Value(p), 1),
         CellSpec::Full(d) => {
             let span = d.span.max(1);
+            let fixed = |text: String| {
+                if d.anchor {
+                    Slot::Static(text)
+                } else {
+                    Slot::Loose(text)
+                }
+            };
             if let Some(t) = &d.text {
-                (Slot::Static(t.clone()), span)
+                (fixed(t.clone()), span)
             } else if let Some(p) = &d.label {
                 let label = field_in(fields, p).map(|f| f.label.clone());
-                (Slot::Static(label.unwrap_or_default()), span)
+                (fixed(label.unwrap_or_default()), span)
             } else if let Some(p) = &d.group {
                 let group = field_in(fields, p).and_then(|f| f.group.clone());
-                (Slot::Static(group.unwrap_or_default()), span)
+                (fixed(group.unwrap_or_default()), span)
             } else if let Some(p) = &d.value {
-                (Slot::Value(p), span)
+                match &d.option {
+                    Some(o) => (Slot::Option(p, o), span),
+                    None => (Slot::Value(p), span),
+                }
             } else {
                 (Slot::Static(String::new()), span)
             }
         }
+    }
+}
+
+/// How many rows a cell spec is merged down.
+pub(super) fn rowspan(spec: &CellSpec) -> usize {
+    match spec {
+        CellSpec::Path(_) => 1,
+        CellSpec::Full(d) => d.rowspan.max(1),
     }
 }
 
@@ -51,13 +74,22 @@ pub(super) fn field_in<'f>(fields: &'f [Field], path: &str) -> Option<&'f Field>
 }
 
 /// The label of a section: its own, or its field's; `None` for a section without a
-/// label column.
+/// label column or with one printed blank (`label = " "`).
 pub(super) fn section_label(kind: &Kind, spec: &SectionSpec) -> Option<String> {
     match (&spec.label, &spec.field) {
-        (Some(l), _) if l.is_empty() => None,
+        (Some(l), _) if l.trim().is_empty() => None,
         (Some(l), _) => Some(l.clone()),
         (None, Some(f)) => kind.field(f).map(|f| f.label.clone()),
         (None, None) => None,
+    }
+}
+
+/// Whether a section has a label column (printed blank or not).
+pub(super) fn has_label_column(spec: &SectionSpec) -> bool {
+    match (&spec.label, &spec.field) {
+        (Some(l), _) => !l.is_empty(),
+        (None, Some(_)) => true,
+        (None, None) => false,
     }
 }
 
@@ -117,8 +149,8 @@ fn push_static(spec: &CellSpec, fields: &[Field], out: &mut Vec<String>) {
 
 fn row_statics(row: &RowSpec, fields: &[Field], out: &mut Vec<String>) {
     match row {
-        RowSpec::Cells(cells) => {
-            for c in cells {
+        RowSpec::Cells(fixed) => {
+            for c in &fixed.cells {
                 push_static(c, fields, out);
             }
         }

@@ -197,6 +197,16 @@ fn choice(cell: &Cell, field: &Field, at: &At<'_>) -> Result<Option<Value>, Shee
     }
 }
 
+/// Whether a cell's text is a tick mark (`✔`, `√`, `☑`, `是`…): what chooses the
+/// option of a cell of one option.
+pub(super) fn is_tick(text: &str) -> bool {
+    let key = normalize_label(text);
+    !key.is_empty()
+        && (key.chars().all(|c| TICKS.contains(&c) || c == '□')
+            && key.chars().any(|c| TICKS.contains(&c))
+            || key == "是")
+}
+
 /// The option a checkbox text selects among `options` (`1.部门项目 □ 2.公共项目 □√` →
 /// `公共项目`; the option written alone is selected too); `None` when nothing is ticked;
 /// the error (Chinese, English) when the text names no option or ticks several.

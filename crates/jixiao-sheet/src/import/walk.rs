@@ -9,7 +9,9 @@
 
 use std::collections::BTreeMap;
 
-use super::slots::{blocks, field_in, first_static, section_label, slot, Slot};
+use super::slots::{
+    blocks, field_in, first_static, has_label_column, rowspan, section_label, slot, Slot,
+};
 use super::typed::{self, At};
 use super::Note;
 use crate::{normalize_label, Cell, CellRange, CellRef, Ledger, Sheet, SheetError};
@@ -20,6 +22,43 @@ use jixiao_core::kind::{paths, Field, FieldType, Kind};
 
 /// Layout column (content-relative) → sheet column, from a header row.
 type Columns = BTreeMap<usize, u32>;
+
+/// The layout columns (content-relative) covered by cells merged down (`rowspan`) from
+/// the rows above: for each, how many more rows.
+#[derive(Debug, Clone, Default)]
+struct Covered(Vec<usize>);
+
+impl Covered {
+    fn is(&self, x: usize) -> bool {
+        self.0.get(x).is_some_and(|n| *n > 0)
+    }
+
+    /// Records the row of `cells` (placed from layout column `x0`) just read, and steps
+    /// to the next row.
+    fn after(&mut self, cells: &[CellSpec], fields: &[Field], x0: usize) {
+        let mut placed = Vec::new();
+        let mut x = x0;
+        for spec in cells {
+            while self.is(x) {
+                x += 1;
+            }
+            let span = slot(spec, fields).1;
+            placed.push((x, span, rowspan(spec)));
+            x += span;
+        }
+        for n in &mut self.0 {
+            *n = n.saturating_sub(1);
+        }
+        for (x, span, rows) in placed.into_iter().filter(|p| p.2 > 1) {
+            if self.0.len() < x + span {
+                self.0.resize(x + span, 0);
+            }
+            for n in &mut self.0[x..x + span] {
+                *n = rows - 1;
+            }
+        }
+    }
+}
 
 /// Rows `first..=last` of a sheet whose content starts at column `col`.
 #[derive(Debug, Clone, Copy)]
@@ -101,6 +140,9 @@ pub(super) struct Walk<'s> {
     pub kind: &'s Kind,
     pub ledger: Ledger<'s>,
     pub notes: Vec<Note>,
+    /// Notes of the steps that only look ([`Walk::place_sections`]), moved to `notes`
+    /// by the next step that reads.
+    notes_later: std::cell::RefCell<Vec<Note>>,
     /// The last column any cell of the sheet uses.
     last_col: u32,
 }
@@ -113,6 +155,7 @@ impl<'s> Walk<'s> {
             kind,
             ledger: Ledger::new(sheet),
             notes: Vec::new(),
+            notes_later: std::cell::RefCell::new(Vec::new()),
             last_col: sheet.used_range().map_or(0, |r| r.last.col),
         }
     }
@@ -159,6 +202,22 @@ impl<'s> Walk<'s> {
         })
     }
 
+    /// The first fixed text of a section's header or fixed rows: what finds a section
+    /// without a label.
+    fn first_text(&self, spec: &jixiao_core::kind::spec::SectionSpec) -> Option<String> {
+        blocks(spec).into_iter().find_map(|b| {
+            b.header
+                .first()
+                .and_then(|h| first_static(h, &self.kind.fields))
+                .or_else(|| {
+                    b.rows.iter().find_map(|r| match r {
+                        RowSpec::Cells(c) => first_static(&c.cells, &self.kind.fields),
+                        RowSpec::Each(_) => None,
+                    })
+                })
+        })
+    }
+
     /// Finds every section's label (or first fixed text) in order, below `start`; the
     /// last section ends at `end`.
     pub(super) fn place_sections(&self, start: u32, end: u32) -> Result<Vec<Placed>, SheetError> {
@@ -168,23 +227,59 @@ impl<'s> Walk<'s> {
         let mut merged_end: Vec<Option<u32>> = Vec::new();
         for spec in self.kind.sections() {
             let here = CellRef::new(cursor, table_col.unwrap_or(0));
-            if let Some(label) = section_label(self.kind, spec) {
-                let cell = self
-                    .find_below(cursor, table_col, &label)
-                    .or_else(|| self.find_below(cursor, None, &label))
-                    .ok_or_else(|| {
-                        self.error(
-                            here,
-                            format!(
-                                "找不到栏目“{label}”（应在此处或其下方，表样 {}）",
-                                self.kind.name()
-                            ),
-                            format!(
-                                "no `{label}` section here or below (kind {})",
-                                self.kind.name()
-                            ),
-                        )
-                    })?;
+            let label = section_label(self.kind, spec);
+            let found = label.as_ref().and_then(|label| {
+                self.find_below(cursor, table_col, label)
+                    .or_else(|| self.find_below(cursor, None, label))
+            });
+            // A section whose label column the sheet leaves blank (or the form prints
+            // blank) is found by its first fixed text, its label column left of it.
+            if let (None, Some(col), Some(text)) = (found, table_col, self.first_text(spec)) {
+                if has_label_column(spec) {
+                    if let Some((row, _)) = self.find_row(cursor, end.max(cursor), col, &text) {
+                        let at = self.sheet.anchor(CellRef::new(row, col));
+                        let blank = self
+                            .sheet
+                            .cell(at)
+                            .is_none_or(|c| c.text().is_none_or(|t| t.trim().is_empty()));
+                        if blank {
+                            if let Some(label) = &label {
+                                self.notes_later.borrow_mut().push(Note::new(
+                                    &self.address(at),
+                                    format!("栏目“{label}”的标签在表中为空；按其表头“{text}”找到"),
+                                    format!("the label of the `{label}` section is blank in the sheet; found by its heading `{text}`"),
+                                ));
+                            }
+                            let span = self.sheet.span(at);
+                            placed.push(Placed {
+                                label: None,
+                                first: span.first.row.min(row),
+                                last: row,
+                                col: span.last.col + 1,
+                            });
+                            // A blank label merged over the header rows only (as the
+                            // 中央 exports have it) does not say where the section ends.
+                            merged_end.push(None);
+                            cursor = row + 1;
+                            continue;
+                        }
+                    }
+                }
+            }
+            if let Some(label) = label {
+                let cell = found.ok_or_else(|| {
+                    self.error(
+                        here,
+                        format!(
+                            "找不到栏目“{label}”（应在此处或其下方，表样 {}）",
+                            self.kind.name()
+                        ),
+                        format!(
+                            "no `{label}` section here or below (kind {})",
+                            self.kind.name()
+                        ),
+                    )
+                })?;
                 let span = self.sheet.span(cell.pos());
                 table_col.get_or_insert(cell.pos().col);
                 placed.push(Placed {
@@ -196,17 +291,7 @@ impl<'s> Walk<'s> {
                 merged_end.push((!span.is_single()).then_some(span.last.row));
                 cursor = cell.pos().row + 1;
             } else {
-                let first = blocks(spec).into_iter().find_map(|b| {
-                    b.header
-                        .first()
-                        .and_then(|h| first_static(h, &self.kind.fields))
-                        .or_else(|| {
-                            b.rows.iter().find_map(|r| match r {
-                                RowSpec::Cells(c) => first_static(c, &self.kind.fields),
-                                RowSpec::Each(_) => None,
-                            })
-                        })
-                });
+                let first = self.first_text(spec);
                 let (row, col) = match first {
                     Some(text) => {
                         let (row, cell) = self
@@ -223,6 +308,14 @@ impl<'s> Walk<'s> {
                     None => (cursor, table_col.unwrap_or(0)),
                 };
                 table_col.get_or_insert(col);
+                // A label column printed blank (`label = " "`): the content starts
+                // right of it.
+                let col = if has_label_column(spec) {
+                    let at = self.sheet.anchor(CellRef::new(row, col));
+                    self.sheet.span(at).last.col.max(col) + 1
+                } else {
+                    col
+                };
                 placed.push(Placed {
                     label: None,
                     first: row,
@@ -251,6 +344,8 @@ impl<'s> Walk<'s> {
         out: &mut Out,
     ) -> Result<(), SheetError> {
         let kind = self.kind;
+        let later = std::mem::take(&mut *self.notes_later.borrow_mut());
+        self.notes.extend(later);
         for (spec, place) in kind.sections().iter().zip(placed) {
             if let Some(label) = place.label {
                 self.ledger.mark(label);
@@ -330,6 +425,7 @@ impl<'s> Walk<'s> {
                 };
                 let mut columns = Columns::new();
                 let mut row = block_region.first;
+                let mut covered = Covered::default();
                 for header in &block.header {
                     let found = self.fixed_row(header, &kind.fields, row, block_region)?;
                     self.read_row(
@@ -341,15 +437,25 @@ impl<'s> Walk<'s> {
                         &Columns::new(),
                         Some(&mut columns),
                         true,
+                        &covered,
                         out,
                     )?;
+                    covered.after(header, &kind.fields, 0);
                     row = found + 1;
                 }
                 let inner = Region {
                     first: row,
                     ..block_region
                 };
-                self.read_rows(&block.rows, &kind.fields, inner, &columns, 0, out)?;
+                self.read_rows(
+                    &block.rows,
+                    &kind.fields,
+                    inner,
+                    &columns,
+                    0,
+                    &mut covered,
+                    out,
+                )?;
                 cursor = block_region.last + 1;
             }
         }
@@ -380,7 +486,9 @@ impl<'s> Walk<'s> {
         }
     }
 
-    /// Reads rows of the layout in `region`.
+    /// Reads rows of the layout in `region`; `covered` are the columns merged down into
+    /// them from the rows above.
+    #[allow(clippy::too_many_arguments)]
     fn read_rows(
         &mut self,
         rows: &[RowSpec],
@@ -388,12 +496,14 @@ impl<'s> Walk<'s> {
         region: Region,
         columns: &Columns,
         x0: usize,
+        covered: &mut Covered,
         out: &mut Out,
     ) -> Result<(), SheetError> {
         let mut cursor = region.first;
         for (i, row) in rows.iter().enumerate() {
             match row {
-                RowSpec::Cells(cells) => {
+                RowSpec::Cells(fixed) => {
+                    let cells = &fixed.cells;
                     if cursor > region.last {
                         if first_static(cells, fields).is_some() {
                             return Err(self.missing_row(cells, fields, region));
@@ -402,14 +512,15 @@ impl<'s> Walk<'s> {
                     }
                     let found = self.fixed_row(cells, fields, cursor, region)?;
                     self.read_row(
-                        cells, fields, found, region.col, x0, columns, None, true, out,
+                        cells, fields, found, region.col, x0, columns, None, true, covered, out,
                     )?;
+                    covered.after(cells, fields, x0);
                     cursor = found + 1;
                 }
                 RowSpec::Each(each) => {
                     // The list ends where the next fixed row of the layout is.
                     let next = rows[i + 1..].iter().find_map(|r| match r {
-                        RowSpec::Cells(c) => first_static(c, fields)
+                        RowSpec::Cells(c) => first_static(&c.cells, fields)
                             .and_then(|t| self.find_row(cursor, region.last, region.col, &t))
                             .map(|(row, _)| row),
                         RowSpec::Each(_) => None,
@@ -454,13 +565,55 @@ impl<'s> Walk<'s> {
         columns: &Columns,
         mut header: Option<&mut Columns>,
         strict: bool,
+        covered: &Covered,
         out: &mut Out,
     ) -> Result<(), SheetError> {
         let mut col = col;
         let mut x = x0;
         for spec in cells {
+            // Columns merged down from a row above: the sheet's cell there (merged down
+            // too, or left blank) is stepped over.
+            while covered.is(x) {
+                let at = self.sheet.anchor(CellRef::new(
+                    row,
+                    columns.get(&x).copied().unwrap_or(col).max(col),
+                ));
+                col = self.sheet.span(at).last.col.max(at.col) + 1;
+                x += 1;
+            }
             let (s, span) = slot(spec, fields);
             match s {
+                Slot::Loose(text) => {
+                    // Printed, not looked for: used if it is there.
+                    let at = self.sheet.anchor(CellRef::new(
+                        row,
+                        columns.get(&x).copied().unwrap_or(col).max(col),
+                    ));
+                    let same = self
+                        .sheet
+                        .cell(at)
+                        .and_then(|c| c.text())
+                        .is_some_and(|t| normalize_label(t) == normalize_label(&text));
+                    if same && at.row == row {
+                        self.ledger.mark(at);
+                    }
+                    col = self.sheet.span(at).last.col.max(at.col) + 1;
+                }
+                Slot::Option(path, option) => {
+                    let target = columns
+                        .get(&x)
+                        .copied()
+                        .filter(|c| *c >= col)
+                        .unwrap_or(col);
+                    let at = self.sheet.anchor(CellRef::new(row, target));
+                    if let Some(h) = header.as_deref_mut() {
+                        h.insert(x, at.col);
+                    }
+                    if let Some(field) = field_in(fields, path) {
+                        self.read_option(at, path, option, field, out)?;
+                    }
+                    col = self.sheet.span(at).last.col.max(at.col) + 1;
+                }
                 Slot::Static(text) if text.trim().is_empty() => {
                     let at = self.sheet.anchor(CellRef::new(
                         row,
@@ -482,8 +635,8 @@ impl<'s> Walk<'s> {
                         if strict && !(empty && x > x0) {
                             return Err(self.error(
                                 CellRef::new(row, col),
-                                format!("此行缺少“{text}”（应在此处或其右侧）"),
-                                format!("this row lacks `{text}` (here or to the right)"),
+                                format!("此行缺少“{text}”（应在此处或其右侧；这是表样说明中的固定文字，导入时不必查找的可写 anchor = false）"),
+                                format!("this row lacks `{text}` (here or to the right; it is a fixed text of the form description — give its cell anchor = false if an import need not look for it)"),
                             ));
                         }
                         if strict {
@@ -547,6 +700,54 @@ impl<'s> Walk<'s> {
         Ok(())
     }
 
+    /// Reads the cell of one option of a choice: a tick mark chooses it; a second
+    /// option ticked, or a text that is no tick, is the error naming the cell.
+    fn read_option(
+        &mut self,
+        at: CellRef,
+        path: &str,
+        option: &str,
+        field: &Field,
+        out: &mut Out,
+    ) -> Result<(), SheetError> {
+        let Some(cell) = self.ledger.take(at) else {
+            return Ok(());
+        };
+        let Some(text) = typed::text_of(cell) else {
+            return Ok(());
+        };
+        if !typed::is_tick(&text) {
+            return Err(self.error(
+                at,
+                format!(
+                    "“{} · {option}”应为勾选符号（✔ √ ☑）或留空，这里是“{}”",
+                    field.title,
+                    text.trim()
+                ),
+                format!(
+                    "{} · {option} must be a tick (✔ √ ☑) or blank, found `{}`",
+                    field.title,
+                    text.trim()
+                ),
+            ));
+        }
+        if let Some(Value::Choice(other)) = jixiao_core::declaration::get(&out.record, path) {
+            return Err(self.error(
+                at,
+                format!(
+                    "“{}”只能勾选一项，这里勾选了“{other}”和“{option}”",
+                    field.title
+                ),
+                format!(
+                    "{} takes one tick; both `{other}` and `{option}` are ticked",
+                    field.title
+                ),
+            ));
+        }
+        out.set(path, Value::Choice(option.to_owned()), self.address(at));
+        Ok(())
+    }
+
     /// The sheet column of layout column `x`: its heading's, else `fallback`.
     fn column(columns: &Columns, x: usize, fallback: u32) -> u32 {
         columns.get(&x).copied().unwrap_or(fallback)
@@ -580,7 +781,12 @@ impl<'s> Walk<'s> {
                             self.read_value(anchor, p, f, &mut item)?;
                         }
                     }
-                    Slot::Static(_) => self.ledger.mark(anchor),
+                    Slot::Option(p, o) => {
+                        if let Some(f) = field_in(&list.fields, p) {
+                            self.read_option(anchor, p, o, f, &mut item)?;
+                        }
+                    }
+                    Slot::Static(_) | Slot::Loose(_) => self.ledger.mark(anchor),
                 }
                 let inner = Region {
                     first: *g.rows.start(),
@@ -588,7 +794,15 @@ impl<'s> Walk<'s> {
                     col: g.span.last.col + 1,
                 };
                 if each.row.is_empty() {
-                    self.read_rows(&each.rows, &list.fields, inner, columns, x0 + 1, &mut item)?;
+                    self.read_rows(
+                        &each.rows,
+                        &list.fields,
+                        inner,
+                        columns,
+                        x0 + 1,
+                        &mut Covered::default(),
+                        &mut item,
+                    )?;
                 } else {
                     self.read_row(
                         &each.row,
@@ -599,6 +813,7 @@ impl<'s> Walk<'s> {
                         columns,
                         None,
                         false,
+                        &Covered::default(),
                         &mut item,
                     )?;
                 }
@@ -621,6 +836,7 @@ impl<'s> Walk<'s> {
                     columns,
                     None,
                     false,
+                    &Covered::default(),
                     &mut item,
                 )?;
                 if !item.is_blank() {
@@ -645,7 +861,15 @@ impl<'s> Walk<'s> {
                     last: (first + height - 1).min(body.last),
                     col: body.col,
                 };
-                self.read_rows(&each.rows, &list.fields, region, columns, x0, &mut item)?;
+                self.read_rows(
+                    &each.rows,
+                    &list.fields,
+                    region,
+                    columns,
+                    x0,
+                    &mut Covered::default(),
+                    &mut item,
+                )?;
                 if !item.is_blank() {
                     items.push(item);
                 }
@@ -713,6 +937,7 @@ impl<'s> Walk<'s> {
                         columns,
                         None,
                         false,
+                        &Covered::default(),
                         &mut item,
                     )?;
                     if item.is_blank() {
@@ -767,6 +992,96 @@ impl<'s> Walk<'s> {
                 ),
             );
         }
+    }
+
+    /// Reads the kind's lines outside the table ([`jixiao_core::kind::spec::LineSpec`]):
+    /// those above it in the rows before `table_first`, those below it in the rows after
+    /// `last_start` (the first row of the last section). Each part is the cell whose text
+    /// starts with its fixed text (or its field's label and `：`); the value follows in
+    /// the same cell, or in the cell to its right. Returns the first row of the lines
+    /// below the table, which ends the last section.
+    pub(super) fn read_lines(
+        &mut self,
+        table_first: u32,
+        last_start: u32,
+        out: &mut Out,
+    ) -> Result<Option<u32>, SheetError> {
+        use jixiao_core::kind::spec::LineAt;
+        let kind = self.kind;
+        let year = out
+            .record
+            .get(jixiao_core::kind::common::YEAR)
+            .and_then(|v| match v {
+                Value::Year(y) => Some(y.to_string()),
+                _ => None,
+            });
+        let mut first_foot: Option<u32> = None;
+        for line in &kind.spec.lines {
+            for part in &line.parts {
+                let field = part.field.as_deref().and_then(|p| kind.field_at(p));
+                let prefix = match (&part.text, field) {
+                    (Some(t), _) => match &year {
+                        Some(y) => t.replace("{year}", y),
+                        None => t.clone(),
+                    },
+                    (None, Some(f)) => format!("{}：", f.label),
+                    (None, None) => continue,
+                };
+                let key = normalize_label(&prefix);
+                let wanted = |c: &Cell| {
+                    let row = c.pos().row;
+                    let here = match line.at {
+                        LineAt::Top | LineAt::Head => row < table_first,
+                        LineAt::Foot => row > last_start,
+                    };
+                    here && !c.is_covered()
+                        && !self.ledger.is_used(c.pos())
+                        && c.text().is_some_and(|t| {
+                            let n = normalize_label(t);
+                            if key.contains("{year}") {
+                                let (head, tail) = key.split_once("{year}").unwrap_or((&key, ""));
+                                n.starts_with(head) && n.contains(tail)
+                            } else {
+                                n.starts_with(&key)
+                            }
+                        })
+                };
+                let Some(cell) = self.sheet.cells().find(|c| wanted(c)) else {
+                    continue;
+                };
+                let pos = cell.pos();
+                self.ledger.mark(pos);
+                if line.at == LineAt::Foot {
+                    first_foot = Some(first_foot.map_or(pos.row, |f| f.min(pos.row)));
+                }
+                let (Some(path), Some(field)) = (part.field.as_deref(), field) else {
+                    continue;
+                };
+                let text = cell.text().unwrap_or_default();
+                let rest = after_prefix(text, &key).unwrap_or("").trim();
+                let blank = normalize_label(&part.blank);
+                if !rest.is_empty() && normalize_label(rest) != blank {
+                    let value =
+                        typed_text(self.file, &self.address(pos), rest, field, &mut self.notes)?;
+                    if let Some(value) = value {
+                        out.set(path, value, self.address(pos));
+                    }
+                } else if rest.is_empty() {
+                    let right = self.sheet.anchor(self.sheet.right_of(pos));
+                    let filled = right != pos
+                        && !self.ledger.is_used(right)
+                        && self
+                            .sheet
+                            .cell(right)
+                            .and_then(typed::text_of)
+                            .is_some_and(|t| normalize_label(&t) != blank);
+                    if filled {
+                        self.read_value(right, path, field, out)?;
+                    }
+                }
+            }
+        }
+        Ok(first_foot)
     }
 
     /// Reads the footer fields of `table` (e.g. 签署栏: 填报人, 联系电话…) at or below
@@ -828,6 +1143,18 @@ impl<'s> Walk<'s> {
         }
         Ok(first)
     }
+}
+
+/// The text after the part of `text` whose comparison key is `key` (`填报单位（盖章）：
+/// 某局` after `填报单位(盖章):` → `某局`).
+fn after_prefix<'t>(text: &'t str, key: &str) -> Option<&'t str> {
+    if key.is_empty() {
+        return Some(text);
+    }
+    text.char_indices()
+        .map(|(i, c)| i + c.len_utf8())
+        .find(|&end| normalize_label(&text[..end]) == key)
+        .map(|end| &text[end..])
 }
 
 /// A group label's text as typed (`""` for an empty cell).
