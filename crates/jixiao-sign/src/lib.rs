@@ -29,16 +29,20 @@
 //! (the PDF update), `verify`, `chain` (path to a trust anchor) and `crypto` (checking a
 //! signature value).
 
+mod asn1;
 mod chain;
 mod cms;
 mod crypto;
 mod error;
+mod http;
 mod incremental;
 pub mod load;
 mod oids;
 pub mod pdf_nesting;
 mod pdfobj;
+pub mod revocation;
 mod signer;
+pub mod tsp;
 mod verify;
 
 use chrono::{DateTime, Utc};

@@ -512,7 +512,7 @@ fn verify_signer(
     .map_err(|e| format!("签名无效 / the signature does not verify: {e}"))
 }
 
-fn matches_sid(cert: &Certificate, sid: &SignerIdentifier) -> bool {
+pub(crate) fn matches_sid(cert: &Certificate, sid: &SignerIdentifier) -> bool {
     let tbs = cert.tbs_certificate();
     match sid {
         SignerIdentifier::IssuerAndSerialNumber(isn) => {
