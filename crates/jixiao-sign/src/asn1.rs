@@ -8,7 +8,9 @@
 //! `GeneralizedTime` of `der` refuses.
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
-use der::asn1::{Any, BitString, GeneralizedTime, Int, ObjectIdentifier, OctetString};
+use der::asn1::{Any, BitString, Int, ObjectIdentifier, OctetString};
+#[cfg(test)]
+use der::asn1::GeneralizedTime;
 use der::{Sequence, Tag, Tagged};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::ext::Extensions;
@@ -264,6 +266,7 @@ pub(crate) fn read_time(any: &Any) -> Option<DateTime<Utc>> {
 }
 
 /// A strict DER GeneralizedTime (whole seconds, UTC) as an element.
+#[cfg(test)]
 pub(crate) fn generalized_time(time: DateTime<Utc>) -> Result<Any, der::Error> {
     let seconds = u64::try_from(time.timestamp()).map_err(|_| der::ErrorKind::DateTime)?;
     let t = GeneralizedTime::from_unix_duration(std::time::Duration::from_secs(seconds))?;

@@ -31,15 +31,19 @@
 
 mod asn1;
 mod chain;
+mod changes;
 mod cms;
 mod crypto;
+pub mod dss;
 mod error;
 mod http;
 mod incremental;
 pub mod load;
+mod ltv;
 mod oids;
 pub mod pdf_nesting;
 mod pdfobj;
+mod poe;
 pub mod revocation;
 mod signer;
 pub mod tsp;
@@ -52,8 +56,13 @@ use chrono::{DateTime, Utc};
 pub use chain::check as chain_check;
 pub use chain::Trust;
 pub use error::{SignError, VerifyError};
+pub use ltv::{renew, timestamp_document, Level, LtvSources};
+pub use revocation::{RevocationData, Status as RevocationStatus, ValidationData};
 pub use signer::{EcdsaP256Signer, RsaSigner, SignatureAlgorithm, Signer};
-pub use verify::{revisions, verify_signatures, verify_signatures_at, SignatureReport};
+pub use verify::{
+    revisions, verify_signatures, verify_signatures_at, verify_signatures_with,
+    CertificateRevocation, ItemKind, SignatureReport, TimestampInfo,
+};
 pub use x509_cert::Certificate;
 
 /// How to sign: what goes into the signature dictionary besides the signature.
@@ -71,6 +80,10 @@ pub struct SignOptions {
     /// The 1-based page whose annotations hold the (invisible) signature widget; page 1
     /// when `None`.
     pub page: Option<u32>,
+    /// The PAdES baseline level: B-B (default), B-T, B-LT or B-LTA.
+    pub level: Level,
+    /// The TSA and the revocation data for the levels above B-B.
+    pub ltv: LtvSources,
 }
 
 /// Signs `pdf` with `signer`: returns `pdf` followed by an incremental update holding a
@@ -89,8 +102,18 @@ pub fn sign_pdf(
         .ok()
         .flatten()
         .map(|cn| cn.value().into_owned());
-    let mut reserve = estimated_signature_len(signer);
-    loop {
+    let tsa = if options.level >= Level::BT {
+        Some(options.ltv.tsa_for(&options.level.to_string())?)
+    } else {
+        None
+    };
+    let stamper = |signature: &[u8]| ltv::stamp(tsa.unwrap_or_default(), signature);
+    let timestamper: Option<cms::Timestamper<'_>> = match tsa {
+        Some(_) => Some(&stamper),
+        None => None,
+    };
+    let mut reserve = estimated_signature_len(signer) + if tsa.is_some() { 16 * 1024 } else { 0 };
+    let signed = loop {
         let fields = incremental::SignatureFields {
             time: &time,
             name: name.as_deref(),
@@ -99,16 +122,38 @@ pub fn sign_pdf(
             field_name: options.field_name.as_deref(),
             page: options.page.unwrap_or(1),
             contents_len: reserve,
+            doc_timestamp: false,
         };
         let prepared = incremental::prepare(pdf, &fields)?;
         let digest = crypto::DigestAlgorithm::Sha256.hash(&prepared.signed_parts());
-        let cms = cms::build(signer, &digest)?;
+        let cms = cms::build(signer, &digest, timestamper)?;
         if cms.len() <= prepared.capacity() {
-            return prepared.fill(&cms);
+            break prepared.fill(&cms)?;
         }
         // The estimate was short (an unusual certificate): make room and sign again.
         reserve = cms.len() + 1024;
+    };
+    if options.level < Level::BLT {
+        return Ok(signed);
     }
+    // B-LT: the signer's path and the signature timestamp's TSA path, with their
+    // revocation data, in a DSS.
+    let mut data = revocation::ValidationData::default();
+    let mut pool: Vec<Certificate> = signer.chain().to_vec();
+    pool.push(signer.certificate().clone());
+    ltv::collect_path(&mut data, signer.certificate(), &pool, &options.ltv)?;
+    if let Some(token) = ltv::newest_token(&signed)? {
+        let checked = tsp::check_token(&token, &[], |_| None);
+        if let Some(tsa_cert) = &checked.tsa {
+            pool.extend(checked.certs.iter().cloned());
+            ltv::collect_path(&mut data, tsa_cert, &pool, &options.ltv)?;
+        }
+    }
+    let with_dss = dss::append(&signed, &data)?;
+    if options.level < Level::BLTA {
+        return Ok(with_dss);
+    }
+    ltv::timestamp_document(&with_dss, tsa.unwrap_or_default())
 }
 
 /// Room for the CMS: the certificates, the signature and the attributes, with margin.

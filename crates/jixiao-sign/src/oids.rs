@@ -63,11 +63,7 @@ pub(crate) const ID_KP_TIME_STAMPING: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.3.8")
 pub(crate) const ID_KP_OCSP_SIGNING: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.3.9");
 /// id-pkix-ocsp-basic: the response type of a basic OCSP response.
 pub(crate) const ID_PKIX_OCSP_BASIC: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.48.1.1");
-/// id-pkix-ocsp-nonce.
-pub(crate) const ID_PKIX_OCSP_NONCE: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.48.1.2");
 /// id-pkix-ocsp-nocheck: a responder certificate whose revocation is not checked.
 pub(crate) const ID_PKIX_OCSP_NOCHECK: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.48.1.5");
 /// id-ad-ocsp: an OCSP responder in authorityInfoAccess.
 pub(crate) const ID_AD_OCSP: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.48.1");
-/// id-ad-caIssuers: where the issuer's certificate is, in authorityInfoAccess.
-pub(crate) const ID_AD_CA_ISSUERS: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.48.2");

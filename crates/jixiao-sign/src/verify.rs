@@ -24,7 +24,11 @@ use super::cms::{self as cms_sig, SigningCertificateV2};
 use super::crypto::{self, DigestAlgorithm};
 use super::error::VerifyError;
 use super::oids;
+use super::ltv::Level;
+use super::revocation::Status as RevocationStatus;
 use super::signer::subject_of;
+use jixiao_core::text;
+use jixiao_core::words::Text;
 
 /// What verification found out about one signature of a PDF.
 #[derive(Debug, Clone)]
@@ -70,12 +74,97 @@ pub struct SignatureReport {
     fault_now: Option<TimeFault>,
     /// The same at the claimed signing time.
     fault_at_signing: Option<TimeFault>,
+    /// A signature, or a document timestamp.
+    pub kind: ItemKind,
+    /// The PAdES baseline level the file gives this signature (`None` for a document
+    /// timestamp).
+    pub level: Option<Level>,
+    /// The signature's timestamp (B-T and up), or a document timestamp's own token.
+    pub timestamp: Option<TimestampInfo>,
+    /// The time the signature (or timestamp) is proved to have existed at, which its
+    /// certificates were judged at; `None` when not judged (no trust anchors).
+    pub proved_at: Option<DateTime<Utc>>,
+    /// The revocation verdict on each certificate of the path (without the anchor).
+    pub revocation: Vec<CertificateRevocation>,
+    /// How the time is proved, step by step.
+    pub proof: Vec<Text>,
+    /// What weakens the verdict without making it invalid: revocation data missing,
+    /// unchecked offline, or a revocation after the proved time.
+    pub warnings: Vec<Text>,
+    /// Why the signature is not proved valid at the validation time (empty when it is,
+    /// or when it was not judged).
+    pub long_term_problems: Vec<Text>,
+    /// What was changed after the signed revision other than adding a DSS, a document
+    /// timestamp or a signature (empty: nothing, or only those).
+    pub later_changes: Vec<Text>,
+    /// Whether the validation from proofs of existence ran (trust anchors given).
+    pub long_term_checked: bool,
+    /// Whether revocation data was fetched (`--online`).
+    pub online: bool,
+    /// The signer's (or TSA's) certificate and the certificates carried with it.
+    pub(crate) signer_cert: Option<Certificate>,
+    pub(crate) certs: Vec<Certificate>,
+    /// The end of the signed bytes.
+    pub(crate) end: usize,
+}
+
+/// A signature or a document timestamp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    /// A CMS signature (`ETSI.CAdES.detached`, `adbe.pkcs7.detached`).
+    Signature,
+    /// A document timestamp (`ETSI.RFC3161`, PAdES B-LTA).
+    DocumentTimestamp,
+}
+
+/// A timestamp token as verification read it.
+#[derive(Debug, Clone)]
+pub struct TimestampInfo {
+    /// `genTime`.
+    pub time: DateTime<Utc>,
+    /// The TSA (its certificate's subject).
+    pub tsa: String,
+    /// Problems of the token itself (imprint, signature); empty when intact.
+    pub problems: Vec<Text>,
+    /// The TSA's certificate and the certificates the token carries.
+    pub(crate) tsa_cert: Option<Certificate>,
+    pub(crate) certs: Vec<Certificate>,
+    /// The token's DER.
+    pub(crate) der: Vec<u8>,
+}
+
+/// The revocation verdict on one certificate.
+#[derive(Debug, Clone)]
+pub struct CertificateRevocation {
+    /// The certificate's subject.
+    pub subject: String,
+    /// good, revoked, unknown — and from what.
+    pub status: RevocationStatus,
 }
 
 impl SignatureReport {
-    /// Intact, covering the whole document, and trusted at the time of verification.
+    /// Intact, covering the whole document (or followed only by a DSS, document
+    /// timestamps or other signatures), and proved valid: trusted at the time its
+    /// timestamps prove (at the validation time without one), not revoked then.
     pub fn is_valid(&self) -> bool {
-        self.intact && self.covers_whole_document && self.trust.is_trusted()
+        let covered = self.covers_whole_document || self.later_changes.is_empty();
+        let trusted = if self.long_term_checked {
+            self.long_term_problems.is_empty()
+        } else {
+            self.trust.is_trusted()
+        };
+        self.intact && covered && trusted
+    }
+
+    /// Whether this is a document timestamp.
+    pub fn is_document_timestamp(&self) -> bool {
+        self.kind == ItemKind::DocumentTimestamp
+    }
+
+    /// The newest timestamp token of this item: a document timestamp's own token, or a
+    /// signature's signature timestamp.
+    pub(crate) fn newest_token(&self) -> Option<Vec<u8>> {
+        self.timestamp.as_ref().map(|t| t.der.clone())
     }
 
     /// The certificate chained to a trust anchor at the claimed signing time.
@@ -162,7 +251,30 @@ impl SignatureReport {
             "trust_at_signing_time": self.trust_at_signing_time.as_ref().map(trust_text),
             "expired_since_signing": self.expired_since_signing(),
             "validity": self.validity_summary(),
-            "revocation_checked": false,
+            "revocation_checked": self.long_term_checked,
+            "kind": match self.kind {
+                ItemKind::Signature => "signature",
+                ItemKind::DocumentTimestamp => "document-timestamp",
+            },
+            "level": self.level.map(|l| l.to_string()),
+            "valid": self.is_valid(),
+            "timestamp": self.timestamp.as_ref().map(|t| serde_json::json!({
+                "time": t.time.to_rfc3339(),
+                "tsa": t.tsa,
+                "intact": t.problems.is_empty(),
+                "problems": t.problems.iter().map(Text::both).collect::<Vec<_>>(),
+            })),
+            "proved_at": self.proved_at.map(|t| t.to_rfc3339()),
+            "revocation": self.revocation.iter().map(|r| serde_json::json!({
+                "certificate": r.subject,
+                "status": r.status.word(),
+                "detail": revocation_text(&r.status).both(),
+            })).collect::<Vec<_>>(),
+            "proof": self.proof.iter().map(Text::both).collect::<Vec<_>>(),
+            "warnings": self.warnings.iter().map(Text::both).collect::<Vec<_>>(),
+            "long_term_problems": self.long_term_problems.iter().map(Text::both).collect::<Vec<_>>(),
+            "later_changes": self.later_changes.iter().map(Text::both).collect::<Vec<_>>(),
+            "online": self.online,
         })
     }
 }
@@ -189,6 +301,46 @@ pub fn verify_signatures_at(
     trust: &[Certificate],
     at: SystemTime,
 ) -> Result<Vec<SignatureReport>, VerifyError> {
+    verify_signatures_with(pdf, trust, at, false)
+}
+
+/// [`verify_signatures_at`], fetching revocation data from the certificates' OCSP
+/// responders and CRL distribution points when `online` (else only what the file holds).
+pub fn verify_signatures_with(
+    pdf: &[u8],
+    trust: &[Certificate],
+    at: SystemTime,
+    online: bool,
+) -> Result<Vec<SignatureReport>, VerifyError> {
+    let mut reports = signed_items(pdf)?;
+    for r in &mut reports {
+        r.checked_at = DateTime::<Utc>::from(at);
+        r.anchors_given = !trust.is_empty();
+        if r.intact && r.kind == ItemKind::Signature {
+            if let Some(signer) = r.signer_cert.clone() {
+                let now = chain::check_path(&signer, &r.certs, trust, at);
+                r.trust = now.trust;
+                r.fault_now = now.time_fault;
+                if let Some(t) = r.signing_time {
+                    let then = chain::check_path(&signer, &r.certs, trust, SystemTime::from(t));
+                    r.trust_at_signing_time = Some(then.trust);
+                    r.fault_at_signing = then.time_fault;
+                }
+            }
+        }
+    }
+    crate::changes::mark_later_changes(pdf, &mut reports);
+    if !trust.is_empty() {
+        crate::poe::validate(pdf, &mut reports, trust, DateTime::<Utc>::from(at), online);
+    }
+    Ok(reports)
+}
+
+/// Every signature and document timestamp of `pdf`, checked for intactness (not for
+/// trust), in the order of the bytes they sign.
+pub(crate) fn signed_items(pdf: &[u8]) -> Result<Vec<SignatureReport>, VerifyError> {
+    let at = SystemTime::now();
+    let trust: &[Certificate] = &[];
     crate::pdf_nesting::check(pdf).map_err(|e| VerifyError::Pdf(e.to_string()))?;
     let doc = Document::load_mem(pdf).map_err(|e| VerifyError::Pdf(e.to_string()))?;
     let mut found = signature_fields(&doc);
@@ -310,6 +462,24 @@ fn report(
         anchors_given: !anchors.is_empty(),
         fault_now: None,
         fault_at_signing: None,
+        kind: if crate::ltv::is_doc_timestamp(sig) {
+            ItemKind::DocumentTimestamp
+        } else {
+            ItemKind::Signature
+        },
+        level: None,
+        timestamp: None,
+        proved_at: None,
+        revocation: Vec::new(),
+        proof: Vec::new(),
+        warnings: Vec::new(),
+        long_term_problems: Vec::new(),
+        later_changes: Vec::new(),
+        long_term_checked: false,
+        online: false,
+        signer_cert: None,
+        certs: Vec::new(),
+        end: 0,
     };
     if let Err(problem) = check(pdf, sig, anchors, at, &mut r) {
         r.problems.push(problem);
@@ -327,7 +497,7 @@ fn check(
     r: &mut SignatureReport,
 ) -> Result<(), String> {
     match r.sub_filter.as_deref() {
-        Some("ETSI.CAdES.detached") | Some("adbe.pkcs7.detached") => {}
+        Some("ETSI.CAdES.detached") | Some("adbe.pkcs7.detached") | Some("ETSI.RFC3161") => {}
         other => {
             return Err(format!(
                 "不支持的签名格式 /SubFilter {} / unsupported /SubFilter",
@@ -360,6 +530,7 @@ fn check(
         return Err(bad_range());
     }
     r.covers_whole_document = end == pdf.len();
+    r.end = end;
     r.revision = revisions(&pdf[..end]).max(1);
     let contents = decode_hex_string(&pdf[len1..start2]).ok_or_else(|| {
         "/ByteRange 之间的内容不是 /Contents 十六进制串 / the gap in /ByteRange is not the /Contents hex string"
@@ -367,6 +538,19 @@ fn check(
     })?;
     let signed: [&[u8]; 2] = [&pdf[..len1], &pdf[start2..end]];
 
+    if r.kind == ItemKind::DocumentTimestamp {
+        let der = cms_sig::trimmed(&contents).to_vec();
+        let token = crate::tsp::check_token(&der, &[], |alg| crate::tsp::hash_named(alg, &signed));
+        r.signer_subject = token.tsa.as_ref().map(subject_of);
+        r.signing_time = Some(token.gen_time);
+        r.signer_cert = token.tsa.clone();
+        r.certs = token.certs.clone();
+        for p in &token.problems {
+            r.problems.push(p.both());
+        }
+        r.timestamp = Some(timestamp_info(token, der));
+        return Ok(());
+    }
     let signed_data = cms_sig::parse(&contents)
         .map_err(|e| format!("签名数据无法解析 / cannot parse the CMS signature: {e}"))?;
     let certs: Vec<Certificate> = signed_data
@@ -418,13 +602,24 @@ fn verify_signer(
             .and_then(|der| <x509_cert::time::Time as der::Decode>::from_der(&der).ok())
             .map(|t| DateTime::<Utc>::from(t.to_system_time()));
     }
-    let now = chain::check_path(signer, certs, anchors, at);
-    r.trust = now.trust;
-    r.fault_now = now.time_fault;
-    if let Some(t) = r.signing_time {
-        let then = chain::check_path(signer, certs, anchors, SystemTime::from(t));
-        r.trust_at_signing_time = Some(then.trust);
-        r.fault_at_signing = then.time_fault;
+    let _ = (anchors, at);
+    r.signer_cert = Some(signer.clone());
+    r.certs = certs.to_vec();
+    r.level = Some(Level::BB);
+    // The signature timestamp (B-T): a token over the signature value.
+    let token = info
+        .unsigned_attrs
+        .iter()
+        .flat_map(|attrs| attrs.iter())
+        .find(|a| a.oid == oids::ID_AA_SIGNATURE_TIME_STAMP_TOKEN)
+        .and_then(|a| a.values.iter().next())
+        .and_then(|v| v.to_der().ok());
+    if let Some(der) = token {
+        let value = info.signature.as_bytes();
+        let checked =
+            crate::tsp::check_token(&der, certs, |alg| crate::tsp::hash_named(alg, &[value]));
+        r.timestamp = Some(timestamp_info(checked, der));
+        r.level = Some(Level::BT);
     }
 
     let digest_algorithm = DigestAlgorithm::from_oid(info.digest_alg.oid).ok_or_else(|| {
@@ -510,6 +705,49 @@ fn verify_signer(
         signature,
     )
     .map_err(|e| format!("签名无效 / the signature does not verify: {e}"))
+}
+
+pub(crate) fn timestamp_info(token: crate::tsp::Timestamp, der: Vec<u8>) -> TimestampInfo {
+    TimestampInfo {
+        time: token.gen_time,
+        tsa: token.tsa_name(),
+        problems: token.problems,
+        tsa_cert: token.tsa,
+        certs: token.certs,
+        der,
+    }
+}
+
+/// What a revocation verdict says, in a line.
+pub(crate) fn revocation_text(status: &RevocationStatus) -> Text {
+    let show = |t: &DateTime<Utc>| show_time(*t);
+    match status {
+        RevocationStatus::Good { source, issued } => {
+            let issued = show(issued);
+            Text::new(
+                format!("未吊销（{}，{issued}）", source.zh),
+                format!("good ({}, {issued})", source.en),
+            )
+        }
+        RevocationStatus::Revoked { at, source } => {
+            let at = at.as_ref().map(show).unwrap_or_else(|| "?".into());
+            Text::new(
+                format!("已吊销（{at}，{}）", source.zh),
+                format!("revoked ({at}, {})", source.en),
+            )
+        }
+        RevocationStatus::RevokedLater { at, source } => {
+            let at = show(at);
+            Text::new(
+                format!("在所证明的时间之后才被吊销（{at}，{}），签名仍有效", source.zh),
+                format!(
+                    "revoked only after the proved time ({at}, {}): the signature stays valid",
+                    source.en
+                ),
+            )
+        }
+        RevocationStatus::Unknown { why } => why.after(&text!("未知", "unknown")),
+    }
 }
 
 pub(crate) fn matches_sid(cert: &Certificate, sid: &SignerIdentifier) -> bool {
@@ -686,10 +924,56 @@ impl fmt::Display for SignatureReport {
 impl SignatureReport {
     /// The last lines of the text report: revocation, problems, notes.
     fn fmt_tail(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "  吊销 / revocation: 未检查（不查 CRL 或 OCSP） / not checked (no CRL or OCSP lookup)"
-        )?;
+        if let Some(level) = self.level {
+            writeln!(f, "  级别 / level: PAdES {level}")?;
+        }
+        if let Some(t) = &self.timestamp {
+            let state = if t.problems.is_empty() {
+                "完好 / intact".to_string()
+            } else {
+                t.problems.iter().map(Text::both).collect::<Vec<_>>().join("; ")
+            };
+            writeln!(
+                f,
+                "  时间戳 / timestamp: {}，{}（{state}）",
+                show_time(t.time),
+                t.tsa
+            )?;
+        }
+        if self.long_term_checked {
+            if let Some(t) = self.proved_at {
+                writeln!(f, "  证明的时间 / proved at: {}", show_time(t))?;
+            }
+            for step in &self.proof {
+                writeln!(f, "  证明 / proof: {}", step.both())?;
+            }
+            if self.revocation.is_empty() {
+                writeln!(f, "  吊销 / revocation: 无需检查的证书 / no certificate to check")?;
+            }
+            for c in &self.revocation {
+                writeln!(
+                    f,
+                    "  吊销 / revocation: {} — {}: {}",
+                    c.subject,
+                    c.status.word(),
+                    revocation_text(&c.status).both()
+                )?;
+            }
+            for w in &self.warnings {
+                writeln!(f, "  警告 / warning: {}", w.both())?;
+            }
+            for p in &self.long_term_problems {
+                writeln!(f, "  未证明 / not proved: {}", p.both())?;
+            }
+        } else {
+            writeln!(
+                f,
+                "  吊销 / revocation: 未检查（没有给出信任锚） / not checked (no trust anchor given)"
+            )?;
+        }
+        for c in &self.later_changes {
+            writeln!(f, "  签名后的改动 / changed after signing: {}", c.both())?;
+        }
         for p in &self.problems {
             writeln!(f, "  问题 / problem: {p}")?;
         }
