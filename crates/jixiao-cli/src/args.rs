@@ -115,6 +115,13 @@ pub enum Command {
     /// by an authorised provider and a certified signing device. The output is written
     /// atomically: on any error there is no output file.
     Seal(SealArgs),
+    /// 给归档 PDF 续期（PAdES B-LTA） / renew archival PDFs (PAdES B-LTA).
+    ///
+    /// Adds the revocation data of the newest timestamp's TSA to the DSS and a new
+    /// document timestamp (--tsa), so that the proof chain outlives the TSA's
+    /// certificate: renew before it expires. Works in place (atomically) on files and
+    /// directories; a file that fails is reported and the others go on (exit 1).
+    Renew(RenewArgs),
     /// 处理批量清单 / work with batch manifests (`render --manifest`).
     #[command(subcommand)]
     Manifest(ManifestCommand),
@@ -300,6 +307,17 @@ pub struct VerifyArgs {
     /// one of them.
     #[arg(long, value_name = "CA.pem")]
     pub trust: Vec<PathBuf>,
+
+    /// 在线获取吊销信息（OCSP、CRL），也检查最新时间戳服务证书的吊销 / fetch revocation
+    /// data (OCSP, CRLs) from the certificates' services, the newest timestamp's TSA
+    /// certificate included (offline, only what the file holds is used).
+    #[arg(long)]
+    pub online: bool,
+
+    /// 核验时间（RFC 3339 或日期，默认现在） / the validation time (RFC 3339, or a date
+    /// YYYY-MM-DD; default now).
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<String>,
 }
 
 /// `jixiao extract`
@@ -548,6 +566,55 @@ pub struct SignerArgs {
     /// 签名域名称（默认 Signature1、Signature2…） / the signature field's name.
     #[arg(long, value_name = "NAME")]
     pub field: Option<String>,
+
+    /// 签名级别：B-B（默认）、B-T（加签名时间戳）、B-LT（再加 DSS：证书、OCSP、CRL）、
+    /// B-LTA（再加文档时间戳） / the PAdES baseline level: B-B (default), B-T (a
+    /// signature timestamp), B-LT (and a DSS with the certificates, OCSP responses and
+    /// CRLs), B-LTA (and a document timestamp). B-T and up need --tsa.
+    #[arg(long, value_name = "LEVEL", default_value = "B-B", value_parser = level_parser())]
+    pub level: jixiao_sign::Level,
+
+    #[command(flatten)]
+    /// The TSA and offline revocation data.
+    pub ltv: LtvArgs,
+}
+
+/// Where timestamps and revocation data come from (`sign`, `render --sign`, `renew`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct LtvArgs {
+    /// 时间戳服务地址（RFC 3161，http://） / the timestamp authority (RFC 3161 over
+    /// HTTP; https:// is refused). Each document gets one request, tried 3 times.
+    #[arg(long, value_name = "URL")]
+    pub tsa: Option<String>,
+
+    /// 离线使用的吊销信息（OCSP 答复或 CRL，DER 或 PEM，可多次给出），代替在线获取 /
+    /// revocation data for offline sites (an OCSP response or a CRL, DER or PEM;
+    /// repeatable), used instead of fetching for the certificates it covers.
+    #[arg(long, value_name = "FILE")]
+    pub revocation_data: Vec<PathBuf>,
+
+    /// 补全证书路径的证书（如时间戳服务的 CA，可多次给出） / certificates that complete
+    /// a path (the TSA's CA, say; repeatable).
+    #[arg(long, value_name = "CA.pem")]
+    pub extra_cert: Vec<PathBuf>,
+}
+
+/// `jixiao renew`
+#[derive(Debug, clap::Args)]
+pub struct RenewArgs {
+    /// 要续期的 PDF 或目录（目录中的 *.pdf，递归） / the PDFs to renew, or directories
+    /// (every *.pdf below them): a store's files, a batch's output.
+    #[arg(value_name = "FILE.pdf|DIR", required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// 写到别处（只能给一个 PDF）；默认原地更新 / write here instead of in place (one
+    /// input PDF only).
+    #[arg(short, long, value_name = "OUT.pdf")]
+    pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    /// The TSA and offline revocation data.
+    pub ltv: LtvArgs,
 }
 
 /// `jixiao seal`
@@ -617,6 +684,12 @@ pub struct SealArgs {
     /// signing time (RFC 3339 or Unix seconds; default SOURCE_DATE_EPOCH, else now).
     #[arg(long, value_name = "TIME")]
     pub time: Option<String>,
+
+    /// 时间戳服务地址（RFC 3161，http://）：为签章值加时间戳（timeStamp，SM3 摘要） /
+    /// the timestamp authority (RFC 3161 over HTTP): the seal's signature value is
+    /// timestamped (SES_Signature.timeStamp, SM3 imprint).
+    #[arg(long, value_name = "URL")]
+    pub tsa: Option<String>,
 }
 
 /// `--lang zh|en`, parsed by the library's [`jixiao_core::check::Lang`] (which knows nothing
@@ -625,6 +698,13 @@ fn lang_parser() -> impl clap::builder::TypedValueParser<Value = jixiao_core::ch
     use clap::builder::TypedValueParser;
     clap::builder::PossibleValuesParser::new(["zh", "en"])
         .try_map(|s| s.parse::<jixiao_core::check::Lang>().map_err(|t| t.both()))
+}
+
+/// `--level B-B|B-T|B-LT|B-LTA`.
+fn level_parser() -> impl clap::builder::TypedValueParser<Value = jixiao_sign::Level> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(["B-B", "B-T", "B-LT", "B-LTA"])
+        .try_map(|s| s.parse::<jixiao_sign::Level>().map_err(|t| t.both()))
 }
 
 /// `--timeout 300`, `--timeout 0.5`: seconds, not negative.

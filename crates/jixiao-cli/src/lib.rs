@@ -11,6 +11,7 @@ mod init;
 mod manifest;
 mod ofd;
 mod render;
+mod renew;
 mod seal;
 mod sign;
 mod template;
@@ -45,6 +46,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Import(args) => exchange::import(args),
         Command::Export(args) => exchange::export(args),
         Command::Seal(args) => seal::run(args),
+        Command::Renew(args) => renew::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
