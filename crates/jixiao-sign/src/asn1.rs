@@ -211,11 +211,12 @@ pub(crate) fn cert_status(any: &Any) -> CertStatus {
     match any.tag() {
         Tag::ContextSpecific { number, .. } if number.value() == 0 => CertStatus::Good,
         Tag::ContextSpecific { number, .. } if number.value() == 1 => {
-            // The value is RevokedInfo's content: the revocation time comes first.
-            let value = any.value();
-            let time = der::asn1::AnyRef::try_from(value)
+            // The value is RevokedInfo's content: the revocation time first, then
+            // perhaps the reason.
+            use der::Reader as _;
+            let time = der::SliceReader::new(any.value())
                 .ok()
-                .and_then(|t| Any::new(t.tag(), t.value().to_vec()).ok())
+                .and_then(|mut r| r.decode::<Any>().ok())
                 .and_then(|t| read_time(&t));
             CertStatus::Revoked(time)
         }

@@ -141,6 +141,11 @@ fn allowed_new(doc: &Document, id: ObjectId, object: &Object, dss: &BTreeSet<Obj
         return false;
     };
     let _ = doc;
+    // A DSS dictionary (the current one, or one a later DSS update replaced).
+    let dss_keys: &[&[u8]] = &[b"Certs", b"OCSPs", b"CRLs", b"VRI", b"Type"];
+    if !d.is_empty() && d.iter().all(|(k, _)| dss_keys.contains(&k.as_slice())) {
+        return true;
+    }
     name_is(d, b"Type", b"XRef")
         || name_is(d, b"Type", b"ObjStm")
         || name_is(d, b"Type", b"Sig")

@@ -125,7 +125,25 @@ pub(crate) fn collect_path(
 ) -> Result<(), SignError> {
     let mut all = pool.to_vec();
     all.extend(sources.certs.iter().cloned());
-    let path = issuer_path(leaf, &all);
+    let mut path = issuer_path(leaf, &all);
+    // A path that stops short of a self-signed root: the issuers its certificates name
+    // (authorityInfoAccess caIssuers).
+    while let Some(last) = path.last() {
+        let tbs = last.tbs_certificate();
+        if tbs.issuer() == tbs.subject() {
+            break;
+        }
+        let found = crate::revocation::fetch_issuers(last);
+        if found.is_empty() {
+            break;
+        }
+        let before = path.len();
+        all.extend(found);
+        path = issuer_path(leaf, &all);
+        if path.len() == before {
+            break;
+        }
+    }
     data.collect(&path, &sources.revocation)
         .map_err(SignError::Ltv)
 }

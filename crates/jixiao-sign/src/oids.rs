@@ -67,3 +67,5 @@ pub(crate) const ID_PKIX_OCSP_BASIC: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.48.1.1
 pub(crate) const ID_PKIX_OCSP_NOCHECK: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.48.1.5");
 /// id-ad-ocsp: an OCSP responder in authorityInfoAccess.
 pub(crate) const ID_AD_OCSP: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.48.1");
+/// id-ad-caIssuers: where the issuer's certificate is, in authorityInfoAccess.
+pub(crate) const ID_AD_CA_ISSUERS: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.48.2");

@@ -126,6 +126,17 @@ fn access_urls(cert: &Certificate, method: der::oid::ObjectIdentifier) -> Vec<St
         .collect()
 }
 
+/// Fetches the issuer certificates `cert`'s authorityInfoAccess names (id-ad-caIssuers,
+/// a DER or PEM certificate over HTTP); failures are skipped.
+pub(crate) fn fetch_issuers(cert: &Certificate) -> Vec<Certificate> {
+    access_urls(cert, oids::ID_AD_CA_ISSUERS)
+        .iter()
+        .filter_map(|url| crate::http::get(url).ok())
+        .filter_map(|bytes| crate::load::certificates_from_bytes(&bytes).ok())
+        .flatten()
+        .collect()
+}
+
 /// The CRL distribution point URLs of `cert`.
 pub fn crl_urls(cert: &Certificate) -> Vec<String> {
     let Ok(Some((_, dps))) = cert
