@@ -19,8 +19,22 @@ pub(crate) fn mark_later_changes(pdf: &[u8], reports: &mut [SignatureReport]) {
     let Ok(after) = Document::load_mem(pdf) else {
         return;
     };
+    // Bytes after the last end-of-file marker are no update at all.
+    let trimmed_len = pdf
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(0, |p| p + 1);
+    let stray = !pdf[..trimmed_len].ends_with(b"%%EOF");
     for r in reports.iter_mut() {
         if r.end == 0 || r.end >= pdf.len() {
+            continue;
+        }
+        if stray {
+            let n = pdf.len() - r.end;
+            r.later_changes.push(text!(
+                "签名后文件末尾追加了 {n} 字节，不是增量更新",
+                "{n} bytes were appended after signing that are not an incremental update"
+            ));
             continue;
         }
         r.later_changes = match Document::load_mem(&pdf[..r.end]) {

@@ -42,6 +42,7 @@ struct Sources {
     pool: Vec<Certificate>,
     online: bool,
     fetched: Vec<Certificate>,
+    validation_time: DateTime<Utc>,
 }
 
 impl Sources {
@@ -99,10 +100,26 @@ fn judge(
     if let Trust::Untrusted { reason } = &check.trust {
         out.valid = false;
         let at = show(proved);
-        out.problems.push(Text::new(
-            format!("{}在 {at} 不可信：{reason}", what.zh),
-            format!("{} is not trusted at {at}: {reason}", what.en),
-        ));
+        let now = proved == sources.validation_time;
+        // The path check's reasons are written `中文 / English`.
+        let (reason_zh, reason_en) = reason.split_once(" / ").unwrap_or((reason, reason));
+        out.problems.push(match (check.time_fault.is_some(), now) {
+            (true, true) => Text::new(
+                format!("{}现在（{at}）不在有效期内：{reason_zh}", what.zh),
+                format!("{} is outside its validity period now ({at}): {reason_en}", what.en),
+            ),
+            (true, false) => Text::new(
+                format!("{}在所证明的时间 {at} 不在有效期内：{reason_zh}", what.zh),
+                format!(
+                    "{} is outside its validity period at the proved time {at}: {reason_en}",
+                    what.en
+                ),
+            ),
+            (false, _) => Text::new(
+                format!("{}不能链到所信任的 CA（{at}）：{reason_zh}", what.zh),
+                format!("{} does not chain to a trusted CA ({at}): {reason_en}", what.en),
+            ),
+        });
         return out;
     }
     let path = check.path;
@@ -176,6 +193,7 @@ pub(crate) fn validate(
         pool,
         online,
         fetched: Vec::new(),
+        validation_time: at,
     };
     // The document timestamps, newest first: when each is proved to have existed.
     let dts: Vec<usize> = (0..reports.len())
@@ -327,7 +345,7 @@ pub(crate) fn validate(
         }
         let since = r.signing_time.unwrap_or(proved).min(proved);
         let since = existed.unwrap_or(since);
-        let what = text!("签名者证书 {}", "the signer's certificate {}", subject_of(&signer));
+        let what = text!("签名者证书 {} ", "the signer's certificate {}", subject_of(&signer));
         let certs = r.certs.clone();
         let judged = judge(&signer, &certs, anchors, &mut sources, since, proved, false, &what);
         r.proved_at = Some(proved);
