@@ -285,3 +285,69 @@ fn a_tsa_that_does_not_answer_fails_the_signing_and_leaves_no_file() {
     let _ = Path::new("");
 }
 
+
+#[test]
+fn a_batch_asks_the_tsa_once_per_document_retries_and_a_failure_fails_that_document_alone() {
+    let s = Services::start();
+    s.set_time(t("2020-06-01T12:00:00Z"));
+    for name in ["a", "b"] {
+        std::fs::copy(root().join("samples/guangzhou-kexie.toml"), s.file(&format!("{name}.toml")))
+            .expect("copy");
+    }
+    let render = |tsa: &str, out_dir: &str| {
+        let args: Vec<String> = [
+            "render", "a.toml", "b.toml", "--archive", "--sign", "--threads", "-j", "1",
+            "--out-dir", out_dir, "--manifest", &format!("{out_dir}/manifest.csv"),
+            "--key", "signer.key", "--cert", "signer.pem", "--chain", "inter.pem",
+            "--time", "2020-06-01T12:00:00Z", "--level", "B-T", "--tsa", tsa, "--lang", "en",
+        ]
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+        std::fs::create_dir_all(s.file(out_dir)).expect("out dir");
+        // The document date of the archival PDFs (2025-01-20).
+        jixiao_env(&args, s.path(), &[("SOURCE_DATE_EPOCH", "1737331200")])
+    };
+    // The first document's three tries all fail: it fails alone, the other is signed.
+    let out = render(&s.flaky_tsa(3, "tsa1"), "one");
+    assert_eq!(out.status.code(), Some(1), "{}", output_text(&out));
+    let manifest = std::fs::read_to_string(s.file("one/manifest.csv"))
+        .unwrap_or_else(|e| panic!("manifest: {e}\n{}", output_text(&out)));
+    assert!(manifest.lines().any(|l| l.starts_with("a.toml") && l.contains("failed") && l.contains("sign")), "{manifest}");
+    assert!(manifest.lines().any(|l| l.starts_with("b.toml") && l.contains("rendered")), "{manifest}");
+    assert!(!s.file("one/a.pdf").exists());
+    let b = std::fs::read(s.file("one/b.pdf")).expect("b.pdf");
+    assert!(output_text(&out).contains("gave no timestamp in 3 tries"), "{}", output_text(&out));
+    let v = verify(&s, &b, AFTER_SIGNER, &["--format", "json"]);
+    assert!(v.status.success(), "{}", output_text(&v));
+    let json: serde_json::Value = serde_json::from_slice(&v.stdout).expect("json");
+    assert_eq!(json["signatures"][0]["level"], "B-T", "{json:#}");
+
+    // Two failures then an answer (the counter is at 4: requests 5 and 6 fail): the
+    // retry saves the document; both are signed.
+    let out = render(&s.flaky_tsa(6, "tsa1"), "two");
+    assert!(out.status.success(), "{}", output_text(&out));
+    for name in ["a", "b"] {
+        let pdf = std::fs::read(s.file(&format!("two/{name}.pdf"))).expect("pdf");
+        let v = verify(&s, &pdf, AFTER_SIGNER, &[]);
+        assert!(v.status.success(), "{name}: {}", output_text(&v));
+        assert!(output_text(&v).contains("PAdES B-T"), "{}", output_text(&v));
+    }
+
+    // The batch's output renewed in place, as a directory, in 2034 by the second TSA:
+    // each file keeps its bytes and gains a DSS and a document timestamp; in 2036, after
+    // the first TSA's expiry, both still verify.
+    let before: Vec<Vec<u8>> = ["a", "b"]
+        .iter()
+        .map(|n| std::fs::read(s.file(&format!("two/{n}.pdf"))).expect("pdf"))
+        .collect();
+    s.set_time(t("2034-06-01T12:00:00Z"));
+    let out = jixiao_env(&["renew", "two", "--tsa", &s.tsa("tsa2")], s.path(), &[]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    for (name, old) in ["a", "b"].iter().zip(&before) {
+        let pdf = std::fs::read(s.file(&format!("two/{name}.pdf"))).expect("pdf");
+        assert!(pdf.len() > old.len() && pdf.starts_with(old), "{name}: renewal only appends");
+        let v = verify(&s, &pdf, AFTER_TSA, &[]);
+        assert!(v.status.success(), "{name}: {}", output_text(&v));
+    }
+}

@@ -17,7 +17,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -232,7 +232,7 @@ impl Services {
         listener.set_nonblocking(true).expect("nonblocking");
         let thread = {
             let (dir, clock, stop) = (d.to_path_buf(), clock.clone(), stop.clone());
-            std::thread::spawn(move || serve(listener, &dir, &clock, &stop))
+            std::thread::spawn(move || serve(listener, &dir, &clock, &stop, &AtomicUsize::new(0)))
         };
         Services {
             dir,
@@ -256,6 +256,11 @@ impl Services {
     /// The URL of a TSA.
     pub(crate) fn tsa(&self, name: &str) -> String {
         format!("http://127.0.0.1:{}/tsa/{name}", self.port)
+    }
+
+    /// The URL of a TSA whose first `n` requests (counted over the server's life) fail.
+    pub(crate) fn flaky_tsa(&self, n: usize, name: &str) -> String {
+        format!("http://127.0.0.1:{}/flaky-{n}/tsa/{name}", self.port)
     }
 
     /// Sets the services' clock; it runs on from `at`.
@@ -318,11 +323,11 @@ impl Drop for Services {
     }
 }
 
-fn serve(listener: TcpListener, dir: &Path, clock: &Clock, stop: &AtomicBool) {
+fn serve(listener: TcpListener, dir: &Path, clock: &Clock, stop: &AtomicBool, flaky: &AtomicUsize) {
     while !stop.load(Ordering::SeqCst) {
         match listener.accept() {
             Ok((stream, _)) => {
-                let _ = handle(stream, dir, clock);
+                let _ = handle(stream, dir, clock, flaky);
             }
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                 std::thread::sleep(Duration::from_millis(10));
@@ -332,7 +337,7 @@ fn serve(listener: TcpListener, dir: &Path, clock: &Clock, stop: &AtomicBool) {
     }
 }
 
-fn handle(stream: TcpStream, dir: &Path, clock: &Clock) -> std::io::Result<()> {
+fn handle(stream: TcpStream, dir: &Path, clock: &Clock, flaky: &AtomicUsize) -> std::io::Result<()> {
     stream.set_nonblocking(false)?;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
@@ -355,7 +360,21 @@ fn handle(stream: TcpStream, dir: &Path, clock: &Clock) -> std::io::Result<()> {
     let mut body = vec![0; length];
     reader.read_exact(&mut body)?;
     let mut parts = request_line.split_whitespace();
-    let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let (method, mut path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    // `/flaky-N/…`: the first N requests to any flaky path fail with HTTP 503.
+    let mut refuse = false;
+    if let Some(rest) = path.strip_prefix("/flaky-") {
+        if let Some((n, tail)) = rest.split_once('/') {
+            let n: usize = n.parse().unwrap_or(0);
+            refuse = flaky.fetch_add(1, Ordering::SeqCst) < n;
+            path = &rest[rest.len() - tail.len() - 1..];
+        }
+    }
+    if refuse {
+        let mut stream = stream;
+        stream.write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")?;
+        return stream.flush();
+    }
     let now = clock.now();
     let answer = std::panic::catch_unwind(|| answer(dir, now, method, path, &body));
     let mut stream = stream;
