@@ -64,7 +64,11 @@ fn sign(s: &Services, signer: &str, level: &str, name: &str) -> Vec<u8> {
         args.extend(["--tsa".into(), s.tsa("tsa1")]);
     }
     let out = jixiao_env(&args, s.path(), &[]);
-    assert!(out.status.success(), "jixiao sign {level}:\n{}", output_text(&out));
+    assert!(
+        out.status.success(),
+        "jixiao sign {level}:\n{}",
+        output_text(&out)
+    );
     std::fs::read(s.file(name)).expect("signed")
 }
 
@@ -97,7 +101,14 @@ fn pyhanko_accepts(s: &Services, pdf: &[u8], at: &str, command: &str) -> (bool, 
     let root = s.file("root.pem").display().to_string();
     let out = std::process::Command::new("faketime")
         .args(["-f", &format!("@{}", t(at).format("%Y-%m-%d %H:%M:%S"))])
-        .args(["pyhanko", "sign", command, "--trust", &root, "--trust-replace"])
+        .args([
+            "pyhanko",
+            "sign",
+            command,
+            "--trust",
+            &root,
+            "--trust-replace",
+        ])
         .arg(&file)
         .current_dir(s.path())
         .env("TZ", "UTC")
@@ -120,14 +131,18 @@ fn assert_agree(s: &Services, pdf: &[u8], at: &str, online: bool, expect: bool, 
     );
     let (theirs_ok, theirs) = pyhanko_accepts(s, pdf, at, "adesverify");
     assert_eq!(
-        theirs_ok, expect,
+        theirs_ok,
+        expect,
         "{what} at {at}: pyHanko adesverify says {}:\n{theirs}",
         if theirs_ok { "valid" } else { "not valid" }
     );
     if at == DURING {
         // Plain (non-AdES) validation, at a time every certificate is valid.
         let (ok, text) = pyhanko_accepts(s, pdf, at, "validate");
-        assert!(ok, "{what} at {at}: pyHanko validate says not valid:\n{text}");
+        assert!(
+            ok,
+            "{what} at {at}: pyHanko validate says not valid:\n{text}"
+        );
     }
 }
 
@@ -155,7 +170,12 @@ fn each_level_at_the_three_validation_times_agrees_with_pyhanko() {
     let file = s.file("renew.pdf");
     std::fs::write(&file, &blta).expect("write");
     let out = jixiao_env(
-        &["renew".to_string(), file.display().to_string(), "--tsa".into(), s.tsa("tsa2")],
+        &[
+            "renew".to_string(),
+            file.display().to_string(),
+            "--tsa".into(),
+            s.tsa("tsa2"),
+        ],
         s.path(),
         &[],
     );
@@ -180,11 +200,17 @@ fn the_report_names_the_proof_chain_and_the_revocation_verdicts() {
     assert_eq!(sig["kind"], "signature");
     assert_eq!(sigs[1]["kind"], "document-timestamp");
     let proof = sig["proof"].to_string();
-    assert!(proof.contains("proved by the signature timestamp of O=jixiao 测试,CN=jixiao LTV tsa1"), "{proof}");
+    assert!(
+        proof.contains("proved by the signature timestamp of O=jixiao 测试,CN=jixiao LTV tsa1"),
+        "{proof}"
+    );
     assert!(proof.contains("document timestamp"), "{proof}");
     let revocation = sig["revocation"].as_array().expect("revocation");
     assert!(
-        revocation.iter().any(|r| r["certificate"].as_str().is_some_and(|c| c.contains("LTV signer")) && r["status"] == "good"),
+        revocation.iter().any(|r| r["certificate"]
+            .as_str()
+            .is_some_and(|c| c.contains("LTV signer"))
+            && r["status"] == "good"),
         "{sig:#}"
     );
     assert_eq!(sigs[1]["valid"], true, "{}", sigs[1]);
@@ -199,12 +225,18 @@ fn the_report_names_the_proof_chain_and_the_revocation_verdicts() {
     let sig = &json["signatures"][0];
     assert_eq!(sig["level"], "B-T", "{sig:#}");
     let warnings = sig["warnings"].to_string();
-    assert!(warnings.contains("can only be checked online"), "{warnings}");
+    assert!(
+        warnings.contains("can only be checked online"),
+        "{warnings}"
+    );
     assert!(
         warnings.contains("no revocation data (OCSP or CRL) for the certificate O=jixiao 测试,CN=jixiao LTV signer"),
         "{warnings}"
     );
-    assert!(sig["revocation"].to_string().contains("\"unknown\""), "{sig:#}");
+    assert!(
+        sig["revocation"].to_string().contains("\"unknown\""),
+        "{sig:#}"
+    );
 }
 
 #[test]
@@ -214,15 +246,27 @@ fn a_signer_revoked_before_the_timestamp_is_revoked_and_one_revoked_after_stays_
     let before = sign(&s, "signer-revoked-before", "B-LT", "before.pdf");
     let out = verify(&s, &before, DURING, &[]);
     assert!(!out.status.success(), "{}", output_text(&out));
-    assert!(output_text(&out).contains("revoked"), "{}", output_text(&out));
+    assert!(
+        output_text(&out).contains("revoked"),
+        "{}",
+        output_text(&out)
+    );
 
     let after = sign(&s, "signer-revoked-after", "B-T", "after.pdf");
     s.revoke("inter", "signer-revoked-after", t("2020-09-01T00:00:00Z"));
     s.set_time(t("2020-10-01T00:00:00Z"));
-    let out = verify(&s, &after, "2020-10-01T00:00:00Z", &["--online", "--lang", "en"]);
+    let out = verify(
+        &s,
+        &after,
+        "2020-10-01T00:00:00Z",
+        &["--online", "--lang", "en"],
+    );
     let text = output_text(&out);
     assert!(out.status.success(), "{text}");
-    assert!(text.contains("revoked at 2020-09-01 00:00:00 UTC, after the proved time"), "{text}");
+    assert!(
+        text.contains("revoked at 2020-09-01 00:00:00 UTC, after the proved time"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -244,11 +288,22 @@ fn the_blta_pdf_is_still_pdfa_3b_and_pdfsig_reads_it() {
     );
     // pdfsig (poppler 22) reads both; it validates the CAdES signature and lists the
     // document timestamp (a type it does not validate) as the whole document's.
-    let out = run(s.path(), None, "pdfsig", &["-nocert", &file.display().to_string()]);
+    let out = run(
+        s.path(),
+        None,
+        "pdfsig",
+        &["-nocert", &file.display().to_string()],
+    );
     let text = String::from_utf8_lossy(&out);
     let (first, second) = text.split_once("Signature #2:").expect("two signatures");
-    assert!(first.contains("ETSI.CAdES.detached") && first.contains("Signature is Valid."), "{text}");
-    assert!(second.contains("jixiao LTV tsa1") && second.contains("Total document signed"), "{text}");
+    assert!(
+        first.contains("ETSI.CAdES.detached") && first.contains("Signature is Valid."),
+        "{text}"
+    );
+    assert!(
+        second.contains("jixiao LTV tsa1") && second.contains("Total document signed"),
+        "{text}"
+    );
     let _ = blta;
 }
 
@@ -258,11 +313,20 @@ fn a_tsa_that_does_not_answer_fails_the_signing_and_leaves_no_file() {
     std::fs::write(s.file("form.pdf"), rendered()).expect("write");
     let out = jixiao_env(
         &[
-            "sign", &s.file("form.pdf").display().to_string(), "-o", "out.pdf",
-            "--key", &s.file("signer.key").display().to_string(),
-            "--cert", &s.file("signer.pem").display().to_string(),
-            "--level", "B-T", "--tsa", &format!("http://127.0.0.1:{}/tsa/nobody", s.port),
-            "--lang", "en",
+            "sign",
+            &s.file("form.pdf").display().to_string(),
+            "-o",
+            "out.pdf",
+            "--key",
+            &s.file("signer.key").display().to_string(),
+            "--cert",
+            &s.file("signer.pem").display().to_string(),
+            "--level",
+            "B-T",
+            "--tsa",
+            &format!("http://127.0.0.1:{}/tsa/nobody", s.port),
+            "--lang",
+            "en",
         ],
         s.path(),
         &[],
@@ -274,32 +338,70 @@ fn a_tsa_that_does_not_answer_fails_the_signing_and_leaves_no_file() {
     // B-T without --tsa is refused before anything is done.
     let out = jixiao_env(
         &[
-            "sign", "form.pdf", "-o", "out.pdf", "--key", "signer.key", "--cert", "signer.pem",
-            "--level", "B-T", "--lang", "en",
+            "sign",
+            "form.pdf",
+            "-o",
+            "out.pdf",
+            "--key",
+            "signer.key",
+            "--cert",
+            "signer.pem",
+            "--level",
+            "B-T",
+            "--lang",
+            "en",
         ],
         s.path(),
         &[],
     );
     assert!(!out.status.success());
-    assert!(output_text(&out).contains("needs a timestamp service"), "{}", output_text(&out));
+    assert!(
+        output_text(&out).contains("needs a timestamp service"),
+        "{}",
+        output_text(&out)
+    );
     let _ = Path::new("");
 }
-
 
 #[test]
 fn a_batch_asks_the_tsa_once_per_document_retries_and_a_failure_fails_that_document_alone() {
     let s = Services::start();
     s.set_time(t("2020-06-01T12:00:00Z"));
     for name in ["a", "b"] {
-        std::fs::copy(root().join("samples/guangzhou-kexie.toml"), s.file(&format!("{name}.toml")))
-            .expect("copy");
+        std::fs::copy(
+            root().join("samples/guangzhou-kexie.toml"),
+            s.file(&format!("{name}.toml")),
+        )
+        .expect("copy");
     }
     let render = |tsa: &str, out_dir: &str| {
         let args: Vec<String> = [
-            "render", "a.toml", "b.toml", "--archive", "--sign", "--threads", "-j", "1",
-            "--out-dir", out_dir, "--manifest", &format!("{out_dir}/manifest.csv"),
-            "--key", "signer.key", "--cert", "signer.pem", "--chain", "inter.pem",
-            "--time", "2020-06-01T12:00:00Z", "--level", "B-T", "--tsa", tsa, "--lang", "en",
+            "render",
+            "a.toml",
+            "b.toml",
+            "--archive",
+            "--sign",
+            "--threads",
+            "-j",
+            "1",
+            "--out-dir",
+            out_dir,
+            "--manifest",
+            &format!("{out_dir}/manifest.csv"),
+            "--key",
+            "signer.key",
+            "--cert",
+            "signer.pem",
+            "--chain",
+            "inter.pem",
+            "--time",
+            "2020-06-01T12:00:00Z",
+            "--level",
+            "B-T",
+            "--tsa",
+            tsa,
+            "--lang",
+            "en",
         ]
         .iter()
         .map(|a| a.to_string())
@@ -313,11 +415,25 @@ fn a_batch_asks_the_tsa_once_per_document_retries_and_a_failure_fails_that_docum
     assert_eq!(out.status.code(), Some(1), "{}", output_text(&out));
     let manifest = std::fs::read_to_string(s.file("one/manifest.csv"))
         .unwrap_or_else(|e| panic!("manifest: {e}\n{}", output_text(&out)));
-    assert!(manifest.lines().any(|l| l.starts_with("a.toml") && l.contains("failed") && l.contains("sign")), "{manifest}");
-    assert!(manifest.lines().any(|l| l.starts_with("b.toml") && l.contains("rendered")), "{manifest}");
+    assert!(
+        manifest
+            .lines()
+            .any(|l| l.starts_with("a.toml") && l.contains("failed") && l.contains("sign")),
+        "{manifest}"
+    );
+    assert!(
+        manifest
+            .lines()
+            .any(|l| l.starts_with("b.toml") && l.contains("rendered")),
+        "{manifest}"
+    );
     assert!(!s.file("one/a.pdf").exists());
     let b = std::fs::read(s.file("one/b.pdf")).expect("b.pdf");
-    assert!(output_text(&out).contains("gave no timestamp in 3 tries"), "{}", output_text(&out));
+    assert!(
+        output_text(&out).contains("gave no timestamp in 3 tries"),
+        "{}",
+        output_text(&out)
+    );
     let v = verify(&s, &b, AFTER_SIGNER, &["--format", "json"]);
     assert!(v.status.success(), "{}", output_text(&v));
     let json: serde_json::Value = serde_json::from_slice(&v.stdout).expect("json");
@@ -346,7 +462,10 @@ fn a_batch_asks_the_tsa_once_per_document_retries_and_a_failure_fails_that_docum
     assert!(out.status.success(), "{}", output_text(&out));
     for (name, old) in ["a", "b"].iter().zip(&before) {
         let pdf = std::fs::read(s.file(&format!("two/{name}.pdf"))).expect("pdf");
-        assert!(pdf.len() > old.len() && pdf.starts_with(old), "{name}: renewal only appends");
+        assert!(
+            pdf.len() > old.len() && pdf.starts_with(old),
+            "{name}: renewal only appends"
+        );
         let v = verify(&s, &pdf, AFTER_TSA, &[]);
         assert!(v.status.success(), "{name}: {}", output_text(&v));
     }

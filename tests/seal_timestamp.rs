@@ -110,8 +110,10 @@ fn sm2_token(request: &[u8], key: &sm2::dsa::SigningKey, cert: &Certificate) -> 
         policy: Oid::new_unwrap("1.2.3.4.1"),
         imprint: req.imprint,
         serial: Int::new(&[0x01, 0x23]).expect("int"),
-        gen_time: GeneralizedTime::from_unix_duration(std::time::Duration::from_secs(now.as_secs()))
-            .expect("time"),
+        gen_time: GeneralizedTime::from_unix_duration(std::time::Duration::from_secs(
+            now.as_secs(),
+        ))
+        .expect("time"),
         nonce: req.nonce,
     }
     .to_der()
@@ -127,7 +129,10 @@ fn sm2_token(request: &[u8], key: &sm2::dsa::SigningKey, cert: &Certificate) -> 
         }],
     };
     let attrs = SetOfVec::try_from(vec![
-        attribute("1.2.840.113549.1.9.3", Any::encode_from(&TST_INFO).expect("oid")),
+        attribute(
+            "1.2.840.113549.1.9.3",
+            Any::encode_from(&TST_INFO).expect("oid"),
+        ),
         attribute(
             "1.2.840.113549.1.9.4",
             Any::encode_from(&OctetString::new(sm3(&tst)).expect("octets")).expect("any"),
@@ -259,10 +264,62 @@ fn sm2_tsa_credentials(keys: &ofd_tools::Sm2Keys) -> (sm2::dsa::SigningKey, Cert
         "[req]\ndistinguished_name=dn\n[dn]\n[v3_tsa]\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=critical,timeStamping\n",
     )
     .expect("cnf");
-    ltv_pki::run(d, None, "openssl", &["genpkey", "-algorithm", "SM2", "-out", "tsa.key"]);
-    ltv_pki::run(d, None, "openssl", &["req", "-new", "-key", "tsa.key", "-sm3", "-sigopt", "distid:1234567812345678", "-subj", "/CN=jixiao SM2 test TSA", "-config", "tsa.cnf", "-out", "tsa.csr"]);
-    ltv_pki::run(d, None, "openssl", &["x509", "-req", "-in", "tsa.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-sm3", "-sigopt", "distid:1234567812345678", "-vfyopt", "distid:1234567812345678", "-days", "30", "-extfile", "tsa.cnf", "-extensions", "v3_tsa", "-out", "tsa.crt"]);
-    let secret = jixiao::seal::secret_key(&std::fs::read(d.join("tsa.key")).expect("key")).expect("sm2 key");
+    ltv_pki::run(
+        d,
+        None,
+        "openssl",
+        &["genpkey", "-algorithm", "SM2", "-out", "tsa.key"],
+    );
+    ltv_pki::run(
+        d,
+        None,
+        "openssl",
+        &[
+            "req",
+            "-new",
+            "-key",
+            "tsa.key",
+            "-sm3",
+            "-sigopt",
+            "distid:1234567812345678",
+            "-subj",
+            "/CN=jixiao SM2 test TSA",
+            "-config",
+            "tsa.cnf",
+            "-out",
+            "tsa.csr",
+        ],
+    );
+    ltv_pki::run(
+        d,
+        None,
+        "openssl",
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "tsa.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-sm3",
+            "-sigopt",
+            "distid:1234567812345678",
+            "-vfyopt",
+            "distid:1234567812345678",
+            "-days",
+            "30",
+            "-extfile",
+            "tsa.cnf",
+            "-extensions",
+            "v3_tsa",
+            "-out",
+            "tsa.crt",
+        ],
+    );
+    let secret =
+        jixiao::seal::secret_key(&std::fs::read(d.join("tsa.key")).expect("key")).expect("sm2 key");
     let key = sm2::dsa::SigningKey::new("1234567812345678", &secret).expect("signing key");
     let cert = jixiao::seal::certificate_from_file(&d.join("tsa.crt")).expect("cert");
     (key, cert)
@@ -270,26 +327,44 @@ fn sm2_tsa_credentials(keys: &ofd_tools::Sm2Keys) -> (sm2::dsa::SigningKey, Cert
 
 /// Renders the signed-off fixture as OFD and seals it with `--tsa url`.
 fn sealed_with_tsa(keys: &ofd_tools::Sm2Keys, dir: &Path, url: &str) -> Vec<u8> {
-    std::fs::copy(root().join("tests/fixtures/signed-off.toml"), dir.join("form.toml")).expect("copy");
+    std::fs::copy(
+        root().join("tests/fixtures/signed-off.toml"),
+        dir.join("form.toml"),
+    )
+    .expect("copy");
     let out = jixiao_env(&["render", "form.toml", "--format", "ofd"], dir, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     std::fs::write(keys.path("seal.png"), ofd_tools::seal_png()).expect("png");
     let args = [
-        "seal", "form.ofd", "-o", "sealed.ofd",
-        "--seal-image", &keys.arg("seal.png"),
-        "--key", &keys.arg("signer.key"),
-        "--cert", &keys.arg("signer.crt"),
-        "--tsa", url,
+        "seal",
+        "form.ofd",
+        "-o",
+        "sealed.ofd",
+        "--seal-image",
+        &keys.arg("seal.png"),
+        "--key",
+        &keys.arg("signer.key"),
+        "--cert",
+        &keys.arg("signer.crt"),
+        "--tsa",
+        url,
     ];
     let out = jixiao_env(&args, dir, &[]);
-    assert!(out.status.success(), "jixiao seal --tsa:\n{}{}", stdout(&out), stderr(&out));
+    assert!(
+        out.status.success(),
+        "jixiao seal --tsa:\n{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
     std::fs::read(dir.join("sealed.ofd")).expect("sealed")
 }
 
 /// The seal's `SignedValue.dat`.
 fn signed_value(ofd: &[u8]) -> Vec<u8> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(ofd)).expect("zip");
-    let mut file = zip.by_name("Doc_0/Signs/Sign_0/SignedValue.dat").expect("SignedValue.dat");
+    let mut file = zip
+        .by_name("Doc_0/Signs/Sign_0/SignedValue.dat")
+        .expect("SignedValue.dat");
     let mut out = Vec::new();
     file.read_to_end(&mut out).expect("read");
     out
@@ -307,7 +382,8 @@ fn with_signed_value(ofd: &[u8], value: &[u8]) -> Vec<u8> {
         if name.ends_with("SignedValue.dat") {
             data = value.to_vec();
         }
-        out.start_file(name, zip::write::SimpleFileOptions::default()).expect("start");
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("start");
         out.write_all(&data).expect("write");
     }
     out.finish().expect("finish").into_inner()
@@ -315,7 +391,14 @@ fn with_signed_value(ofd: &[u8], value: &[u8]) -> Vec<u8> {
 
 fn verify(dir: &Path, ofd: &[u8], trust: &[String]) -> std::process::Output {
     std::fs::write(dir.join("check.ofd"), ofd).expect("write");
-    let mut args = vec!["verify".to_string(), "check.ofd".into(), "--lang".into(), "en".into(), "--format".into(), "json".into()];
+    let mut args = vec![
+        "verify".to_string(),
+        "check.ofd".into(),
+        "--lang".into(),
+        "en".into(),
+        "--format".into(),
+        "json".into(),
+    ];
     for t in trust {
         args.extend(["--trust".to_string(), t.clone()]);
     }
@@ -337,22 +420,37 @@ fn an_sm2_token_from_a_rust_tsa_is_checked_and_a_flipped_bit_in_it_is_caught() {
     assert_eq!(seal["timestamp"]["intact"], true, "{seal:#}");
     assert_eq!(seal["timestamp"]["algorithm"], "SM3", "{seal:#}");
     assert_eq!(seal["timestamp"]["tsa_trusted"], true, "{seal:#}");
-    assert!(seal["timestamp"]["tsa"].as_str().unwrap_or("").contains("jixiao SM2 test TSA"));
+    assert!(seal["timestamp"]["tsa"]
+        .as_str()
+        .unwrap_or("")
+        .contains("jixiao SM2 test TSA"));
 
     // A flipped bit in the token (its last byte: the TSA's signature) is caught.
     let value = signed_value(&sealed);
     let mut parsed = jixiao::seal::asn1::SesSignature::from_der(&value).expect("SES_Signature");
-    let mut token = parsed.time_stamp.as_ref().and_then(|b| b.as_bytes()).expect("token").to_vec();
+    let mut token = parsed
+        .time_stamp
+        .as_ref()
+        .and_then(|b| b.as_bytes())
+        .expect("token")
+        .to_vec();
     let last = token.len() - 3;
     token[last] ^= 0x01;
     parsed.time_stamp = Some(der::asn1::BitString::from_bytes(&token).expect("bits"));
     let tampered = with_signed_value(&sealed, &parsed.to_der().expect("der"));
     let out = verify(dir.path(), &tampered, &trust);
-    assert!(!out.status.success(), "a flipped bit in the token went unnoticed:\n{}", stdout(&out));
+    assert!(
+        !out.status.success(),
+        "a flipped bit in the token went unnoticed:\n{}",
+        stdout(&out)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let seal = &json["seals"][0];
     assert_eq!(seal["timestamp"]["intact"], false, "{seal:#}");
-    assert!(seal["problems"].to_string().contains("timestamp"), "{seal:#}");
+    assert!(
+        seal["problems"].to_string().contains("timestamp"),
+        "{seal:#}"
+    );
 }
 
 #[test]
@@ -363,28 +461,62 @@ fn an_rsa_token_from_openssl_ts_verifies_with_openssl() {
     let dir = tempfile::tempdir().expect("tempdir");
     let sealed = sealed_with_tsa(&keys, dir.path(), &services.tsa("tsa1"));
     // jixiao: the seal and its token, both chains trusted.
-    let trust = vec![keys.arg("ca.crt"), services.file("root.pem").display().to_string()];
+    let trust = vec![
+        keys.arg("ca.crt"),
+        services.file("root.pem").display().to_string(),
+    ];
     let out = verify(dir.path(), &sealed, &trust);
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(json["seals"][0]["timestamp"]["intact"], true, "{json:#}");
     // OpenSSL: the token's signature, and its SM3 imprint over the signature value.
-    let parsed = jixiao::seal::asn1::SesSignature::from_der(&signed_value(&sealed)).expect("SES_Signature");
-    let token = parsed.time_stamp.as_ref().and_then(|b| b.as_bytes()).expect("token");
+    let parsed =
+        jixiao::seal::asn1::SesSignature::from_der(&signed_value(&sealed)).expect("SES_Signature");
+    let token = parsed
+        .time_stamp
+        .as_ref()
+        .and_then(|b| b.as_bytes())
+        .expect("token");
     let signature = parsed.signature.as_bytes().expect("signature");
     std::fs::write(dir.path().join("token.der"), token).expect("write");
     std::fs::write(dir.path().join("value.bin"), signature).expect("write");
     let chain = services.file("tsa-chain.pem").display().to_string();
     let root_pem = services.file("root.pem").display().to_string();
-    let out = ltv_pki::run(dir.path(), None, "openssl", &[
-        "ts", "-verify", "-data", "value.bin", "-in", "token.der", "-token_in",
-        "-CAfile", &root_pem, "-untrusted", &chain,
-    ]);
+    let out = ltv_pki::run(
+        dir.path(),
+        None,
+        "openssl",
+        &[
+            "ts",
+            "-verify",
+            "-data",
+            "value.bin",
+            "-in",
+            "token.der",
+            "-token_in",
+            "-CAfile",
+            &root_pem,
+            "-untrusted",
+            &chain,
+        ],
+    );
     assert!(String::from_utf8_lossy(&out).contains("Verification: OK"));
     // OpenSSL refuses the token for other data.
     std::fs::write(dir.path().join("other.bin"), b"other").expect("write");
     let refused = std::process::Command::new("openssl")
-        .args(["ts", "-verify", "-data", "other.bin", "-in", "token.der", "-token_in", "-CAfile", &root_pem, "-untrusted", &chain])
+        .args([
+            "ts",
+            "-verify",
+            "-data",
+            "other.bin",
+            "-in",
+            "token.der",
+            "-token_in",
+            "-CAfile",
+            &root_pem,
+            "-untrusted",
+            &chain,
+        ])
         .current_dir(dir.path())
         .output()
         .expect("openssl");

@@ -182,16 +182,76 @@ ess_cert_id_alg = sha256
 /// The CA that issues each certificate, and its extensions.
 const ISSUED: &[(&str, &str, &str, &str, &str)] = &[
     // name, issuer, extensions, from, to
-    ("inter", "root", "ca_ext", "20000101000000Z", "20990101000000Z"),
-    ("tsaca", "root", "ca_ext", "20000101000000Z", "20990101000000Z"),
-    ("signer", "inter", "signer_ext", "20200101000000Z", "20210101000000Z"),
-    ("signer-revoked-before", "inter", "signer_ext", "20200101000000Z", "20210101000000Z"),
-    ("signer-revoked-after", "inter", "signer_ext", "20200101000000Z", "20210101000000Z"),
-    ("tsa1", "tsaca", "tsa_ext", "20190101000000Z", "20350101000000Z"),
-    ("tsa2", "tsaca", "tsa_ext", "20330101000000Z", "20450101000000Z"),
-    ("root-ocsp", "root", "ocsp_ext", "20000101000000Z", "20990101000000Z"),
-    ("inter-ocsp", "inter", "ocsp_ext", "20000101000000Z", "20990101000000Z"),
-    ("tsaca-ocsp", "tsaca", "ocsp_ext", "20000101000000Z", "20990101000000Z"),
+    (
+        "inter",
+        "root",
+        "ca_ext",
+        "20000101000000Z",
+        "20990101000000Z",
+    ),
+    (
+        "tsaca",
+        "root",
+        "ca_ext",
+        "20000101000000Z",
+        "20990101000000Z",
+    ),
+    (
+        "signer",
+        "inter",
+        "signer_ext",
+        "20200101000000Z",
+        "20210101000000Z",
+    ),
+    (
+        "signer-revoked-before",
+        "inter",
+        "signer_ext",
+        "20200101000000Z",
+        "20210101000000Z",
+    ),
+    (
+        "signer-revoked-after",
+        "inter",
+        "signer_ext",
+        "20200101000000Z",
+        "20210101000000Z",
+    ),
+    (
+        "tsa1",
+        "tsaca",
+        "tsa_ext",
+        "20190101000000Z",
+        "20350101000000Z",
+    ),
+    (
+        "tsa2",
+        "tsaca",
+        "tsa_ext",
+        "20330101000000Z",
+        "20450101000000Z",
+    ),
+    (
+        "root-ocsp",
+        "root",
+        "ocsp_ext",
+        "20000101000000Z",
+        "20990101000000Z",
+    ),
+    (
+        "inter-ocsp",
+        "inter",
+        "ocsp_ext",
+        "20000101000000Z",
+        "20990101000000Z",
+    ),
+    (
+        "tsaca-ocsp",
+        "tsaca",
+        "ocsp_ext",
+        "20000101000000Z",
+        "20990101000000Z",
+    ),
 ];
 
 impl Services {
@@ -205,21 +265,105 @@ impl Services {
         for ca in ["root", "inter", "tsaca"] {
             std::fs::write(d.join(format!("{ca}.cnf")), ca_config(ca, port)).expect("cnf");
             std::fs::write(d.join(format!("{ca}-index.txt")), "").expect("index");
-            std::fs::write(d.join(format!("{ca}-serial")), format!("{}\n", serial_base(ca)))
-                .expect("serial");
+            std::fs::write(
+                d.join(format!("{ca}-serial")),
+                format!("{}\n", serial_base(ca)),
+            )
+            .expect("serial");
             std::fs::write(d.join(format!("{ca}-crlnumber")), "1000\n").expect("crlnumber");
         }
         std::fs::write(d.join("ts.cnf"), TS_CONFIG).expect("ts.cnf");
         std::fs::write(d.join("tsa1-serial"), "01\n").expect("serial");
         std::fs::write(d.join("tsa2-serial"), "01\n").expect("serial");
         key(d, "root", true);
-        run(d, None, "openssl", &["req", "-new", "-config", "root.cnf", "-key", "root.key", "-subj", "/CN=jixiao LTV Test Root/O=jixiao 测试", "-out", "root.csr"]);
-        run(d, None, "openssl", &["ca", "-batch", "-notext", "-config", "root.cnf", "-selfsign", "-keyfile", "root.key", "-in", "root.csr", "-out", "root.pem", "-extensions", "root_ext", "-startdate", "20000101000000Z", "-enddate", "20990101000000Z"]);
+        run(
+            d,
+            None,
+            "openssl",
+            &[
+                "req",
+                "-new",
+                "-config",
+                "root.cnf",
+                "-key",
+                "root.key",
+                "-subj",
+                "/CN=jixiao LTV Test Root/O=jixiao 测试",
+                "-out",
+                "root.csr",
+            ],
+        );
+        run(
+            d,
+            None,
+            "openssl",
+            &[
+                "ca",
+                "-batch",
+                "-notext",
+                "-config",
+                "root.cnf",
+                "-selfsign",
+                "-keyfile",
+                "root.key",
+                "-in",
+                "root.csr",
+                "-out",
+                "root.pem",
+                "-extensions",
+                "root_ext",
+                "-startdate",
+                "20000101000000Z",
+                "-enddate",
+                "20990101000000Z",
+            ],
+        );
         for (name, issuer, ext, from, to) in ISSUED {
             key(d, name, !name.starts_with("tsa"));
             let subject = format!("/CN=jixiao LTV {name}/O=jixiao 测试");
-            run(d, None, "openssl", &["req", "-new", "-config", "root.cnf", "-key", &format!("{name}.key"), "-subj", &subject, "-out", &format!("{name}.csr")]);
-            run(d, None, "openssl", &["ca", "-batch", "-notext", "-config", &format!("{issuer}.cnf"), "-cert", &format!("{issuer}.pem"), "-keyfile", &format!("{issuer}.key"), "-in", &format!("{name}.csr"), "-out", &format!("{name}.pem"), "-extensions", ext, "-startdate", from, "-enddate", to]);
+            run(
+                d,
+                None,
+                "openssl",
+                &[
+                    "req",
+                    "-new",
+                    "-config",
+                    "root.cnf",
+                    "-key",
+                    &format!("{name}.key"),
+                    "-subj",
+                    &subject,
+                    "-out",
+                    &format!("{name}.csr"),
+                ],
+            );
+            run(
+                d,
+                None,
+                "openssl",
+                &[
+                    "ca",
+                    "-batch",
+                    "-notext",
+                    "-config",
+                    &format!("{issuer}.cnf"),
+                    "-cert",
+                    &format!("{issuer}.pem"),
+                    "-keyfile",
+                    &format!("{issuer}.key"),
+                    "-in",
+                    &format!("{name}.csr"),
+                    "-out",
+                    &format!("{name}.pem"),
+                    "-extensions",
+                    ext,
+                    "-startdate",
+                    from,
+                    "-enddate",
+                    to,
+                ],
+            );
         }
         let chain = format!(
             "{}{}",
@@ -227,7 +371,10 @@ impl Services {
             std::fs::read_to_string(d.join("root.pem")).expect("pem")
         );
         std::fs::write(d.join("tsa-chain.pem"), chain).expect("chain");
-        let clock = Clock(Arc::new(Mutex::new((t("2020-06-01T12:00:00Z"), Instant::now()))));
+        let clock = Clock(Arc::new(Mutex::new((
+            t("2020-06-01T12:00:00Z"),
+            Instant::now(),
+        ))));
         let stop = Arc::new(AtomicBool::new(false));
         listener.set_nonblocking(true).expect("nonblocking");
         let thread = {
@@ -306,12 +453,39 @@ fn serial_base(ca: &str) -> &'static str {
 fn key(dir: &Path, name: &str, ec: bool) {
     let file = format!("{name}.key");
     if ec {
-        run(dir, None, "openssl", &["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", &file]);
+        run(
+            dir,
+            None,
+            "openssl",
+            &[
+                "genpkey",
+                "-algorithm",
+                "EC",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-out",
+                &file,
+            ],
+        );
     } else {
-        run(dir, None, "openssl", &["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", &file]);
+        run(
+            dir,
+            None,
+            "openssl",
+            &[
+                "genpkey",
+                "-algorithm",
+                "RSA",
+                "-pkeyopt",
+                "rsa_keygen_bits:2048",
+                "-out",
+                &file,
+            ],
+        );
     }
     use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(dir.join(file), std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    std::fs::set_permissions(dir.join(file), std::fs::Permissions::from_mode(0o600))
+        .expect("chmod");
 }
 
 impl Drop for Services {
@@ -337,7 +511,12 @@ fn serve(listener: TcpListener, dir: &Path, clock: &Clock, stop: &AtomicBool, fl
     }
 }
 
-fn handle(stream: TcpStream, dir: &Path, clock: &Clock, flaky: &AtomicUsize) -> std::io::Result<()> {
+fn handle(
+    stream: TcpStream,
+    dir: &Path,
+    clock: &Clock,
+    flaky: &AtomicUsize,
+) -> std::io::Result<()> {
     stream.set_nonblocking(false)?;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
@@ -372,7 +551,9 @@ fn handle(stream: TcpStream, dir: &Path, clock: &Clock, flaky: &AtomicUsize) -> 
     }
     if refuse {
         let mut stream = stream;
-        stream.write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")?;
+        stream.write_all(
+            b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        )?;
         return stream.flush();
     }
     let now = clock.now();
@@ -388,32 +569,79 @@ fn handle(stream: TcpStream, dir: &Path, clock: &Clock, flaky: &AtomicUsize) -> 
             stream.write_all(&bytes)?;
         }
         _ => {
-            stream.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")?;
+            stream.write_all(
+                b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            )?;
         }
     }
     stream.flush()
 }
 
 /// The answer to one request: (content type, body).
-fn answer(dir: &Path, now: DateTime<Utc>, method: &str, path: &str, body: &[u8]) -> Option<(&'static str, Vec<u8>)> {
+fn answer(
+    dir: &Path,
+    now: DateTime<Utc>,
+    method: &str,
+    path: &str,
+    body: &[u8],
+) -> Option<(&'static str, Vec<u8>)> {
     let id = format!("{}", now.timestamp_nanos_opt().unwrap_or(0));
     if let (Some(name), "POST") = (path.strip_prefix("/tsa/"), method) {
         let query = format!("q-{id}.tsq");
         std::fs::write(dir.join(&query), body).ok()?;
         let reply = format!("r-{id}.tsr");
-        run(dir, Some(now), "openssl", &["ts", "-reply", "-config", "ts.cnf", "-section", name, "-queryfile", &query, "-out", &reply]);
-        return Some(("application/timestamp-reply", std::fs::read(dir.join(reply)).ok()?));
+        run(
+            dir,
+            Some(now),
+            "openssl",
+            &[
+                "ts",
+                "-reply",
+                "-config",
+                "ts.cnf",
+                "-section",
+                name,
+                "-queryfile",
+                &query,
+                "-out",
+                &reply,
+            ],
+        );
+        return Some((
+            "application/timestamp-reply",
+            std::fs::read(dir.join(reply)).ok()?,
+        ));
     }
     if let (Some(ca), "POST") = (path.strip_prefix("/ocsp/"), method) {
         let req = format!("o-{id}.req");
         std::fs::write(dir.join(&req), body).ok()?;
         let resp = format!("o-{id}.resp");
-        run(dir, Some(now), "openssl", &[
-            "ocsp", "-index", &format!("{ca}-index.txt"), "-CA", &format!("{ca}.pem"),
-            "-rsigner", &format!("{ca}-ocsp.pem"), "-rkey", &format!("{ca}-ocsp.key"),
-            "-reqin", &req, "-respout", &resp, "-ndays", "7",
-        ]);
-        return Some(("application/ocsp-response", std::fs::read(dir.join(resp)).ok()?));
+        run(
+            dir,
+            Some(now),
+            "openssl",
+            &[
+                "ocsp",
+                "-index",
+                &format!("{ca}-index.txt"),
+                "-CA",
+                &format!("{ca}.pem"),
+                "-rsigner",
+                &format!("{ca}-ocsp.pem"),
+                "-rkey",
+                &format!("{ca}-ocsp.key"),
+                "-reqin",
+                &req,
+                "-respout",
+                &resp,
+                "-ndays",
+                "7",
+            ],
+        );
+        return Some((
+            "application/ocsp-response",
+            std::fs::read(dir.join(resp)).ok()?,
+        ));
     }
     if let (Some(file), "GET") = (path.strip_prefix("/cert/"), method) {
         let name = file.strip_suffix(".crt")?;
@@ -421,15 +649,49 @@ fn answer(dir: &Path, now: DateTime<Utc>, method: &str, path: &str, body: &[u8])
             return None;
         }
         let der = format!("cert-{id}.der");
-        run(dir, None, "openssl", &["x509", "-in", &format!("{name}.pem"), "-outform", "DER", "-out", &der]);
+        run(
+            dir,
+            None,
+            "openssl",
+            &[
+                "x509",
+                "-in",
+                &format!("{name}.pem"),
+                "-outform",
+                "DER",
+                "-out",
+                &der,
+            ],
+        );
         return Some(("application/pkix-cert", std::fs::read(dir.join(der)).ok()?));
     }
     if let (Some(file), "GET") = (path.strip_prefix("/crl/"), method) {
         let ca = file.strip_suffix(".crl")?;
         let pem = format!("c-{id}.pem");
-        run(dir, Some(now), "openssl", &["ca", "-gencrl", "-config", &format!("{ca}.cnf"), "-cert", &format!("{ca}.pem"), "-keyfile", &format!("{ca}.key"), "-out", &pem]);
+        run(
+            dir,
+            Some(now),
+            "openssl",
+            &[
+                "ca",
+                "-gencrl",
+                "-config",
+                &format!("{ca}.cnf"),
+                "-cert",
+                &format!("{ca}.pem"),
+                "-keyfile",
+                &format!("{ca}.key"),
+                "-out",
+                &pem,
+            ],
+        );
         let der = format!("c-{id}.der");
-        run(dir, None, "openssl", &["crl", "-in", &pem, "-outform", "DER", "-out", &der]);
+        run(
+            dir,
+            None,
+            "openssl",
+            &["crl", "-in", &pem, "-outform", "DER", "-out", &der],
+        );
         return Some(("application/pkix-crl", std::fs::read(dir.join(der)).ok()?));
     }
     None

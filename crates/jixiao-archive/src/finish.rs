@@ -143,10 +143,14 @@ impl Finishing {
         }
         .map_err(Unfinished::from)?;
         if let Some(signer) = &self.signer {
-            rendered.pdf = sign_pdf(&rendered.pdf, signer.as_ref(), &self.sign_options)
-                .map_err(|e| Unfinished {
-                    code: "sign",
-                    diagnostics: vec![Diagnostic::error(jixiao_core::words::Localized::text(&e))],
+            rendered.pdf =
+                sign_pdf(&rendered.pdf, signer.as_ref(), &self.sign_options).map_err(|e| {
+                    Unfinished {
+                        code: "sign",
+                        diagnostics: vec![Diagnostic::error(jixiao_core::words::Localized::text(
+                            &e,
+                        ))],
+                    }
                 })?;
         }
         Ok(rendered)

@@ -117,13 +117,7 @@ impl VerifyReport {
 /// checks its digital signatures against `trust` (see [`signature_problems`]) now,
 /// offline.
 pub fn verify(pdf: &[u8], renderer: &Renderer, trust: &[Certificate], lang: Lang) -> VerifyReport {
-    verify_with(
-        pdf,
-        renderer,
-        trust,
-        lang,
-        &SignatureCheck::default(),
-    )
+    verify_with(pdf, renderer, trust, lang, &SignatureCheck::default())
 }
 
 /// How signatures are validated: at which time, and whether revocation data is fetched.
@@ -299,8 +293,16 @@ pub(crate) fn signature_problems(
         };
         if !s.intact {
             out.push(Diagnostic::error(Text::new(
-                format!("{}已损坏：签名后文件被改动（{}）", what.zh, s.problems.join("; ")),
-                format!("{} is broken: the file was changed after signing ({})", what.en, s.problems.join("; ")),
+                format!(
+                    "{}已损坏：签名后文件被改动（{}）",
+                    what.zh,
+                    s.problems.join("; ")
+                ),
+                format!(
+                    "{} is broken: the file was changed after signing ({})",
+                    what.en,
+                    s.problems.join("; ")
+                ),
             )));
             continue;
         }

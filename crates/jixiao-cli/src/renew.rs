@@ -16,8 +16,14 @@ use super::sign::ltv_sources;
 pub(crate) fn run(args: RenewArgs) -> Result<(), Failure> {
     if args.ltv.tsa.is_none() {
         return Err(Failure::from(
-            Diagnostic::error(text!("续期需要时间戳服务", "renewal needs a timestamp service"))
-                .with_help(text!("用 --tsa http://… 给出", "give it with --tsa http://…")),
+            Diagnostic::error(text!(
+                "续期需要时间戳服务",
+                "renewal needs a timestamp service"
+            ))
+            .with_help(text!(
+                "用 --tsa http://… 给出",
+                "give it with --tsa http://…"
+            )),
         ));
     }
     let sources = ltv_sources(&args.ltv)?;
@@ -35,13 +41,14 @@ pub(crate) fn run(args: RenewArgs) -> Result<(), Failure> {
             .map_err(|e| text!("无法读取：{e}", "cannot read: {e}"))
             .and_then(|pdf| jixiao_sign::renew(&pdf, &sources).map_err(|e| e.text()))
             .and_then(|renewed| {
-                write_atomic(&out, &renewed).map_err(|e| text!("无法写入：{e}", "cannot write: {e}"))
+                write_atomic(&out, &renewed)
+                    .map_err(|e| text!("无法写入：{e}", "cannot write: {e}"))
             });
         match result {
             Ok(()) => errln!("已续期 / renewed: {}", out.display()),
-            Err(t) => failures.push(Diagnostic::error(
-                t.after(&jixiao_core::words::Text::untranslated(file.display().to_string())),
-            )),
+            Err(t) => failures.push(Diagnostic::error(t.after(
+                &jixiao_core::words::Text::untranslated(file.display().to_string()),
+            ))),
         }
     }
     if failures.is_empty() {

@@ -4,9 +4,9 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use jixiao_core::output::write_atomic;
-use jixiao_core::Diagnostic;
 use jixiao_core::text;
 use jixiao_core::words::{Localized, Text};
+use jixiao_core::Diagnostic;
 use jixiao_sign::{load, sign_pdf, LtvSources, RevocationData, SignOptions};
 use zeroize::Zeroizing;
 
@@ -123,8 +123,11 @@ pub(crate) fn ltv_sources(args: &LtvArgs) -> Result<LtvSources, Failure> {
                 path.display()
             )))
         })?;
-        let data = RevocationData::from_bytes(&bytes)
-            .map_err(|t| Failure::from(Diagnostic::error(t.after(&Text::untranslated(path.display().to_string())))))?;
+        let data = RevocationData::from_bytes(&bytes).map_err(|t| {
+            Failure::from(Diagnostic::error(
+                t.after(&Text::untranslated(path.display().to_string())),
+            ))
+        })?;
         sources.revocation.push(data);
     }
     for path in &args.extra_cert {

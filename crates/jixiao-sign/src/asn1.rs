@@ -8,9 +8,9 @@
 //! `GeneralizedTime` of `der` refuses.
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
-use der::asn1::{Any, BitString, Int, ObjectIdentifier, OctetString};
 #[cfg(test)]
 use der::asn1::GeneralizedTime;
+use der::asn1::{Any, BitString, Int, ObjectIdentifier, OctetString};
 use der::{Sequence, Tag, Tagged};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::ext::Extensions;
@@ -329,10 +329,14 @@ mod tests {
         )
         .expect("any");
         assert_eq!(cert_status(&good), CertStatus::Good);
-        let time = generalized_time(Utc.with_ymd_and_hms(2020, 6, 1, 0, 0, 0).single().expect("t"))
-            .expect("time")
-            .to_der()
-            .expect("der");
+        let time = generalized_time(
+            Utc.with_ymd_and_hms(2020, 6, 1, 0, 0, 0)
+                .single()
+                .expect("t"),
+        )
+        .expect("time")
+        .to_der()
+        .expect("der");
         let revoked = Any::new(
             Tag::ContextSpecific {
                 constructed: true,
@@ -341,6 +345,9 @@ mod tests {
             time,
         )
         .expect("any");
-        assert!(matches!(cert_status(&revoked), CertStatus::Revoked(Some(_))));
+        assert!(matches!(
+            cert_status(&revoked),
+            CertStatus::Revoked(Some(_))
+        ));
     }
 }

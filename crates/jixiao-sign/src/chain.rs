@@ -94,18 +94,18 @@ const MAX_DEPTH: usize = 8;
 /// is acceptable), CRL distribution points, freshest CRL, authority and subject
 /// information access.
 const UNDERSTOOD: &[Oid] = &[
-    Oid::new_unwrap("2.5.29.19"),          // basicConstraints
-    Oid::new_unwrap("2.5.29.15"),          // keyUsage
-    Oid::new_unwrap("2.5.29.37"),          // extKeyUsage
-    Oid::new_unwrap("2.5.29.14"),          // subjectKeyIdentifier
-    Oid::new_unwrap("2.5.29.35"),          // authorityKeyIdentifier
-    Oid::new_unwrap("2.5.29.17"),          // subjectAltName
-    Oid::new_unwrap("2.5.29.18"),          // issuerAltName
-    Oid::new_unwrap("2.5.29.32"),          // certificatePolicies
-    Oid::new_unwrap("2.5.29.31"),          // cRLDistributionPoints
-    Oid::new_unwrap("2.5.29.46"),          // freshestCRL
-    Oid::new_unwrap("1.3.6.1.5.5.7.1.1"),  // authorityInfoAccess
-    Oid::new_unwrap("1.3.6.1.5.5.7.1.11"), // subjectInfoAccess
+    Oid::new_unwrap("2.5.29.19"),            // basicConstraints
+    Oid::new_unwrap("2.5.29.15"),            // keyUsage
+    Oid::new_unwrap("2.5.29.37"),            // extKeyUsage
+    Oid::new_unwrap("2.5.29.14"),            // subjectKeyIdentifier
+    Oid::new_unwrap("2.5.29.35"),            // authorityKeyIdentifier
+    Oid::new_unwrap("2.5.29.17"),            // subjectAltName
+    Oid::new_unwrap("2.5.29.18"),            // issuerAltName
+    Oid::new_unwrap("2.5.29.32"),            // certificatePolicies
+    Oid::new_unwrap("2.5.29.31"),            // cRLDistributionPoints
+    Oid::new_unwrap("2.5.29.46"),            // freshestCRL
+    Oid::new_unwrap("1.3.6.1.5.5.7.1.1"),    // authorityInfoAccess
+    Oid::new_unwrap("1.3.6.1.5.5.7.1.11"),   // subjectInfoAccess
     Oid::new_unwrap("1.3.6.1.5.5.7.48.1.5"), // id-pkix-ocsp-nocheck
 ];
 

@@ -110,20 +110,14 @@ fn dss_objects(doc: &Document) -> BTreeSet<ObjectId> {
             continue;
         }
         match o {
-            Object::Reference(id) => {
-                if out.insert(id) {
-                    if let Ok(obj) = doc.get_object(id) {
-                        stack.push((obj.clone(), depth + 1));
-                    }
+            Object::Reference(id) if out.insert(id) => {
+                if let Ok(obj) = doc.get_object(id) {
+                    stack.push((obj.clone(), depth + 1));
                 }
             }
             Object::Array(items) => stack.extend(items.into_iter().map(|i| (i, depth + 1))),
-            Object::Dictionary(d) => {
-                stack.extend(d.iter().map(|(_, v)| (v.clone(), depth + 1)))
-            }
-            Object::Stream(s) => {
-                stack.extend(s.dict.iter().map(|(_, v)| (v.clone(), depth + 1)))
-            }
+            Object::Dictionary(d) => stack.extend(d.iter().map(|(_, v)| (v.clone(), depth + 1))),
+            Object::Stream(s) => stack.extend(s.dict.iter().map(|(_, v)| (v.clone(), depth + 1))),
             _ => {}
         }
     }
@@ -212,7 +206,11 @@ fn allowed_change(
                 &[]
             };
             let _ = doc;
-            let keys: BTreeSet<&[u8]> = a.iter().chain(b.iter()).map(|(k, _)| k.as_slice()).collect();
+            let keys: BTreeSet<&[u8]> = a
+                .iter()
+                .chain(b.iter())
+                .map(|(k, _)| k.as_slice())
+                .collect();
             keys.into_iter().all(|k| {
                 a.get(k).ok() == b.get(k).ok()
                     || (allowed.contains(&k) && grows(a.get(k).ok(), b.get(k).ok()))

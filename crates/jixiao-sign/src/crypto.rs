@@ -91,7 +91,9 @@ pub(crate) fn verify(
         }
     };
     let digest = match digest {
-        Some(d @ (DigestAlgorithm::Sha256 | DigestAlgorithm::Sha384 | DigestAlgorithm::Sha512)) => d,
+        Some(d @ (DigestAlgorithm::Sha256 | DigestAlgorithm::Sha384 | DigestAlgorithm::Sha512)) => {
+            d
+        }
         _ => return Err("不支持的摘要算法 / unsupported digest algorithm".to_string()),
     };
     let invalid = || "签名值不正确 / the signature value does not verify".to_string();

@@ -77,7 +77,9 @@ fn references(doc: &Document, dss: &Dictionary, key: &[u8]) -> Vec<Object> {
 fn streams(doc: &Document, dss: &Dictionary, key: &[u8]) -> Vec<(Vec<u8>, usize)> {
     let mut out = Vec::new();
     for item in references(doc, dss, key) {
-        let Ok(id) = item.as_reference() else { continue };
+        let Ok(id) = item.as_reference() else {
+            continue;
+        };
         let Ok(Object::Stream(stream)) = doc.get_object(id) else {
             continue;
         };
@@ -94,10 +96,12 @@ pub(crate) fn offset_of(doc: &Document, id: u32) -> usize {
     use lopdf::xref::XrefEntry;
     match doc.reference_table.get(id) {
         Some(XrefEntry::Normal { offset, .. }) => *offset as usize,
-        Some(XrefEntry::Compressed { container, .. }) => match doc.reference_table.get(*container) {
-            Some(XrefEntry::Normal { offset, .. }) => *offset as usize,
-            _ => usize::MAX,
-        },
+        Some(XrefEntry::Compressed { container, .. }) => {
+            match doc.reference_table.get(*container) {
+                Some(XrefEntry::Normal { offset, .. }) => *offset as usize,
+                _ => usize::MAX,
+            }
+        }
         _ => usize::MAX,
     }
 }

@@ -16,7 +16,12 @@ const MAX_BODY: u64 = 32 << 20;
 /// POSTs `body` as `content_type` to `url` and returns the response body; a status other
 /// than 200, a wrong content type (when `expect` is given) or a network failure is an error
 /// naming the URL.
-pub(crate) fn post(url: &str, content_type: &str, body: &[u8], expect: &str) -> Result<Vec<u8>, Text> {
+pub(crate) fn post(
+    url: &str,
+    content_type: &str,
+    body: &[u8],
+    expect: &str,
+) -> Result<Vec<u8>, Text> {
     check_url(url)?;
     let response = agent()
         .post(url)
@@ -63,7 +68,11 @@ fn failed(url: &str, e: &ureq::Error) -> Text {
     text!("无法访问 {url}：{e}", "cannot reach {url}: {e}")
 }
 
-fn read(url: &str, mut response: ureq::http::Response<ureq::Body>, expect: Option<&str>) -> Result<Vec<u8>, Text> {
+fn read(
+    url: &str,
+    mut response: ureq::http::Response<ureq::Body>,
+    expect: Option<&str>,
+) -> Result<Vec<u8>, Text> {
     let status = response.status().as_u16();
     if status != 200 {
         return Err(text!(
@@ -90,7 +99,12 @@ fn read(url: &str, mut response: ureq::http::Response<ureq::Body>, expect: Optio
         .with_config()
         .limit(MAX_BODY)
         .read_to_vec()
-        .map_err(|e| text!("读取 {url} 的答复失败：{e}", "cannot read the answer of {url}: {e}"))
+        .map_err(|e| {
+            text!(
+                "读取 {url} 的答复失败：{e}",
+                "cannot read the answer of {url}: {e}"
+            )
+        })
 }
 
 #[cfg(test)]

@@ -261,7 +261,15 @@ pub(crate) fn prepare(
     out.extend_from_slice(b">>\nendobj\n");
 
     // Cross-reference section and trailer.
-    finish(&mut out, &doc, root_id, prev, xref_stream, next_id, &mut offsets);
+    finish(
+        &mut out,
+        &doc,
+        root_id,
+        prev,
+        xref_stream,
+        next_id,
+        &mut offsets,
+    );
 
     // Fill in the byte range now that every offset is known.
     let range = format!("0 {} {} {}", hole.start, hole.end, out.len() - hole.end);
@@ -386,7 +394,15 @@ pub(crate) fn append(
         out.extend_from_slice(b"\nendobj\n");
     }
     let next_id = first + objects.len() as u32;
-    finish(&mut out, &doc, root_id, prev, xref_stream, next_id, &mut offsets);
+    finish(
+        &mut out,
+        &doc,
+        root_id,
+        prev,
+        xref_stream,
+        next_id,
+        &mut offsets,
+    );
     Ok(out)
 }
 

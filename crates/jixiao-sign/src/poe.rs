@@ -106,7 +106,10 @@ fn judge(
         out.problems.push(match (check.time_fault.is_some(), now) {
             (true, true) => Text::new(
                 format!("{}现在（{at}）不在有效期内：{reason_zh}", what.zh),
-                format!("{} is outside its validity period now ({at}): {reason_en}", what.en),
+                format!(
+                    "{} is outside its validity period now ({at}): {reason_en}",
+                    what.en
+                ),
             ),
             (true, false) => Text::new(
                 format!("{}在所证明的时间 {at} 不在有效期内：{reason_zh}", what.zh),
@@ -117,7 +120,10 @@ fn judge(
             ),
             (false, _) => Text::new(
                 format!("{}不能链到所信任的 CA（{at}）：{reason_zh}", what.zh),
-                format!("{} does not chain to a trusted CA ({at}): {reason_en}", what.en),
+                format!(
+                    "{} does not chain to a trusted CA ({at}): {reason_en}",
+                    what.en
+                ),
             ),
         });
         return out;
@@ -164,7 +170,8 @@ fn judge(
             }
             Status::Good { .. } => {}
         }
-        out.revocation.push(CertificateRevocation { subject, status });
+        out.revocation
+            .push(CertificateRevocation { subject, status });
     }
     out
 }
@@ -215,19 +222,42 @@ pub(crate) fn validate(
         r.online = online;
         r.proved_at = Some(proved);
         if !r.intact {
-            r.long_term_problems.push(text!("文档时间戳已损坏", "the document timestamp is broken"));
+            r.long_term_problems.push(text!(
+                "文档时间戳已损坏",
+                "the document timestamp is broken"
+            ));
             continue;
         }
         let (Some(tsa), Some(token)) = (r.signer_cert.clone(), r.timestamp.clone()) else {
-            r.long_term_problems.push(text!("找不到时间戳服务证书", "the TSA's certificate is not found"));
+            r.long_term_problems.push(text!(
+                "找不到时间戳服务证书",
+                "the TSA's certificate is not found"
+            ));
             continue;
         };
-        let what = text!("文档时间戳的服务证书 {}", "the document timestamp's TSA certificate {}", token.tsa);
-        let judged = judge(&tsa, &token.certs, anchors, &mut sources, token.time, proved, by_next.is_none(), &what);
+        let what = text!(
+            "文档时间戳的服务证书 {}",
+            "the document timestamp's TSA certificate {}",
+            token.tsa
+        );
+        let judged = judge(
+            &tsa,
+            &token.certs,
+            anchors,
+            &mut sources,
+            token.time,
+            proved,
+            by_next.is_none(),
+            &what,
+        );
         r.trust = if judged.valid {
-            Trust::Trusted { anchor: String::new() }
+            Trust::Trusted {
+                anchor: String::new(),
+            }
         } else {
-            Trust::Untrusted { reason: judged.problems.first().map(Text::both).unwrap_or_default() }
+            Trust::Untrusted {
+                reason: judged.problems.first().map(Text::both).unwrap_or_default(),
+            }
         };
         r.long_term_problems.extend(judged.problems);
         r.warnings.extend(judged.warnings);
@@ -281,10 +311,13 @@ pub(crate) fn validate(
             r.level = Some(Level::BLTA);
         }
         if !r.intact {
-            r.long_term_problems.push(text!("签名已损坏", "the signature is broken"));
+            r.long_term_problems
+                .push(text!("签名已损坏", "the signature is broken"));
             continue;
         }
-        let Some(signer) = r.signer_cert.clone() else { continue };
+        let Some(signer) = r.signer_cert.clone() else {
+            continue;
+        };
         // The signature timestamp, judged at the covering document timestamp's time.
         let mut existed = None;
         if let Some(token) = r.timestamp.clone() {
@@ -295,14 +328,40 @@ pub(crate) fn validate(
             if !token.problems.is_empty() {
                 r.long_term_problems.push(
                     Text::new(
-                        token.problems.iter().map(|p| p.zh.clone()).collect::<Vec<_>>().join("；"),
-                        token.problems.iter().map(|p| p.en.clone()).collect::<Vec<_>>().join("; "),
+                        token
+                            .problems
+                            .iter()
+                            .map(|p| p.zh.clone())
+                            .collect::<Vec<_>>()
+                            .join("；"),
+                        token
+                            .problems
+                            .iter()
+                            .map(|p| p.en.clone())
+                            .collect::<Vec<_>>()
+                            .join("; "),
                     )
-                    .after(&text!("签名时间戳无效", "the signature timestamp is not valid")),
+                    .after(&text!(
+                        "签名时间戳无效",
+                        "the signature timestamp is not valid"
+                    )),
                 );
             } else if let Some(tsa) = token.tsa_cert.clone() {
-                let what = text!("签名时间戳的服务证书 {}", "the signature timestamp's TSA certificate {}", token.tsa);
-                let judged = judge(&tsa, &token.certs, anchors, &mut sources, token.time, proved, by.is_none(), &what);
+                let what = text!(
+                    "签名时间戳的服务证书 {}",
+                    "the signature timestamp's TSA certificate {}",
+                    token.tsa
+                );
+                let judged = judge(
+                    &tsa,
+                    &token.certs,
+                    anchors,
+                    &mut sources,
+                    token.time,
+                    proved,
+                    by.is_none(),
+                    &what,
+                );
                 let tsa_name = token.tsa.clone();
                 r.proof.push(text!(
                     "签名于 {} 已存在，由 {tsa_name} 的签名时间戳证明",
@@ -345,9 +404,22 @@ pub(crate) fn validate(
         }
         let since = r.signing_time.unwrap_or(proved).min(proved);
         let since = existed.unwrap_or(since);
-        let what = text!("签名者证书 {} ", "the signer's certificate {}", subject_of(&signer));
+        let what = text!(
+            "签名者证书 {} ",
+            "the signer's certificate {}",
+            subject_of(&signer)
+        );
         let certs = r.certs.clone();
-        let judged = judge(&signer, &certs, anchors, &mut sources, since, proved, false, &what);
+        let judged = judge(
+            &signer,
+            &certs,
+            anchors,
+            &mut sources,
+            since,
+            proved,
+            false,
+            &what,
+        );
         r.proved_at = Some(proved);
         r.long_term_problems.extend(judged.problems);
         r.warnings.extend(judged.warnings);

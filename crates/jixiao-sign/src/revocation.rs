@@ -207,7 +207,11 @@ pub fn fetch(cert: &Certificate, issuer: &Certificate) -> Result<Vec<RevocationD
 /// The `CertID` of `cert` (issued by `issuer`) with SHA-1, as responders expect.
 fn cert_id(cert: &Certificate, issuer: &Certificate) -> Result<CertId, Text> {
     let der_err = |e: der::Error| text!("DER 编码错误：{e}", "DER error: {e}");
-    let name = issuer.tbs_certificate().subject().to_der().map_err(der_err)?;
+    let name = issuer
+        .tbs_certificate()
+        .subject()
+        .to_der()
+        .map_err(der_err)?;
     let key = issuer
         .tbs_certificate()
         .subject_public_key_info()
@@ -218,7 +222,8 @@ fn cert_id(cert: &Certificate, issuer: &Certificate) -> Result<CertId, Text> {
             oid: oids::SHA_1,
             parameters: Some(der::asn1::Any::from(der::asn1::Null)),
         },
-        issuer_name_hash: OctetString::new(DigestAlgorithm::Sha1.hash(&[&name])).map_err(der_err)?,
+        issuer_name_hash: OctetString::new(DigestAlgorithm::Sha1.hash(&[&name]))
+            .map_err(der_err)?,
         issuer_key_hash: OctetString::new(DigestAlgorithm::Sha1.hash(&[key])).map_err(der_err)?,
         serial_number: cert.tbs_certificate().serial_number().clone(),
     })
@@ -263,9 +268,19 @@ pub(crate) struct Ocsp {
 impl Ocsp {
     /// Parses a DER `OCSPResponse` whose status is successful and type basic.
     pub(crate) fn parse(der: &[u8]) -> Result<Ocsp, Text> {
-        let bad = |e: String| text!("OCSP 答复无法解析：{e}", "cannot parse the OCSP response: {e}");
+        let bad = |e: String| {
+            text!(
+                "OCSP 答复无法解析：{e}",
+                "cannot parse the OCSP response: {e}"
+            )
+        };
         let response = OcspResponse::from_der(der).map_err(|e| bad(e.to_string()))?;
-        let status = response.response_status.value().first().copied().unwrap_or(255);
+        let status = response
+            .response_status
+            .value()
+            .first()
+            .copied()
+            .unwrap_or(255);
         if status != 0 {
             return Err(text!(
                 "OCSP 服务答复状态 {status}（不是 successful）",

@@ -348,19 +348,18 @@ fn check_into(
             info_s.digest_alg.oid
         )
     })?;
-    let attrs = info_s.signed_attrs.as_ref().ok_or_else(|| {
-        text!(
-            "时间戳没有签名属性",
-            "the token has no signed attributes"
-        )
-    })?;
+    let attrs = info_s
+        .signed_attrs
+        .as_ref()
+        .ok_or_else(|| text!("时间戳没有签名属性", "the token has no signed attributes"))?;
     let attribute = |oid| {
         attrs
             .iter()
             .find(|a| a.oid == oid)
             .and_then(|a| a.values.iter().next())
     };
-    if attribute(oids::ID_CONTENT_TYPE).and_then(|v| v.decode_as::<der::oid::ObjectIdentifier>().ok())
+    if attribute(oids::ID_CONTENT_TYPE)
+        .and_then(|v| v.decode_as::<der::oid::ObjectIdentifier>().ok())
         != Some(oids::ID_CT_TST_INFO)
     {
         out.problems.push(text!(

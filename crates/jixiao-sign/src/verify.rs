@@ -23,8 +23,8 @@ use super::chain::{self, TimeFault, Trust};
 use super::cms::{self as cms_sig, SigningCertificateV2};
 use super::crypto::{self, DigestAlgorithm};
 use super::error::VerifyError;
-use super::oids;
 use super::ltv::Level;
+use super::oids;
 use super::revocation::Status as RevocationStatus;
 use super::signer::subject_of;
 use jixiao_core::text;
@@ -739,7 +739,10 @@ pub(crate) fn revocation_text(status: &RevocationStatus) -> Text {
         RevocationStatus::RevokedLater { at, source } => {
             let at = show(at);
             Text::new(
-                format!("在所证明的时间之后才被吊销（{at}，{}），签名仍有效", source.zh),
+                format!(
+                    "在所证明的时间之后才被吊销（{at}，{}），签名仍有效",
+                    source.zh
+                ),
                 format!(
                     "revoked only after the proved time ({at}, {}): the signature stays valid",
                     source.en
@@ -931,7 +934,11 @@ impl SignatureReport {
             let state = if t.problems.is_empty() {
                 "完好 / intact".to_string()
             } else {
-                t.problems.iter().map(Text::both).collect::<Vec<_>>().join("; ")
+                t.problems
+                    .iter()
+                    .map(Text::both)
+                    .collect::<Vec<_>>()
+                    .join("; ")
             };
             writeln!(
                 f,
@@ -948,7 +955,10 @@ impl SignatureReport {
                 writeln!(f, "  证明 / proof: {}", step.both())?;
             }
             if self.revocation.is_empty() {
-                writeln!(f, "  吊销 / revocation: 无需检查的证书 / no certificate to check")?;
+                writeln!(
+                    f,
+                    "  吊销 / revocation: 无需检查的证书 / no certificate to check"
+                )?;
             }
             for c in &self.revocation {
                 writeln!(

@@ -533,9 +533,8 @@ fn check_timestamp(
             trust: None,
         };
     };
-    let checked = jixiao_sign::tsp::check_token(der, &[], |alg| {
-        jixiao_sign::tsp::hash_named(alg, &[value])
-    });
+    let checked =
+        jixiao_sign::tsp::check_token(der, &[], |alg| jixiao_sign::tsp::hash_named(alg, &[value]));
     let trust = match (&checked.tsa, anchors.is_empty()) {
         (Some(tsa), false) => Some(jixiao_sign::chain_check(tsa, &checked.certs, anchors, now)),
         _ => None,
