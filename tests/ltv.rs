@@ -470,3 +470,73 @@ fn a_batch_asks_the_tsa_once_per_document_retries_and_a_failure_fails_that_docum
         assert!(v.status.success(), "{name}: {}", output_text(&v));
     }
 }
+
+#[test]
+fn a_blta_file_signed_by_pyhanko_in_2020_verifies_in_2026_and_after_renewal_in_2036() {
+    // The case: pyHanko signs jixiao's archival PDF at B-LTA in 2020; in 2026,
+    // after the signer's expiry, `jixiao verify` accepts it (its DSS and document
+    // timestamp are increments jixiao knows); renewed by jixiao in 2034, in 2036 too.
+    let s = Services::start();
+    s.set_time(t("2020-06-01T12:00:00Z"));
+    std::fs::write(s.file("form.pdf"), rendered()).expect("write");
+    let root_pem = s.file("root.pem").display().to_string();
+    run(
+        s.path(),
+        Some(s.now()),
+        "pyhanko",
+        &[
+            "sign",
+            "addsig",
+            "--field",
+            "Signature1",
+            "--timestamp-url",
+            &s.tsa("tsa1"),
+            "--with-validation-info",
+            "--use-pades",
+            "--use-pades-lta",
+            "--trust",
+            &root_pem,
+            "--trust-replace",
+            "pemder",
+            "--key",
+            "signer.key",
+            "--cert",
+            "signer.pem",
+            "--chain",
+            "inter.pem",
+            "--no-pass",
+            "form.pdf",
+            "pyhanko-blta.pdf",
+        ],
+    );
+    let signed = std::fs::read(s.file("pyhanko-blta.pdf")).expect("signed");
+    assert!(signed.starts_with(rendered()));
+    let out = verify(&s, &signed, AFTER_SIGNER, &["--lang", "en"]);
+    let text = output_text(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("PAdES B-LTA"), "{text}");
+    assert!(!text.contains("changed after signing:"), "{text}");
+    assert!(
+        text.contains("only a DSS, timestamps or signatures were added after it"),
+        "{text}"
+    );
+
+    s.set_time(t("2034-06-01T12:00:00Z"));
+    let file = s.file("pyhanko-blta.pdf");
+    let out = jixiao_env(
+        &[
+            "renew",
+            &file.display().to_string(),
+            "--tsa",
+            &s.tsa("tsa2"),
+        ],
+        s.path(),
+        &[],
+    );
+    assert!(out.status.success(), "{}", output_text(&out));
+    let renewed = std::fs::read(&file).expect("renewed");
+    let out = verify(&s, &renewed, AFTER_TSA, &[]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    let (ok, theirs) = pyhanko_accepts(&s, &renewed, AFTER_TSA, "adesverify");
+    assert!(ok, "pyHanko on the renewed file:\n{theirs}");
+}

@@ -18,7 +18,7 @@
 //!   only out of its validity period says so ([`TimeFault`]): the verifier asks at the
 //!   claimed signing time and now.
 //!
-//! Revocation (CRLs, OCSP) is **not** checked, and certificate policies are not
+//! Revocation (CRLs, OCSP) is checked elsewhere (`revocation`, `poe`), and certificate policies are not
 //! enforced (any policy is acceptable; `certificatePolicies` is read as understood).
 //! `extendedKeyUsage` is not required: document-signing certificates carry various
 //! purposes or none.

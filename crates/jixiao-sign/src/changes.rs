@@ -3,7 +3,9 @@
 //! signature makes — a DSS (its dictionary and streams), a document timestamp or another
 //! signature (its dictionary, field/widget and empty appearance), the catalog gaining
 //! `/DSS`, `/AcroForm` or `/Extensions`, the form gaining fields and `/SigFlags`, a page
-//! gaining annotations, and the arrays of fields and annotations growing at their end.
+//! gaining annotations, the arrays of fields and annotations growing at their end, and the
+//! XMP metadata stream rewritten (pyHanko updates its dates in every increment, as its
+//! diff policy allows).
 //! Anything else (a changed page, a new font, a changed value) is reported by object.
 
 use std::collections::BTreeSet;
@@ -150,18 +152,26 @@ fn allowed_new(doc: &Document, id: ObjectId, object: &Object, dss: &BTreeSet<Obj
     };
     let _ = doc;
     // A DSS dictionary (the current one, or one a later DSS update replaced).
-    let dss_keys: &[&[u8]] = &[b"Certs", b"OCSPs", b"CRLs", b"VRI", b"Type"];
-    if !d.is_empty() && d.iter().all(|(k, _)| dss_keys.contains(&k.as_slice())) {
+    if is_dss_dictionary(d) {
         return true;
     }
     name_is(d, b"Type", b"XRef")
         || name_is(d, b"Type", b"ObjStm")
+        || (name_is(d, b"Type", b"Metadata") && name_is(d, b"Subtype", b"XML"))
         || name_is(d, b"Type", b"Sig")
         || name_is(d, b"Type", b"DocTimeStamp")
         || (d.has(b"ByteRange") && d.has(b"Contents"))
         || name_is(d, b"FT", b"Sig")
         || (name_is(d, b"Subtype", b"Form") && is_empty_appearance(object))
         || (d.has(b"Fields") && d.len() <= 4)
+}
+
+/// A dictionary with only the keys of a DSS (or of its VRI entries).
+fn is_dss_dictionary(d: &Dictionary) -> bool {
+    let keys: &[&[u8]] = &[
+        b"Certs", b"OCSPs", b"CRLs", b"VRI", b"Type", b"Cert", b"OCSP", b"CRL", b"TU", b"TS",
+    ];
+    !d.is_empty() && d.iter().all(|(k, _)| keys.contains(&k.as_slice()))
 }
 
 /// A form XObject with no drawing (a signature's invisible appearance).
@@ -188,6 +198,18 @@ fn allowed_change(
     if dss.contains(&id) {
         return true;
     }
+    let is_xmp = |o: &Object| {
+        matches!(o, Object::Stream(st) if name_is(&st.dict, b"Type", b"Metadata")
+            && name_is(&st.dict, b"Subtype", b"XML"))
+    };
+    if is_xmp(old) && is_xmp(new) {
+        return true;
+    }
+    if let (Object::Dictionary(a), Object::Dictionary(b)) = (old, new) {
+        if is_dss_dictionary(a) && is_dss_dictionary(b) {
+            return true;
+        }
+    }
     match (old, new) {
         (Object::Array(a), Object::Array(b)) => {
             // /Fields or /Annots grown at the end by references.
@@ -197,7 +219,7 @@ fn allowed_change(
         }
         (Object::Dictionary(a), Object::Dictionary(b)) => {
             let allowed: &[&[u8]] = if Some(id) == root {
-                &[b"DSS", b"AcroForm", b"Extensions", b"Perms"]
+                &[b"DSS", b"AcroForm", b"Extensions", b"Perms", b"Metadata"]
             } else if name_is(b, b"Type", b"Page") {
                 &[b"Annots"]
             } else if b.has(b"Fields") {

@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::attr::Attribute;
 use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::ext::pkix::SubjectKeyIdentifier;
 use x509_cert::serial_number::SerialNumber;
 use x509_cert::Certificate;
 
@@ -199,6 +200,20 @@ fn der_length(bytes: &[u8]) -> Option<usize> {
     };
     let total = header.checked_add(len)?;
     (total <= bytes.len()).then_some(total)
+}
+
+/// Whether `cert` is the one `sid` names.
+pub(crate) fn matches_sid(cert: &Certificate, sid: &SignerIdentifier) -> bool {
+    let tbs = cert.tbs_certificate();
+    match sid {
+        SignerIdentifier::IssuerAndSerialNumber(isn) => {
+            tbs.issuer() == &isn.issuer && tbs.serial_number() == &isn.serial_number
+        }
+        SignerIdentifier::SubjectKeyIdentifier(ski) => matches!(
+            tbs.get_extension::<SubjectKeyIdentifier>(),
+            Ok(Some((_, own))) if &own == ski
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! Digital signatures on filed PDFs: PAdES baseline B-B (ETSI EN 319 142-1) signing as an
-//! incremental update, and verification.
+//! Digital signatures on filed PDFs: PAdES baseline B-B, B-T, B-LT and B-LTA (ETSI EN
+//! 319 142-1) signing as incremental updates, renewal, and verification from proofs of
+//! existence with revocation checks.
 //!
 //! - [`sign_pdf`] appends an invisible signature (`/SubFilter /ETSI.CAdES.detached`,
 //!   SHA-256, signed attributes contentType, messageDigest and signingCertificateV2, the
@@ -8,7 +9,8 @@
 //! - [`verify_signatures`] reports, for each signature of a PDF, whether it is intact,
 //!   what it covers, who signed, when, and whether the certificate chains to a trust
 //!   anchor (CA constraints, path length, critical extensions, validity), at the signing
-//!   time the signature claims and now. Revocation (CRL, OCSP) is not checked.
+//!   time the signature claims and now; with anchors also at the time its timestamps
+//!   prove, with a revocation verdict on every certificate of the path (`poe`).
 //! - A [`Signer`] is anything that signs with a certified key; [`load`] reads the
 //!   file-based ones (PEM/DER keys, PKCS#12).
 //!
@@ -26,8 +28,12 @@
 //!
 //! Modules, one job each: [`load`] (keys and certificates from files), `signer` (the
 //! trait and the RSA and ECDSA P-256 signers), `cms` (the CMS SignedData), `incremental`
-//! (the PDF update), `verify`, `chain` (path to a trust anchor) and `crypto` (checking a
-//! signature value).
+//! (the PDF update), `verify` (reading signatures), `validation` (the whole check),
+//! `changes` (what was changed after a signature), `poe` (validation from proofs of
+//! existence), `chain` (path to a trust anchor), `crypto` (checking a signature value),
+//! `asn1` (the RFC 3161 and RFC 6960 types), [`tsp`] (timestamps), [`revocation`] (OCSP
+//! and CRLs), [`dss`] (the Document Security Store), `level` and `ltv` (the levels and
+//! renewal) and `http` (the HTTP client).
 
 mod asn1;
 mod chain;
@@ -38,6 +44,7 @@ pub mod dss;
 mod error;
 mod http;
 mod incremental;
+mod level;
 pub mod load;
 mod ltv;
 mod oids;
@@ -47,6 +54,7 @@ mod poe;
 pub mod revocation;
 mod signer;
 pub mod tsp;
+mod validation;
 mod verify;
 
 use chrono::{DateTime, Utc};
@@ -59,10 +67,8 @@ pub use error::{SignError, VerifyError};
 pub use ltv::{renew, timestamp_document, Level, LtvSources};
 pub use revocation::{RevocationData, Status as RevocationStatus, ValidationData};
 pub use signer::{EcdsaP256Signer, RsaSigner, SignatureAlgorithm, Signer};
-pub use verify::{
-    revisions, verify_signatures, verify_signatures_at, verify_signatures_with,
-    CertificateRevocation, ItemKind, SignatureReport, TimestampInfo,
-};
+pub use validation::{verify_signatures, verify_signatures_at, verify_signatures_with};
+pub use verify::{revisions, CertificateRevocation, ItemKind, SignatureReport, TimestampInfo};
 pub use x509_cert::Certificate;
 
 /// How to sign: what goes into the signature dictionary besides the signature.

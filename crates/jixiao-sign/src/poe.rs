@@ -27,7 +27,7 @@ use x509_cert::Certificate;
 
 use super::chain::{self, Trust};
 use super::dss::Dss;
-use super::ltv::Level;
+use super::level::Level;
 use super::revocation::{self, RevocationData, Status};
 use super::signer::subject_of;
 use super::verify::{CertificateRevocation, ItemKind, SignatureReport};

@@ -332,7 +332,7 @@ fn check_into(
     let candidates: Vec<&Certificate> = out.certs.iter().chain(pool.iter()).collect();
     let tsa = candidates
         .into_iter()
-        .find(|c| crate::verify::matches_sid(c, &info_s.sid))
+        .find(|c| crate::cms::matches_sid(c, &info_s.sid))
         .cloned()
         .ok_or_else(|| {
             text!(

@@ -1,29 +1,26 @@
-//! Verifying the signatures of a PDF: for each signature, is it intact (the digest of the
-//! signed bytes matches and the CMS signature verifies), what does it cover (the whole
-//! file, or an earlier revision), who signed and when, and does the signer's certificate
-//! chain to a trust anchor — at the signing time the signature claims and at the time of
-//! verification (a PAdES B-B signature has no timestamp: on a long-kept archive the
-//! certificate may have expired since, while the claim is only the signer's word).
-//! Revocation (CRL, OCSP) is not checked.
+//! Reading the signatures and document timestamps of a PDF: for each, is it intact (the
+//! digest of the signed bytes matches and the CMS signature or timestamp token verifies),
+//! what does it cover (the whole file, or an earlier revision), who signed and when, its
+//! signature timestamp; and the [`SignatureReport`] that `validation` and `poe` fill in
+//! with trust — at the claimed signing time and now — and the long-term verdicts.
 
 use std::fmt;
 use std::time::SystemTime;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use cms::cert::CertificateChoices;
-use cms::signed_data::{SignedData, SignerIdentifier};
+use cms::signed_data::SignedData;
 use der::asn1::OctetString;
 use der::Encode;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use sha2::Digest as _;
-use x509_cert::ext::pkix::SubjectKeyIdentifier;
 use x509_cert::Certificate;
 
-use super::chain::{self, TimeFault, Trust};
+use super::chain::{TimeFault, Trust};
 use super::cms::{self as cms_sig, SigningCertificateV2};
 use super::crypto::{self, DigestAlgorithm};
 use super::error::VerifyError;
-use super::ltv::Level;
+use super::level::Level;
 use super::oids;
 use super::revocation::Status as RevocationStatus;
 use super::signer::subject_of;
@@ -69,11 +66,11 @@ pub struct SignatureReport {
     /// [`verify_signatures_at`].
     pub checked_at: DateTime<Utc>,
     /// Whether trust anchors were given (without them trust is not judged).
-    anchors_given: bool,
+    pub(crate) anchors_given: bool,
     /// Set when the path is sound but out of its validity period at `checked_at`.
-    fault_now: Option<TimeFault>,
+    pub(crate) fault_now: Option<TimeFault>,
     /// The same at the claimed signing time.
-    fault_at_signing: Option<TimeFault>,
+    pub(crate) fault_at_signing: Option<TimeFault>,
     /// A signature, or a document timestamp.
     pub kind: ItemKind,
     /// The PAdES baseline level the file gives this signature (`None` for a document
@@ -283,61 +280,9 @@ fn show_time(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
-/// Verifies every signature of `pdf`, with certificates checked against `trust` (the
-/// anchors, e.g. the CA certificates a verifier trusts) at the current time.
-///
-/// An error only when the file cannot be read as a PDF at all; a PDF without signatures
-/// gives an empty list.
-pub fn verify_signatures(
-    pdf: &[u8],
-    trust: &[Certificate],
-) -> Result<Vec<SignatureReport>, VerifyError> {
-    verify_signatures_at(pdf, trust, SystemTime::now())
-}
-
-/// [`verify_signatures`] with certificate validity checked at `at` instead of now.
-pub fn verify_signatures_at(
-    pdf: &[u8],
-    trust: &[Certificate],
-    at: SystemTime,
-) -> Result<Vec<SignatureReport>, VerifyError> {
-    verify_signatures_with(pdf, trust, at, false)
-}
-
-/// [`verify_signatures_at`], fetching revocation data from the certificates' OCSP
-/// responders and CRL distribution points when `online` (else only what the file holds).
-pub fn verify_signatures_with(
-    pdf: &[u8],
-    trust: &[Certificate],
-    at: SystemTime,
-    online: bool,
-) -> Result<Vec<SignatureReport>, VerifyError> {
-    let mut reports = signed_items(pdf)?;
-    for r in &mut reports {
-        r.checked_at = DateTime::<Utc>::from(at);
-        r.anchors_given = !trust.is_empty();
-        if r.intact && r.kind == ItemKind::Signature {
-            if let Some(signer) = r.signer_cert.clone() {
-                let now = chain::check_path(&signer, &r.certs, trust, at);
-                r.trust = now.trust;
-                r.fault_now = now.time_fault;
-                if let Some(t) = r.signing_time {
-                    let then = chain::check_path(&signer, &r.certs, trust, SystemTime::from(t));
-                    r.trust_at_signing_time = Some(then.trust);
-                    r.fault_at_signing = then.time_fault;
-                }
-            }
-        }
-    }
-    crate::changes::mark_later_changes(pdf, &mut reports);
-    if !trust.is_empty() {
-        crate::poe::validate(pdf, &mut reports, trust, DateTime::<Utc>::from(at), online);
-    }
-    Ok(reports)
-}
-
 /// Every signature and document timestamp of `pdf`, checked for intactness (not for
 /// trust), in the order of the bytes they sign.
+/// (Trust is judged by [`crate::validation`].)
 pub(crate) fn signed_items(pdf: &[u8]) -> Result<Vec<SignatureReport>, VerifyError> {
     let at = SystemTime::now();
     let trust: &[Certificate] = &[];
@@ -462,7 +407,7 @@ fn report(
         anchors_given: !anchors.is_empty(),
         fault_now: None,
         fault_at_signing: None,
-        kind: if crate::ltv::is_doc_timestamp(sig) {
+        kind: if is_doc_timestamp(sig) {
             ItemKind::DocumentTimestamp
         } else {
             ItemKind::Signature
@@ -587,7 +532,7 @@ fn verify_signer(
         .ok_or_else(|| "签名中没有签名者 / no signer in the signature".to_string())?;
     let signer = certs
         .iter()
-        .find(|c| matches_sid(c, &info.sid))
+        .find(|c| cms_sig::matches_sid(c, &info.sid))
         .ok_or_else(|| {
             "签名中找不到签名者证书 / the signer's certificate is not in the signature".to_string()
         })?;
@@ -707,6 +652,12 @@ fn verify_signer(
     .map_err(|e| format!("签名无效 / the signature does not verify: {e}"))
 }
 
+/// Whether `object` is a document timestamp dictionary.
+fn is_doc_timestamp(dict: &Dictionary) -> bool {
+    matches!(dict.get(b"SubFilter"), Ok(Object::Name(n)) if n == b"ETSI.RFC3161")
+        || matches!(dict.get(b"Type"), Ok(Object::Name(n)) if n == b"DocTimeStamp")
+}
+
 pub(crate) fn timestamp_info(token: crate::tsp::Timestamp, der: Vec<u8>) -> TimestampInfo {
     TimestampInfo {
         time: token.gen_time,
@@ -750,19 +701,6 @@ pub(crate) fn revocation_text(status: &RevocationStatus) -> Text {
             )
         }
         RevocationStatus::Unknown { why } => why.after(&text!("未知", "unknown")),
-    }
-}
-
-pub(crate) fn matches_sid(cert: &Certificate, sid: &SignerIdentifier) -> bool {
-    let tbs = cert.tbs_certificate();
-    match sid {
-        SignerIdentifier::IssuerAndSerialNumber(isn) => {
-            tbs.issuer() == &isn.issuer && tbs.serial_number() == &isn.serial_number
-        }
-        SignerIdentifier::SubjectKeyIdentifier(ski) => matches!(
-            tbs.get_extension::<SubjectKeyIdentifier>(),
-            Ok(Some((_, own))) if &own == ski
-        ),
     }
 }
 
@@ -849,9 +787,13 @@ impl fmt::Display for SignatureReport {
         } else {
             "无效 / NOT valid"
         };
+        let what = match self.kind {
+            ItemKind::Signature => "签名 / signature",
+            ItemKind::DocumentTimestamp => "文档时间戳 / document timestamp",
+        };
         writeln!(
             f,
-            "签名 / signature {}: {verdict}",
+            "{what} {}: {verdict}",
             self.field_name.as_deref().unwrap_or("(无名 / unnamed)")
         )?;
         writeln!(
@@ -866,6 +808,8 @@ impl fmt::Display for SignatureReport {
         )?;
         let coverage = if self.covers_whole_document {
             "整个文件 / the whole document".to_string()
+        } else if self.later_changes.is_empty() {
+            "签名时的版本；其后只追加了 DSS、时间戳或签名 / the revision signed; only a DSS, timestamps or signatures were added after it".to_string()
         } else {
             "文件的一部分：签名后又有修改 / part of the document: it was changed after signing"
                 .to_string()
@@ -880,18 +824,19 @@ impl fmt::Display for SignatureReport {
             "  签名者 / signer: {}",
             self.signer_subject.as_deref().unwrap_or("?")
         )?;
-        if let Some(t) = self.signing_time {
-            writeln!(
-                f,
-                "  签名时间 / signing time: {}（签名者所称，未经时间戳证明 / claimed by the signer, no timestamp）",
-                show_time(t)
-            )?;
+        if let (Some(t), ItemKind::Signature) = (self.signing_time, self.kind) {
+            let note = if self.timestamp.is_some() {
+                "签名者所称；时间戳见下 / claimed by the signer; the timestamp is below"
+            } else {
+                "签名者所称，未经时间戳证明 / claimed by the signer, no timestamp"
+            };
+            writeln!(f, "  签名时间 / signing time: {}（{note}）", show_time(t))?;
         }
         let trust_text = |t: &Trust| match t {
             Trust::Trusted { anchor } => format!("可信，链到 / trusted, chains to {anchor}"),
             Trust::Untrusted { reason } => format!("不可信 / not trusted: {reason}"),
         };
-        if self.anchors_given {
+        if self.anchors_given && self.kind == ItemKind::Signature {
             writeln!(f, "  证书 / certificate: {}", self.validity_summary())?;
         }
         let now = trust_text(&self.trust);
