@@ -214,6 +214,30 @@ fn the_report_names_the_proof_chain_and_the_revocation_verdicts() {
         "{sig:#}"
     );
     assert_eq!(sigs[1]["valid"], true, "{}", sigs[1]);
+    // The newest timestamp's TSA has data in the DSS, from 2020: whether it was revoked
+    // since can only be checked online, and the report says so.
+    let dts_warnings = sigs[1]["warnings"].to_string();
+    assert!(
+        dts_warnings.contains("whether it was revoked since can only be checked online"),
+        "{}",
+        sigs[1]
+    );
+    s.set_time(t(AFTER_SIGNER) - chrono::Duration::hours(1));
+    let out = verify(&s, &blta, AFTER_SIGNER, &["--format", "json", "--online"]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let dts = &json["signatures"][1];
+    assert_eq!(dts["online"], true, "{dts:#}");
+    assert!(
+        !dts["warnings"]
+            .to_string()
+            .contains("can only be checked online"),
+        "{dts:#}"
+    );
+    assert!(
+        dts["revocation"].to_string().contains("2025-12-31 23:"),
+        "fetched now: {dts:#}"
+    );
 
     // B-T offline: no revocation data in the file. Valid (soft-fail, as pyHanko's), and
     // the warnings name each certificate without data, and say that the newest

@@ -69,6 +69,8 @@ impl Sources {
 /// What judging one signed object found.
 struct Judged {
     valid: bool,
+    /// The anchor the path ends at (empty when there is no path).
+    anchor: String,
     problems: Vec<Text>,
     warnings: Vec<Text>,
     revocation: Vec<CertificateRevocation>,
@@ -90,6 +92,7 @@ fn judge(
 ) -> Judged {
     let mut out = Judged {
         valid: true,
+        anchor: String::new(),
         problems: Vec::new(),
         warnings: Vec::new(),
         revocation: Vec::new(),
@@ -129,6 +132,7 @@ fn judge(
         return out;
     }
     let path = check.path;
+    out.anchor = path.last().map(subject_of).unwrap_or_default();
     for pair in path.windows(2) {
         let (c, issuer) = (&pair[0], &pair[1]);
         if anchors.contains(c) {
@@ -168,7 +172,21 @@ fn judge(
                     out.warnings.push(why.clone());
                 }
             }
-            Status::Good { .. } => {}
+            Status::Good { issued, .. } => {
+                // The file's data says nothing about the time since it was issued: for the
+                // newest timestamp, that is up to the validation time.
+                if newest
+                    && c == cert
+                    && !sources.online
+                    && *issued + chrono::Duration::days(1) < proved
+                {
+                    let issued = show(*issued);
+                    out.warnings.push(text!(
+                        "最新时间戳的服务证书 {subject} 的吊销信息来自 {issued}；此后是否被吊销只能在线检查（--online）",
+                        "the revocation data of the newest timestamp's TSA certificate {subject} is from {issued}; whether it was revoked since can only be checked online (--online)"
+                    ));
+                }
+            }
         }
         out.revocation
             .push(CertificateRevocation { subject, status });

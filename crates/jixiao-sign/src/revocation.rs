@@ -507,7 +507,12 @@ pub(crate) fn status(
             }
             Some(None) => {}
             None if issued >= since => {
-                if good.is_none() {
+                // The newest data says the most.
+                let newer = match &good {
+                    Some(Status::Good { issued: seen, .. }) => issued > *seen,
+                    _ => true,
+                };
+                if newer {
                     good = Some(Status::Good { source, issued });
                 }
             }
