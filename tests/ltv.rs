@@ -564,3 +564,90 @@ fn a_blta_file_signed_by_pyhanko_in_2020_verifies_in_2026_and_after_renewal_in_2
     let (ok, theirs) = pyhanko_accepts(&s, &renewed, AFTER_TSA, "adesverify");
     assert!(ok, "pyHanko on the renewed file:\n{theirs}");
 }
+
+#[test]
+fn revocation_data_given_as_files_is_used_instead_of_fetching() {
+    // An offline site: the CAs' CRLs handed over as files (PEM, as `openssl ca -gencrl`
+    // writes them); only the TSA is reached over the network.
+    let s = Services::start();
+    s.set_time(t("2020-06-01T12:00:00Z"));
+    for ca in ["root", "inter", "tsaca"] {
+        run(
+            s.path(),
+            Some(t("2020-06-01T12:00:30Z")),
+            "openssl",
+            &[
+                "ca",
+                "-gencrl",
+                "-config",
+                &format!("{ca}.cnf"),
+                "-cert",
+                &format!("{ca}.pem"),
+                "-keyfile",
+                &format!("{ca}.key"),
+                "-out",
+                &format!("given-{ca}.crl"),
+            ],
+        );
+    }
+    std::fs::write(s.file("form.pdf"), rendered()).expect("write");
+    let mut args: Vec<String> = [
+        "sign",
+        "form.pdf",
+        "-o",
+        "offline.pdf",
+        "--key",
+        "signer.key",
+        "--cert",
+        "signer.pem",
+        "--chain",
+        "inter.pem",
+        "--extra-cert",
+        "root.pem",
+        "--time",
+        "2020-06-01T12:00:00Z",
+        "--level",
+        "B-LT",
+    ]
+    .iter()
+    .map(|a| a.to_string())
+    .collect();
+    args.extend(["--tsa".into(), s.tsa("tsa1")]);
+    for ca in ["root", "inter", "tsaca"] {
+        args.extend(["--revocation-data".into(), format!("given-{ca}.crl")]);
+    }
+    let out = jixiao_env(&args, s.path(), &[]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    let pdf = std::fs::read(s.file("offline.pdf")).expect("signed");
+    let doc = lopdf::Document::load_mem(&pdf).expect("pdf");
+    let dss = jixiao::sign::dss::Dss::read(&doc);
+    let (crls, ocsps): (Vec<_>, Vec<_>) = dss
+        .revocation
+        .iter()
+        .partition(|(d, _)| matches!(d, jixiao::sign::RevocationData::Crl(_)));
+    assert_eq!(crls.len(), 3, "the three CRLs given");
+    assert!(ocsps.is_empty(), "nothing was fetched");
+    let out = verify(&s, &pdf, AFTER_SIGNER, &["--format", "json"]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let revocation = json["signatures"][0]["revocation"].to_string();
+    assert!(revocation.contains("CRL"), "{revocation}");
+    assert!(!revocation.contains("unknown"), "{revocation}");
+
+    // A file that is neither is refused, naming it.
+    std::fs::write(s.file("junk.crl"), b"not a CRL").expect("write");
+    let mut bad = args.clone();
+    bad.extend([
+        "--revocation-data".into(),
+        "junk.crl".into(),
+        "--lang".into(),
+        "en".into(),
+    ]);
+    let out = jixiao_env(&bad, s.path(), &[]);
+    assert!(!out.status.success());
+    assert!(
+        output_text(&out).contains("junk.crl: neither an OCSP response nor a CRL"),
+        "{}",
+        output_text(&out)
+    );
+}

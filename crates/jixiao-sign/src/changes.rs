@@ -254,3 +254,30 @@ fn grows(old: Option<&Object>, new: Option<&Object>) -> bool {
         (Some(_), Some(_)) => true,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arrays_may_only_grow_at_their_end() {
+        let a = Object::Array(vec![Object::Reference((1, 0))]);
+        let grown = Object::Array(vec![Object::Reference((1, 0)), Object::Reference((9, 0))]);
+        let replaced = Object::Array(vec![Object::Reference((2, 0))]);
+        assert!(grows(Some(&a), Some(&grown)));
+        assert!(!grows(Some(&grown), Some(&a)));
+        assert!(!grows(Some(&a), Some(&replaced)));
+        assert!(!grows(Some(&a), None));
+    }
+
+    #[test]
+    fn dss_dictionaries_are_told_by_their_keys() {
+        let mut dss = Dictionary::new();
+        dss.set("Certs", Object::Array(Vec::new()));
+        dss.set("VRI", Object::Dictionary(Dictionary::new()));
+        assert!(is_dss_dictionary(&dss));
+        dss.set("Contents", Object::Null);
+        assert!(!is_dss_dictionary(&dss));
+        assert!(!is_dss_dictionary(&Dictionary::new()));
+    }
+}

@@ -617,3 +617,42 @@ pub(crate) fn is_ocsp_nocheck(cert: &Certificate) -> bool {
         .extensions()
         .is_some_and(|exts| exts.iter().any(|e| e.extn_id == oids::ID_PKIX_OCSP_NOCHECK))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn revocation_files_that_are_neither_are_refused() {
+        let e = RevocationData::from_bytes(b"not a CRL").expect_err("refused");
+        assert!(e.en.contains("neither an OCSP response nor a CRL"), "{e:?}");
+        assert!(RevocationData::from_bytes(b"").is_err());
+    }
+
+    #[test]
+    fn without_data_the_verdict_is_unknown_and_says_why() {
+        let cert = crate::load::certificates_from_bytes(TEST_CERT.as_bytes())
+            .expect("cert")
+            .remove(0);
+        let t = DateTime::<Utc>::UNIX_EPOCH;
+        match status(&cert, &cert, &[], &[], t, t) {
+            Status::Unknown { why } => assert!(why.en.contains("no revocation data"), "{why:?}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(!has_revocation_source(&cert));
+    }
+
+    /// A self-signed P-256 certificate without revocation sources (openssl req -x509).
+    const TEST_CERT: &str = "-----BEGIN CERTIFICATE-----
+MIIBfjCCASOgAwIBAgIUAqr+bJ/QIW6tvnhC6WGp9BclG28wCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJdW5pdC10ZXN0MB4XDTI2MTIwODAwMDgxNFoXDTM2MTIwNTAw
+MDgxNFowFDESMBAGA1UEAwwJdW5pdC10ZXN0MFkwEwYHKoZIzj0CAQYIKoZIzj0D
+AQcDQgAEuKsHX5wiDmGbDPF0EKX8/xOb4dGivvDfedCgmEPEaWTr2o0wfTen3tbx
+6jV9PBF5XUSdr1uCQh0vFZV/JH+cC6NTMFEwHQYDVR0OBBYEFPf0RPK5RF4c+/IV
+L7JnpUAJCOqyMB8GA1UdIwQYMBaAFPf0RPK5RF4c+/IVL7JnpUAJCOqyMA8GA1Ud
+EwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDSQAwRgIhAO1CTBWgYiBOjT9pNm8SbyNW
+9yB9zUrK7ZGtlLL6n8PyAiEAo5UN60mlQimrNZ1hY7lkoNtUXYl8ukE5x1gHb6MS
+3yM=
+-----END CERTIFICATE-----
+";
+}
