@@ -99,10 +99,13 @@ pub enum Command {
     /// page width. Byte-reproducible; `jixiao import` reads it back to the same
     /// declaration. The declaration is checked first, as by `jixiao render`.
     Export(ExportArgs),
-    /// 给 PDF 加数字签名（PAdES B-B） / digitally sign a PDF (PAdES baseline B-B).
+    /// 给 PDF 加数字签名（PAdES B-B，或 --level B-T/B-LT/B-LTA） / digitally sign a PDF
+    /// (PAdES baseline B-B, or B-T, B-LT, B-LTA with --level and --tsa).
     ///
     /// Appends an invisible signature as an incremental update: the input bytes are kept
-    /// unchanged at the start of the output. RSA (2048 bits or more) and ECDSA P-256 keys,
+    /// unchanged at the start of the output. B-T adds a signature timestamp from the TSA,
+    /// B-LT a DSS with the certificates, OCSP responses and CRLs, B-LTA a document
+    /// timestamp. RSA (2048 bits or more) and ECDSA P-256 keys,
     /// from PEM/DER files (--key, --cert, --chain) or a PKCS#12 file (--p12, passphrase
     /// from JIXIAO_P12_PASSWORD or a prompt, never from the command line). The output is
     /// written atomically: on any error there is no output file.
@@ -255,9 +258,10 @@ pub struct RenderArgs {
     #[command(flatten)]
     pub archive: ArchiveArgs,
 
-    /// 生成后随即签名（PAdES B-B），需 --key 与 --cert 或 --p12 / sign the PDF right
-    /// after rendering (PAdES B-B) with --key and --cert, or --p12; with --archive-dir
-    /// the store keeps the signed file.
+    /// 生成后随即签名（PAdES，级别见 --level），需 --key 与 --cert 或 --p12 / sign the PDF
+    /// right after rendering (PAdES, at --level) with --key and --cert, or --p12; with
+    /// --archive-dir the store keeps the signed file. Each document asks the TSA (--tsa)
+    /// for its own timestamps.
     #[arg(long)]
     pub sign: bool,
 
@@ -306,7 +310,7 @@ pub struct VerifyArgs {
 
     /// 信任的 CA 证书（PEM，可多次给出）：签名者证书须链到其中之一 / trusted CA
     /// certificates (PEM, repeatable): with anchors given, every signature must chain to
-    /// one of them.
+    /// one of them, at the time its timestamps prove, and not be revoked then.
     #[arg(long, value_name = "CA.pem")]
     pub trust: Vec<PathBuf>,
 

@@ -102,6 +102,16 @@ pub(crate) fn collect_path(
             break;
         }
     }
+    if let Some(last) = path.last() {
+        let tbs = last.tbs_certificate();
+        if tbs.issuer() != tbs.subject() {
+            let (subject, issuer) = (tbs.subject().to_string(), tbs.issuer().to_string());
+            return Err(SignError::Ltv(text!(
+                "证书 {subject} 的签发者 {issuer} 的证书找不到，无法取得其吊销信息：请用 --chain 或 --extra-cert 给出",
+                "the certificate of {issuer}, the issuer of {subject}, is not found, so its revocation data cannot be fetched: give it with --chain or --extra-cert"
+            )));
+        }
+    }
     data.collect(&path, &sources.revocation)
         .map_err(SignError::Ltv)
 }

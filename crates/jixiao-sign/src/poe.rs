@@ -298,12 +298,11 @@ pub(crate) fn validate(
                 show(proved)
             ),
         });
+        // A timestamp that does not hold proves nothing; the older items are proved by
+        // the nearest later one that holds (each covers the whole file before it).
         if judged.valid {
             proved_by[i] = Some((token.time, tsa_name));
             last_valid_dts = Some(i);
-        } else if last_valid_dts.is_none_or(|j| reports[j].end < reports[i].end) {
-            // A broken link: older items are proved no further than the validation time.
-            last_valid_dts = None;
         }
     }
     // The signatures.
