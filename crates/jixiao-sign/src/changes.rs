@@ -4,8 +4,8 @@
 //! signature (its dictionary, field/widget and empty appearance), the catalog gaining
 //! `/DSS`, `/AcroForm` or `/Extensions`, the form gaining fields and `/SigFlags`, a page
 //! gaining annotations, the arrays of fields and annotations growing at their end, and the
-//! XMP metadata stream rewritten (pyHanko updates its dates in every increment, as its
-//! diff policy allows).
+//! XMP metadata stream rewritten and the document information dictionary's `/ModDate` and
+//! `/Producer` (pyHanko updates them in every increment, as its diff policy allows).
 //! Anything else (a changed page, a new font, a changed value) is reported by object.
 
 use std::collections::BTreeSet;
@@ -59,6 +59,11 @@ fn disallowed(before: &Document, after: &Document) -> Vec<Text> {
         .get(b"Root")
         .and_then(Object::as_reference)
         .ok();
+    let info = after
+        .trailer
+        .get(b"Info")
+        .and_then(Object::as_reference)
+        .ok();
     for (&id, object) in &after.objects {
         match before.objects.get(&id) {
             None => {
@@ -73,7 +78,7 @@ fn disallowed(before: &Document, after: &Document) -> Vec<Text> {
             }
             Some(old) if old == object => {}
             Some(old) => {
-                if !allowed_change(after, id, old, object, root, &dss_ids) {
+                if !allowed_change(after, id, old, object, (root, info), &dss_ids) {
                     out.push(text!(
                         "签名后对象 {} {} 被改动",
                         "object {} {} was changed after signing",
@@ -192,7 +197,7 @@ fn allowed_change(
     id: ObjectId,
     old: &Object,
     new: &Object,
-    root: Option<ObjectId>,
+    (root, info): (Option<ObjectId>, Option<ObjectId>),
     dss: &BTreeSet<ObjectId>,
 ) -> bool {
     if dss.contains(&id) {
@@ -220,6 +225,8 @@ fn allowed_change(
         (Object::Dictionary(a), Object::Dictionary(b)) => {
             let allowed: &[&[u8]] = if Some(id) == root {
                 &[b"DSS", b"AcroForm", b"Extensions", b"Perms", b"Metadata"]
+            } else if Some(id) == info {
+                &[b"ModDate", b"Producer"]
             } else if name_is(b, b"Type", b"Page") {
                 &[b"Annots"]
             } else if b.has(b"Fields") {
@@ -268,6 +275,36 @@ mod tests {
         assert!(!grows(Some(&grown), Some(&a)));
         assert!(!grows(Some(&a), Some(&replaced)));
         assert!(!grows(Some(&a), None));
+    }
+
+    /// A document with a catalog (1), an info dictionary (2) and a page-like object (3).
+    fn doc(mod_date: &str, title: &str, content: i64) -> Document {
+        let mut d = Document::with_version("1.7");
+        let mut catalog = Dictionary::new();
+        catalog.set("Type", Object::Name(b"Catalog".to_vec()));
+        d.objects.insert((1, 0), Object::Dictionary(catalog));
+        let mut info = Dictionary::new();
+        info.set("ModDate", Object::string_literal(mod_date));
+        info.set("Title", Object::string_literal(title));
+        d.objects.insert((2, 0), Object::Dictionary(info));
+        let mut page = Dictionary::new();
+        page.set("Type", Object::Name(b"Page".to_vec()));
+        page.set("Rotate", content);
+        d.objects.insert((3, 0), Object::Dictionary(page));
+        d.trailer.set("Root", Object::Reference((1, 0)));
+        d.trailer.set("Info", Object::Reference((2, 0)));
+        d
+    }
+
+    #[test]
+    fn a_new_mod_date_is_metadata_a_new_title_or_page_is_a_change() {
+        let before = doc("D:20200601120000Z", "表", 0);
+        assert!(disallowed(&before, &doc("D:20200601120001Z", "表", 0)).is_empty());
+        let title = disallowed(&before, &doc("D:20200601120001Z", "改", 0));
+        assert_eq!(title.len(), 1, "{title:?}");
+        assert!(title[0].en.contains("object 2 0 was changed"), "{title:?}");
+        let page = disallowed(&before, &doc("D:20200601120000Z", "表", 90));
+        assert!(page[0].en.contains("object 3 0 was changed"), "{page:?}");
     }
 
     #[test]
