@@ -77,7 +77,11 @@ fn phases(renderer: &Renderer, reference: &jixiao::Declaration) {
     let run = |d: &jixiao::Declaration| {
         typst_timing::clear();
         typst_timing::enable();
-        let (_, total) = time(|| renderer.render(d).unwrap_or_else(|e| panic!("{e}")));
+        let (_, total) = time(|| {
+            renderer
+                .render(d, &Default::default())
+                .unwrap_or_else(|e| panic!("{e}"))
+        });
         typst_timing::disable();
         (scope_times(&NAMES), ms(total))
     };
@@ -116,7 +120,7 @@ fn main() {
     let reference = corpus::reference(&root);
 
     let (renderer, build) = time(Renderer::builtin);
-    let (first, first_time) = time(|| renderer.render(&reference));
+    let (first, first_time) = time(|| renderer.render(&reference, &Default::default()));
     let first = first.unwrap_or_else(|e| panic!("{e}"));
     println!("renderer build (fonts, template)     {:8.1} ms", ms(build));
     println!(
@@ -127,7 +131,7 @@ fn main() {
     );
 
     let same: Vec<Duration> = (0..20)
-        .map(|_| time(|| renderer.render(&reference)).1)
+        .map(|_| time(|| renderer.render(&reference, &Default::default())).1)
         .collect();
     println!(
         "warm render, same document again     {:8.1} ms",
@@ -152,7 +156,8 @@ fn main() {
         });
         let (laid, l) = time(|| renderer.layout(&d).unwrap_or_else(|e| panic!("{e}")));
         let (_, e) = time(|| typst_pdf::pdf(&laid.document, &options));
-        let (_, t) = time(|| renderer.render(&corpus::variant(&reference, i + 100)));
+        let (_, t) =
+            time(|| renderer.render(&corpus::variant(&reference, i + 100), &Default::default()));
         checks.push(c);
         layouts.push(l);
         exports.push(e);

@@ -72,7 +72,7 @@ fn render_with(dir: &std::path::Path) -> Result<jixiao::Rendered, jixiao::Render
         Renderer::with_template(Template::load(dir).expect("template"), FontSet::bundled())
             .expect("renderer");
     let (_, decl) = sample("guangzhou-kexie.toml");
-    renderer.render(&decl)
+    renderer.render(&decl, &Default::default())
 }
 
 #[test]

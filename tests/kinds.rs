@@ -137,7 +137,7 @@ fn every_sample_prints_every_value_and_every_indicator_label() {
     let renderer = Renderer::builtin();
     for (name, text, decl) in samples() {
         let pdf = renderer
-            .render(&decl)
+            .render(&decl, &Default::default())
             .unwrap_or_else(|e| panic!("{name}: {e}"))
             .pdf;
         let pages = page_texts(&pdf);
@@ -169,7 +169,10 @@ fn every_sample_prints_every_value_and_every_indicator_label() {
 fn values_print_in_the_order_the_form_lays_them_out() {
     let renderer = Renderer::builtin();
     for (name, _, decl) in samples() {
-        let pdf = renderer.render(&decl).expect("render").pdf;
+        let pdf = renderer
+            .render(&decl, &Default::default())
+            .expect("render")
+            .pdf;
         let pages = page_texts(&pdf);
         let data = renderer.form_data(&decl);
         let mut cursors = vec![0; pages.len() + 1];
@@ -235,7 +238,10 @@ fn continuation_pages_repeat_labels_and_headers_stay_with_their_rows_in_every_ki
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(laid.pages() >= 2, "{name}: only {} pages", laid.pages());
         let rows = laid.row_pages();
-        let pdf = renderer.render(&long).expect("render").pdf;
+        let pdf = renderer
+            .render(&long, &Default::default())
+            .expect("render")
+            .pdf;
         let pages: Vec<String> = (1..=laid.pages())
             .map(|p| squeeze(&pdftotext(&pdf, Some(p))))
             .collect();
@@ -325,7 +331,10 @@ fn every_non_empty_cell_of_the_real_spreadsheets_is_in_the_samples_pdf() {
         ),
     ] {
         let (_, decl) = sample(toml);
-        let pdf = renderer.render(&decl).expect("render").pdf;
+        let pdf = renderer
+            .render(&decl, &Default::default())
+            .expect("render")
+            .pdf;
         let pages = page_texts(&pdf);
         let cells = sheet_cells(xlsx);
         assert!(cells.len() > 80, "{xlsx}: only {} cells", cells.len());
@@ -439,7 +448,10 @@ value = "≥90%"
         ],
         "filed order, skeleton rows around it, none beside 服务对象"
     );
-    let pdf = renderer.render(&decl).expect("render").pdf;
+    let pdf = renderer
+        .render(&decl, &Default::default())
+        .expect("render")
+        .pdf;
     let pages = page_texts(&pdf).concat();
     assert!(!pages.contains("服务对象满意度指标"), "a phantom row");
     let (quality, social) = (

@@ -28,7 +28,10 @@ fn rendered() -> &'static [u8] {
         let decl = sample("guangzhou-kexie.toml").1;
         let date = jixiao::date::Date::parse("2025-01-20").expect("date");
         jixiao::Renderer::builtin()
-            .render_archival(&decl, &bytes, date)
+            .render(
+                &decl,
+                &jixiao::RenderOptions::archival(jixiao::attachment::Attachment::toml(bytes), date),
+            )
             .expect("archival render")
             .pdf
     })

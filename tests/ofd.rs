@@ -474,8 +474,14 @@ fn the_library_writes_the_same_ofd_as_the_binary() {
     let renderer = jixiao::Renderer::builtin();
     let meta = jixiao::ofd::meta_of(&renderer, &decl, &source, decl.document_date());
     let alone = jixiao::ofd::render(&renderer, &decl, &meta).expect("ofd");
-    let from_pdf =
-        jixiao::ofd::ofd(&renderer.render(&decl).expect("pdf").document, &meta).expect("ofd");
+    let from_pdf = jixiao::ofd::ofd(
+        &renderer
+            .render(&decl, &Default::default())
+            .expect("pdf")
+            .document,
+        &meta,
+    )
+    .expect("ofd");
     assert_eq!(alone.ofd, from_pdf.ofd);
     let (_dir, input) = render_in_dir(&path, &["--format", "ofd"], &[]);
     assert_eq!(

@@ -44,7 +44,10 @@ struct Checked {
 fn assert_labels_on_every_page(renderer: &Renderer, decl: &Declaration) -> Checked {
     let laid = renderer.layout_marked(decl).expect("layout");
     let rows = laid.row_pages();
-    let pdf = renderer.render(decl).expect("render").pdf;
+    let pdf = renderer
+        .render(decl, &Default::default())
+        .expect("render")
+        .pdf;
     let pages: Vec<String> = (1..=laid.pages())
         .map(|p| squeeze(&pdftotext(&pdf, Some(p))))
         .collect();

@@ -75,7 +75,10 @@ fn a_variant_is_only_a_new_description() {
     let (source, _) = sample("guangzhou-kexie.toml");
     let decl = jixiao::Declaration::from_toml_with(&variant_declaration(&source), renderer.kinds())
         .unwrap_or_else(|e| panic!("{e}"));
-    let pdf = renderer.render(&decl).expect("render").pdf;
+    let pdf = renderer
+        .render(&decl, &Default::default())
+        .expect("render")
+        .pdf;
     let text = squeeze(&pdftotext(&pdf, None));
     assert!(
         text.contains("2025年市级部门整体预算绩效目标表"),
@@ -95,7 +98,7 @@ fn a_variant_is_only_a_new_description() {
     );
     // The built-in kinds are still there beside the variant.
     let (_, reference) = sample("guangzhou-kexie.toml");
-    assert!(renderer.render(&reference).is_ok());
+    assert!(renderer.render(&reference, &Default::default()).is_ok());
 }
 
 #[test]

@@ -98,16 +98,17 @@ fn worker_processes_write_what_threads_write() {
     assert_eq!(by_processes.entries.len(), by_threads.entries.len());
     for (p, t) in by_processes.entries.iter().zip(&by_threads.entries) {
         assert_eq!(p.input, t.input);
-        assert!(p.pdf_sha256.is_some(), "{p:?}");
+        let sha = |e: &jixiao::batch::manifest::Entry| e.pdf().map(|w| w.sha256.clone());
+        assert!(sha(p).is_some(), "{p:?}");
         assert_eq!(
-            (p.pdf_sha256.as_ref(), p.pages, p.warnings, &p.codes),
-            (t.pdf_sha256.as_ref(), t.pages, t.warnings, &t.codes),
+            (sha(p), p.pages, p.warnings, &p.codes),
+            (sha(t), t.pages, t.warnings, &t.codes),
             "{}: the same PDF either way",
             p.input
         );
-        let output = p.output.as_deref().expect("output");
-        let written = std::fs::read(output).expect("the worker wrote the PDF");
-        assert_eq!(written.len(), p.bytes.expect("bytes"), "{output}");
+        let pdf = p.pdf().expect("output");
+        let written = std::fs::read(&pdf.path).expect("the worker wrote the PDF");
+        assert_eq!(written.len(), pdf.bytes, "{}", pdf.path);
     }
 }
 
@@ -177,7 +178,7 @@ fn workers_that_cannot_run_fail_every_document_without_hanging() {
     assert!(outcome
         .entries
         .iter()
-        .all(|e| e.codes.contains("internal") && e.output.is_none()));
+        .all(|e| e.codes.contains("internal") && e.pdf().is_none()));
 }
 
 #[test]

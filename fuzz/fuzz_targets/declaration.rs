@@ -27,7 +27,7 @@ pub(crate) fn check(data: &[u8]) {
         std::hint::black_box(d.render(false, jixiao::check::Lang::Zh));
     }
     if let Some(decl) = report.declaration.as_ref().filter(|_| report.passes(false)) {
-        if let Err(e) = renderer.render(decl) {
+        if let Err(e) = renderer.render(decl, &Default::default()) {
             panic!("a declaration that passes the checks failed to render:\n{e}");
         }
     }

@@ -82,7 +82,13 @@ pub(crate) fn bases() -> &'static [Vec<u8>; 2] {
         let decl = Declaration::from_toml(SAMPLE).expect("the sample reads");
         let date = jixiao::date::Date::parse("2025-01-20").expect("a date");
         let archived = renderer()
-            .render_archival(&decl, SAMPLE.as_bytes(), date)
+            .render(
+                &decl,
+                &jixiao::RenderOptions::archival(
+                    jixiao::attachment::Attachment::toml(SAMPLE.as_bytes().to_vec()),
+                    date,
+                ),
+            )
             .expect("the sample renders")
             .pdf;
         let options = SignOptions {

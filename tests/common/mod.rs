@@ -21,7 +21,7 @@ pub(crate) fn sample(name: &str) -> (String, Declaration) {
 
 /// Renders a declaration with the built-in template.
 pub(crate) fn render(decl: &Declaration) -> Vec<u8> {
-    match Renderer::builtin().render(decl) {
+    match Renderer::builtin().render(decl, &Default::default()) {
         Ok(r) => r.pdf,
         Err(e) => panic!("render failed:\n{e}"),
     }

@@ -1,6 +1,7 @@
 //! What happens to a form besides laying it out, for one file or a whole batch alike:
-//! an archival PDF/A-3b instead of a plain PDF, a digital signature, filing in the
-//! archive store.
+//! the formats it is written in ([`Format`]: PDF, archival PDF/A-3b, OFD, xlsx — each
+//! made here by the crate that owns it, from one layout), a digital signature, filing in
+//! the archive store.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -9,7 +10,9 @@ use crate::document_date;
 use crate::store::{ArchiveStore, Filed};
 use jixiao_core::declaration::Declaration;
 use jixiao_core::diag::Diagnostic;
-use jixiao_render::render::{Precheck, RenderError, Rendered, Renderer};
+use jixiao_core::format::Format;
+use jixiao_core::text;
+use jixiao_render::render::{Precheck, RenderError, RenderOptions, Rendered, Renderer};
 use jixiao_sheet::input::Attachment;
 use jixiao_sign::{sign_pdf, SignOptions, Signer};
 
@@ -25,7 +28,7 @@ pub struct Unfinished {
 }
 
 impl Unfinished {
-    fn new(code: &'static str, message: String) -> Unfinished {
+    fn new(code: &'static str, message: impl Into<jixiao_core::words::Text>) -> Unfinished {
         Unfinished {
             code,
             diagnostics: vec![Diagnostic::error(message)],
@@ -43,11 +46,12 @@ impl From<RenderError> for Unfinished {
 }
 
 /// What to do with each document besides laying it out.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Finishing {
-    /// Render an archival PDF/A-3b (`--archive`). A declaration with `archive = true`,
-    /// or a `store`, turns it on too.
-    pub archive: bool,
+    /// The formats to write (default: a plain PDF). A PDF is archival (PDF/A-3b) when
+    /// [`Format::PdfA`] is asked for, when the declaration says `archive = true`, or
+    /// when a `store` is set.
+    pub formats: Vec<Format>,
     /// `SOURCE_DATE_EPOCH`: the document date of archival PDFs whose declaration has
     /// none.
     pub source_date_epoch: Option<String>,
@@ -61,87 +65,160 @@ pub struct Finishing {
     /// rendered has passed [`jixiao_core::check::check`] first (as the CLI and the batch
     /// runner do), so font coverage is not checked twice.
     pub precheck: Precheck,
-    /// Which files to write: PDF, OFD or both.
-    pub formats: Formats,
 }
 
-/// Which files a render writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Formats {
-    /// The PDF (archival when asked for).
-    pub pdf: bool,
-    /// The OFD (GB/T 33190), with the declaration attached.
-    pub ofd: bool,
-}
-
-impl Default for Formats {
+impl Default for Finishing {
     fn default() -> Self {
-        Formats {
-            pdf: true,
-            ofd: false,
+        Finishing {
+            formats: vec![Format::Pdf],
+            source_date_epoch: None,
+            store: None,
+            signer: None,
+            sign_options: SignOptions::default(),
+            precheck: Precheck::All,
         }
     }
 }
 
-/// What a render produced, in the formats asked for.
+/// What a render produced: one file per format asked for, in the order of
+/// [`Format::ALL`].
+#[derive(Debug)]
 pub struct Outputs {
-    /// The PDF (signed when a signer is set).
-    pub pdf: Option<Vec<u8>>,
-    /// The OFD.
-    pub ofd: Option<Vec<u8>>,
+    /// The files, each with its format (the PDF signed when a signer is set).
+    pub files: Vec<(Format, Vec<u8>)>,
     /// Pages.
     pub pages: usize,
     /// Warnings met on the way.
     pub warnings: Vec<Diagnostic>,
 }
 
+impl Outputs {
+    /// The file of `format`, if it was asked for.
+    pub fn get(&self, format: Format) -> Option<&[u8]> {
+        self.files
+            .iter()
+            .find(|(f, _)| *f == format)
+            .map(|(_, bytes)| bytes.as_slice())
+    }
+
+    /// The PDF, plain or archival, if one was asked for.
+    pub fn pdf(&self) -> Option<&[u8]> {
+        self.files
+            .iter()
+            .find(|(f, _)| f.is_pdf())
+            .map(|(_, bytes)| bytes.as_slice())
+    }
+}
+
 impl std::fmt::Debug for Finishing {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Never the signer itself: it holds a private key.
         f.debug_struct("Finishing")
-            .field("archive", &self.archive)
+            .field("formats", &self.formats)
             .field("source_date_epoch", &self.source_date_epoch)
             .field("store", &self.store)
             .field("signs", &self.signer.is_some())
             .field("precheck", &self.precheck)
-            .field("formats", &self.formats)
             .finish()
     }
 }
 
 impl Finishing {
-    /// Whether `decl` is rendered as an archival PDF.
+    /// Whether the PDF of `decl` is archival.
     pub fn is_archival(&self, decl: &Declaration) -> bool {
-        self.archive || self.store.is_some() || decl.archive()
+        self.formats.contains(&Format::PdfA) || self.store.is_some() || decl.archive()
     }
 
-    /// Renders `decl` (read from the file `source`): archival or plain, then signed if
-    /// a signer is set.
-    pub fn render(
-        &self,
-        renderer: &Renderer,
-        decl: &Declaration,
-        source: &[u8],
-    ) -> Result<Rendered, Unfinished> {
-        self.render_attaching(renderer, decl, &Attachment::toml(source.to_vec()))
+    /// The formats `decl` is written in, each once, in the order of [`Format::ALL`]: those
+    /// asked for, with the PDF archival when [`Finishing::is_archival`] says so.
+    pub fn formats_of(&self, decl: &Declaration) -> Vec<Format> {
+        let archival = self.is_archival(decl);
+        Format::ALL
+            .into_iter()
+            .filter(|f| match f {
+                Format::Pdf => self.formats.contains(f) && !archival,
+                Format::PdfA => {
+                    archival && (self.formats.contains(f) || self.formats.contains(&Format::Pdf))
+                }
+                _ => self.formats.contains(f),
+            })
+            .collect()
     }
 
-    /// Renders `decl` like [`Finishing::render`]; an archival PDF attaches
-    /// `attachment` (the declaration file, or the spreadsheet it was imported from).
-    pub fn render_attaching(
+    /// Renders `decl` in every format asked for, from one layout: the PDF (archival or
+    /// plain, attaching `attachment` — the declaration file, or the spreadsheet it was
+    /// imported from — then signed if a signer is set), the OFD (carrying the
+    /// declaration file — the file itself, or the declaration a spreadsheet imports to,
+    /// as TOML — dated as archival PDFs are, or undated when there is no date: never the
+    /// clock), the xlsx of the form as printed.
+    pub fn finish(
         &self,
         renderer: &Renderer,
         decl: &Declaration,
         attachment: &Attachment,
+    ) -> Result<Outputs, Unfinished> {
+        let formats = self.formats_of(decl);
+        let mut files = Vec::new();
+        let mut warnings = Vec::new();
+        let pdf_format = formats.iter().copied().find(|f| f.is_pdf());
+        let wants_ofd = formats.contains(&Format::Ofd);
+        // One layout for the PDF and the OFD.
+        let (pages, document) = match pdf_format {
+            Some(format) => {
+                let rendered = self.pdf(renderer, decl, attachment, format)?;
+                warnings.extend(rendered.warnings);
+                files.push((format, rendered.pdf));
+                (rendered.pages, Some(rendered.document))
+            }
+            None if wants_ofd => {
+                let laid = renderer.layout(decl).map_err(Unfinished::from)?;
+                warnings.extend(laid.warnings);
+                (laid.document.pages().len(), Some(laid.document))
+            }
+            None => (0, None),
+        };
+        if let (true, Some(document)) = (wants_ofd, &document) {
+            let ofd = jixiao_ofd::ofd(document, &self.ofd_meta(renderer, decl, attachment)?)
+                .map_err(|e| Unfinished::from(jixiao_ofd::export_error(e)))?;
+            warnings.extend(ofd.warnings);
+            files.push((Format::Ofd, ofd.ofd));
+        }
+        if formats.contains(&Format::Xlsx) {
+            let exported = jixiao_sheet::export::to_xlsx(decl, "form.xlsx")
+                .map_err(|e| Unfinished::new("export", e.to_string()))?;
+            warnings.extend(
+                exported
+                    .notes
+                    .iter()
+                    .map(|n| Diagnostic::warning(n.as_str())),
+            );
+            files.push((Format::Xlsx, exported.bytes));
+        }
+        Ok(Outputs {
+            files,
+            pages,
+            warnings,
+        })
+    }
+
+    /// The PDF of `decl` as `format` (plain or archival), signed if a signer is set.
+    fn pdf(
+        &self,
+        renderer: &Renderer,
+        decl: &Declaration,
+        attachment: &Attachment,
+        format: Format,
     ) -> Result<Rendered, Unfinished> {
-        let mut rendered = if self.is_archival(decl) {
+        let options = if format == Format::PdfA {
             let date = document_date(decl, self.source_date_epoch.as_deref())
                 .map_err(|e| Unfinished::new("date", e.to_string()))?;
-            renderer.render_archival_attaching_with(decl, attachment, date, self.precheck)
+            RenderOptions::archival(attachment.clone(), date)
         } else {
-            renderer.render_with(decl, self.precheck)
-        }
-        .map_err(Unfinished::from)?;
+            RenderOptions::plain()
+        };
+        let mut rendered = renderer
+            .render(decl, &options.with_precheck(self.precheck))
+            .map_err(Unfinished::from)?;
         if let Some(signer) = &self.signer {
             rendered.pdf =
                 sign_pdf(&rendered.pdf, signer.as_ref(), &self.sign_options).map_err(|e| {
@@ -156,28 +233,13 @@ impl Finishing {
         Ok(rendered)
     }
 
-    /// Renders `decl` (read from the file `source`) in the formats asked for: the PDF as
-    /// [`Finishing::render`] does, the OFD from the same layout (dated as archival PDFs
-    /// are, or undated when there is no date — never the clock).
-    pub fn render_formats(
-        &self,
-        renderer: &Renderer,
-        decl: &Declaration,
-        source: &[u8],
-    ) -> Result<Outputs, Unfinished> {
-        self.render_formats_attaching(renderer, decl, &Attachment::toml(source.to_vec()))
-    }
-
-    /// Renders `decl` in the formats asked for, like [`Finishing::render_formats`]: an
-    /// archival PDF attaches `attachment` (the declaration file, or the spreadsheet it
-    /// was imported from); the OFD carries a declaration file — the file itself, or the
-    /// declaration a spreadsheet imports to, as TOML.
-    pub fn render_formats_attaching(
+    /// The OFD's metadata: the declaration file it carries and its date.
+    fn ofd_meta(
         &self,
         renderer: &Renderer,
         decl: &Declaration,
         attachment: &Attachment,
-    ) -> Result<Outputs, Unfinished> {
+    ) -> Result<jixiao_ofd::OfdMeta, Unfinished> {
         let imported;
         let source: &[u8] = if attachment.mime == jixiao_core::attachment::TOML_MIME {
             &attachment.bytes
@@ -185,38 +247,13 @@ impl Finishing {
             imported = decl.to_toml().into_bytes();
             &imported
         };
-        let ofd_meta = || match document_date(decl, self.source_date_epoch.as_deref()) {
+        match document_date(decl, self.source_date_epoch.as_deref()) {
             Ok(date) => Ok(jixiao_ofd::meta_of(renderer, decl, source, Some(date))),
             Err(crate::ArchiveError::NoDate) => {
                 Ok(jixiao_ofd::meta_of(renderer, decl, source, None))
             }
             Err(e) => Err(Unfinished::new("date", e.to_string())),
-        };
-        if !self.formats.pdf {
-            let ofd = jixiao_ofd::render(renderer, decl, &ofd_meta()?).map_err(Unfinished::from)?;
-            return Ok(Outputs {
-                pdf: None,
-                pages: ofd.pages,
-                warnings: ofd.warnings,
-                ofd: Some(ofd.ofd),
-            });
         }
-        let rendered = self.render_attaching(renderer, decl, attachment)?;
-        let mut warnings = rendered.warnings.clone();
-        let ofd = if self.formats.ofd {
-            let ofd = jixiao_ofd::ofd(&rendered.document, &ofd_meta()?)
-                .map_err(|e| Unfinished::from(jixiao_ofd::export_error(e)))?;
-            warnings.extend(ofd.warnings);
-            Some(ofd.ofd)
-        } else {
-            None
-        };
-        Ok(Outputs {
-            pages: rendered.pages,
-            pdf: Some(rendered.pdf),
-            ofd,
-            warnings,
-        })
     }
 
     /// Files `pdf` (rendered from `decl`, read from `source`) in the archive store, if
@@ -234,8 +271,9 @@ impl Finishing {
             .file(decl.year(), &decl.filer(), source, pdf)
             .map(Some)
             .map_err(|e| {
-                vec![Diagnostic::error(format!(
-                    "无法存入归档目录 {} / cannot file in the archive store: {e}",
+                vec![Diagnostic::error(text!(
+                    "无法存入归档目录 {}：{e}",
+                    "cannot file in the archive store {}: {e}",
                     dir.display()
                 ))]
             })

@@ -211,7 +211,10 @@ mod tests {
             "department = \"测试部门\"\nyear = 2025\ngoal = \"总体目标ABC\"\n[budget]\nbasic = \"1,234.50\"\n",
         )
         .expect("valid");
-        let pdf = Renderer::builtin().render(&decl).expect("render").pdf;
+        let pdf = Renderer::builtin()
+            .render(&decl, &Default::default())
+            .expect("render")
+            .pdf;
         let texts = page_texts(&pdf);
         assert_eq!(texts.len(), 1);
         for needle in [
@@ -227,7 +230,10 @@ mod tests {
             "department = \"测试部门\"\nyear = 2025\ngoal = \"总体目标ABD\"\n[budget]\nbasic = \"1,234.50\"\n",
         )
         .expect("valid");
-        let other = Renderer::builtin().render(&other).expect("render").pdf;
+        let other = Renderer::builtin()
+            .render(&other, &Default::default())
+            .expect("render")
+            .pdf;
         let diffs = compare(&pdf, &other);
         assert_eq!(diffs.len(), 1, "{diffs:?}");
         assert!(

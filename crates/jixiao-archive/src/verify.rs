@@ -14,7 +14,7 @@ use super::pages::{compare, PageDiff};
 use jixiao_core::check::Lang;
 use jixiao_core::date::Date;
 use jixiao_core::diag::Diagnostic;
-use jixiao_render::render::{Renderer, CREATOR};
+use jixiao_render::render::{RenderOptions, Renderer, CREATOR};
 use jixiao_sign::{verify_signatures_with, Certificate, SignatureReport};
 
 /// The verdict of `jixiao verify`.
@@ -197,7 +197,8 @@ pub fn verify_with(
         return report;
     };
     report.date = Some(date);
-    let reproduced = match renderer.render_archival_attaching(&decl, &attachment, date) {
+    let options = RenderOptions::archival(attachment.clone(), date);
+    let reproduced = match renderer.render(&decl, &options) {
         Ok(r) => r,
         Err(e) => {
             report.notes.push(Diagnostic::error(

@@ -1,7 +1,9 @@
 //! What a batch reports as it goes: one event per step of one input, for progress bars
 //! and logs (and, from a worker process, sent back to the coordinator).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use jixiao_archive::store::Filed;
 
 use jixiao_core::diag::Diagnostic;
 
@@ -21,7 +23,7 @@ pub enum Event<'a> {
         /// The warnings.
         diagnostics: &'a [Diagnostic],
     },
-    /// An input that gets no PDF, and why.
+    /// An input that gets no output, and why.
     Failed {
         /// The input.
         input: &'a Path,
@@ -30,13 +32,15 @@ pub enum Event<'a> {
         /// Whether this happened while rendering (as opposed to while planning).
         rendering: bool,
     },
-    /// A PDF was written.
+    /// The form was written in every format asked for.
     Rendered {
         /// The input.
         input: &'a Path,
-        /// The PDF written.
-        output: &'a Path,
+        /// The files written, one per format.
+        outputs: &'a [PathBuf],
         /// Its pages.
         pages: usize,
+        /// How the PDF was filed in the archive store, if one is set.
+        filed: Option<&'a Filed>,
     },
 }

@@ -17,6 +17,7 @@
 //! ```
 
 pub mod discover;
+pub mod document;
 mod event;
 pub mod manifest;
 pub mod merge;

@@ -32,13 +32,13 @@ use super::shard::Shard;
 use super::trim::{TrimPolicy, Trimmer};
 pub use super::worker::Spawner;
 use super::worker::{self, Lost, Reply, Worker};
+use crate::document::{self, first_error, join_codes};
 pub use crate::event::Event;
 use crate::plan::{Plan, Ready};
 use jixiao_archive::finish::Finishing;
 use jixiao_core::check::Lang;
 use jixiao_core::declaration::Declaration;
-use jixiao_core::diag::{Diagnostic, Severity};
-use jixiao_core::output::write_atomic;
+use jixiao_core::diag::Diagnostic;
 use jixiao_core::text;
 use jixiao_render::render::{Precheck, Renderer};
 use jixiao_sheet::input;
@@ -50,9 +50,13 @@ const WORKER_STACK: usize = 64 << 20;
 /// How a batch is run.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Write the PDFs under this directory, mirroring the inputs' relative paths;
+    /// Write the files under this directory, mirroring the inputs' relative paths;
     /// `None`: next to each input.
     pub out_dir: Option<PathBuf>,
+    /// The exact path of a single input's file (`-o`), instead of [`Options::name`]:
+    /// the file of the format its extension names (or the first format) goes there,
+    /// the others beside it with their own extension.
+    pub output: Option<PathBuf>,
     /// The output file name pattern.
     pub name: NamePattern,
     /// Language of the diagnostics.
@@ -79,6 +83,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             out_dir: None,
+            output: None,
             name: NamePattern::default(),
             lang: Lang::Zh,
             deny_warnings: false,
@@ -222,7 +227,7 @@ pub fn run(
         }
         summary.warnings += e.warnings;
         summary.pages += e.pages.unwrap_or(0);
-        summary.bytes += e.bytes.unwrap_or(0);
+        summary.bytes += e.total_bytes();
     }
     Ok(Outcome { entries, summary })
 }
@@ -250,7 +255,14 @@ fn in_threads(
         let mut mine = Vec::new();
         while let Some((slot, input, ready)) = work.get(next.fetch_add(1, Ordering::Relaxed)) {
             let entry = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                render_one(renderer, input, ready, options, finishing, report)
+                #[cfg(test)]
+                tests::panic_if_asked(&input.path, "render");
+                document::render(
+                    &document_job(renderer, options, finishing),
+                    input,
+                    ready,
+                    report,
+                )
             }))
             .unwrap_or_else(|_| crashed(input, ready, options.lang, report));
             mine.push((*slot, entry));
@@ -399,7 +411,12 @@ fn serve_on(
             }
         };
         let entry = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            render_one(renderer, &input, &ready, options, finishing, &report)
+            document::render(
+                &document_job(renderer, options, finishing),
+                &input,
+                &ready,
+                &report,
+            )
         }))
         .unwrap_or_else(|_| crashed(&input, &ready, options.lang, &report));
         send(&Reply::Done(Box::new(entry)))?;
@@ -411,7 +428,22 @@ fn serve_on(
     Ok(())
 }
 
-/// Where the PDF of `input` named `name` goes.
+/// How [`document::render`] renders and names each document of this batch.
+fn document_job<'a>(
+    renderer: &'a Renderer,
+    options: &Options,
+    finishing: &'a Finishing,
+) -> document::Job<'a> {
+    document::Job {
+        renderer,
+        finishing,
+        exact: options.output.is_some(),
+        lang: options.lang,
+    }
+}
+
+/// Where the files of `input` named `name` go (the PDF's name; every other format's
+/// file beside it, see [`document::output_paths`]).
 fn output_path(input: &Input, name: &str, out_dir: Option<&Path>) -> PathBuf {
     match out_dir {
         Some(dir) => match input.relative.parent() {
@@ -427,22 +459,6 @@ fn output_path(input: &Input, name: &str, out_dir: Option<&Path>) -> PathBuf {
 
 fn codes_of(findings: &[jixiao_core::check::Finding]) -> BTreeSet<String> {
     findings.iter().map(|f| f.code.to_string()).collect()
-}
-
-fn join_codes(codes: &BTreeSet<String>) -> String {
-    codes
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .join(";")
-}
-
-fn first_error(diagnostics: &[Diagnostic], lang: Lang) -> Option<String> {
-    diagnostics
-        .iter()
-        .find(|d| d.severity == Severity::Error)
-        .or(diagnostics.first())
-        .map(|d| d.message.get(lang).to_owned())
 }
 
 /// [`plan`], with a panic (a bug in jixiao or a library it calls) turned into this one
@@ -541,7 +557,10 @@ fn plan(
             let name = options
                 .name
                 .expand(&input.stem(), &decl.filer(), decl.year());
-            let output = output_path(input, &name, options.out_dir.as_deref());
+            let output = match &options.output {
+                Some(output) => output.clone(),
+                None => output_path(input, &name, options.out_dir.as_deref()),
+            };
             if reported && !diagnostics.is_empty() {
                 report(Event::Warnings {
                     input: &input.path,
@@ -675,146 +694,6 @@ fn internal_failure(
         warnings: ready.warnings,
         codes: join_codes(&codes),
         ..Entry::failed(input.path.display().to_string(), d.message.zh.clone())
-    }
-}
-
-/// Pass 2 for one input: read again, render, write.
-fn render_one(
-    renderer: &Renderer,
-    input: &Input,
-    ready: &Ready,
-    options: &Options,
-    finishing: &Finishing,
-    report: &(dyn Fn(Event<'_>) + Sync),
-) -> Entry {
-    #[cfg(test)]
-    tests::panic_if_asked(&input.path, "render");
-    let shown = input.path.display().to_string();
-    let mut codes = ready.codes.clone();
-    let base = Entry {
-        department: Some(ready.department.clone()),
-        year: Some(ready.year),
-        input_sha256: Some(ready.sha.clone()),
-        warnings: ready.warnings,
-        ..Entry::failed(shown.clone(), String::new())
-    };
-    let fail = |diagnostics: Vec<Diagnostic>, code: &'static str, mut codes: BTreeSet<String>| {
-        report(Event::Failed {
-            input: &input.path,
-            diagnostics: &diagnostics,
-            rendering: true,
-        });
-        codes.insert(code.to_owned());
-        Entry {
-            codes: join_codes(&codes),
-            error: first_error(&diagnostics, options.lang),
-            ..base.clone()
-        }
-    };
-    let zh_en = |zh: String, en: String| {
-        Diagnostic::error(match options.lang {
-            Lang::Zh => zh,
-            Lang::En => en,
-        })
-    };
-    let bytes = match input::read_limited(&input.path) {
-        Ok(bytes) if sha256_hex(&bytes) == ready.sha => bytes,
-        Ok(_) => {
-            let d = zh_en(
-                format!("申报文件 {shown} 在处理过程中被修改，未生成"),
-                format!("the declaration {shown} changed during the batch; not rendered"),
-            );
-            return fail(vec![d], "changed", codes);
-        }
-        Err(e) => {
-            let d = zh_en(
-                format!("无法读取申报文件 {shown}：{e}"),
-                format!("cannot read the declaration {shown}: {e}"),
-            );
-            return fail(vec![d], "read", codes);
-        }
-    };
-    let (declaration, attachment) = match input::declaration(&shown, bytes, renderer.kinds()) {
-        Ok(d) => d,
-        Err(diagnostics) => return fail(diagnostics, "parse", codes),
-    };
-    let source = attachment.bytes.clone();
-    let rendered = match finishing.render_formats_attaching(renderer, &declaration, &attachment) {
-        Ok(r) => r,
-        Err(unfinished) => return fail(unfinished.diagnostics, unfinished.code, codes),
-    };
-    if !rendered.warnings.is_empty() {
-        codes.insert("template".to_owned());
-        if rendered
-            .warnings
-            .iter()
-            .any(jixiao_render::render::is_unsettled)
-        {
-            codes.insert("unsettled".to_owned());
-        }
-        report(Event::Warnings {
-            input: &input.path,
-            diagnostics: &rendered.warnings,
-        });
-    }
-    // The PDF goes where the plan named it; the OFD beside it, with its own extension.
-    let ofd_output = ready.output.with_extension("ofd");
-    let mut written_files = Vec::new();
-    if let Some(pdf) = &rendered.pdf {
-        written_files.push((&ready.output, pdf));
-    }
-    if let Some(ofd) = &rendered.ofd {
-        written_files.push((&ofd_output, ofd));
-    }
-    for (output, bytes) in &written_files {
-        let written = output
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| write_atomic(output, bytes));
-        if let Err(e) = written {
-            let d = zh_en(
-                format!("无法写入 {}：{e}", output.display()),
-                format!("cannot write {}: {e}", output.display()),
-            );
-            return fail(vec![d], "write", codes);
-        }
-    }
-    if let Some(pdf) = &rendered.pdf {
-        if let Err(diagnostics) = finishing.file(&declaration, &source, pdf) {
-            return fail(diagnostics, "archive-store", codes);
-        }
-    }
-    drop(declaration);
-    let shown_output = if rendered.pdf.is_some() {
-        &ready.output
-    } else {
-        &ofd_output
-    };
-    report(Event::Rendered {
-        input: &input.path,
-        output: shown_output,
-        pages: rendered.pages,
-    });
-    Entry {
-        output: rendered
-            .pdf
-            .as_ref()
-            .map(|_| ready.output.display().to_string()),
-        pages: Some(rendered.pages),
-        bytes: rendered.pdf.as_ref().map(Vec::len),
-        pdf_sha256: rendered.pdf.as_deref().map(sha256_hex),
-        ofd: rendered
-            .ofd
-            .as_ref()
-            .map(|_| ofd_output.display().to_string()),
-        ofd_bytes: rendered.ofd.as_ref().map(Vec::len),
-        ofd_sha256: rendered.ofd.as_deref().map(sha256_hex),
-        status: Status::Rendered,
-        warnings: ready.warnings + rendered.warnings.len(),
-        codes: join_codes(&codes),
-        error: None,
-        ..base
     }
 }
 

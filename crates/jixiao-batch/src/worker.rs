@@ -175,10 +175,11 @@ pub(super) enum Reply {
     Warnings(Vec<WireDiagnostic>),
     /// [`Event::Failed`] while rendering.
     Failed(Vec<WireDiagnostic>),
-    /// [`Event::Rendered`].
+    /// [`Event::Rendered`] (how the PDF was filed stays with the worker: only a
+    /// single document, rendered in this process, reports it).
     Rendered {
-        /// The file written.
-        output: WirePath,
+        /// The files written.
+        outputs: Vec<WirePath>,
         /// Its pages.
         pages: usize,
     },
@@ -194,8 +195,8 @@ impl Reply {
             Event::Planned { .. } => None,
             Event::Warnings { diagnostics, .. } => Some(Reply::Warnings(wire(diagnostics))),
             Event::Failed { diagnostics, .. } => Some(Reply::Failed(wire(diagnostics))),
-            Event::Rendered { output, pages, .. } => Some(Reply::Rendered {
-                output: WirePath::of(output),
+            Event::Rendered { outputs, pages, .. } => Some(Reply::Rendered {
+                outputs: outputs.iter().map(|p| WirePath::of(p)).collect(),
                 pages: *pages,
             }),
         }
@@ -292,11 +293,15 @@ impl Worker {
                         rendering: true,
                     });
                 }
-                Reply::Rendered { output, pages } => report(Event::Rendered {
-                    input: &input.path,
-                    output: &output.path(),
-                    pages,
-                }),
+                Reply::Rendered { outputs, pages } => {
+                    let outputs: Vec<PathBuf> = outputs.iter().map(WirePath::path).collect();
+                    report(Event::Rendered {
+                        input: &input.path,
+                        outputs: &outputs,
+                        pages,
+                        filed: None,
+                    })
+                }
                 Reply::Done(entry) => return Ok(*entry),
             }
         }

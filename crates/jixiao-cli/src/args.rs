@@ -238,17 +238,18 @@ pub struct RenderArgs {
     #[arg(long, hide = true)]
     pub worker: bool,
 
-    /// 输出格式：pdf、ofd 或 pdf,ofd（默认 pdf；-o 以 .ofd 结尾时为 ofd） / output
-    /// formats: pdf, ofd or both (pdf,ofd). Default: pdf, or ofd when -o ends in .ofd. The
-    /// OFD (GB/T 33190) carries the declaration and is byte-for-byte reproducible; it is
-    /// written beside the PDF with the extension .ofd.
+    /// 输出格式：pdf、pdfa、ofd、xlsx，可用逗号连写（默认 pdf；-o 的扩展名另有所指时从之） /
+    /// output formats: pdf, pdfa (archival PDF/A-3b, as --archive), ofd, xlsx, several
+    /// separated by commas. Default: pdf, or the format -o's extension names. The OFD (GB/T
+    /// 33190) carries the declaration and is byte-for-byte reproducible; each format's
+    /// file is written beside the PDF with its own extension.
     #[arg(
         long = "format",
-        value_enum,
         value_delimiter = ',',
-        value_name = "pdf|ofd|pdf,ofd"
+        value_name = "pdf|pdfa|ofd|xlsx",
+        value_parser = format_parser()
     )]
-    pub formats: Vec<OutputFormat>,
+    pub formats: Vec<jixiao_core::format::Format>,
 
     /// Template and fonts.
     #[command(flatten)]
@@ -349,15 +350,6 @@ pub struct ReportArgs {
     /// 把警告当作错误 / treat warnings as errors (no PDF is written).
     #[arg(long)]
     pub deny_warnings: bool,
-}
-
-/// A file format `jixiao render` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum OutputFormat {
-    /// PDF (PDF/A-3b with --archive).
-    Pdf,
-    /// OFD (GB/T 33190), with the declaration attached.
-    Ofd,
 }
 
 /// Output format of `jixiao check`.
@@ -711,6 +703,16 @@ fn level_parser() -> impl clap::builder::TypedValueParser<Value = jixiao_sign::L
     use clap::builder::TypedValueParser;
     clap::builder::PossibleValuesParser::new(["B-B", "B-T", "B-LT", "B-LTA"])
         .try_map(|s| s.parse::<jixiao_sign::Level>().map_err(|t| t.both()))
+}
+
+/// `--format pdf,ofd`: the library's formats, by name (`jixiao_core::format::Format`).
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = jixiao_core::format::Format> {
+    use clap::builder::TypedValueParser;
+    let names = jixiao_core::format::Format::ALL.map(|f| f.name());
+    clap::builder::PossibleValuesParser::new(names).try_map(|s| {
+        s.parse::<jixiao_core::format::Format>()
+            .map_err(|t| t.both())
+    })
 }
 
 /// `--timeout 300`, `--timeout 0.5`: seconds, not negative.

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use jixiao_core::diag::render_all;
 use jixiao_core::{Declaration, Diagnostic, Kinds};
 use jixiao_render::{FontSet, Renderer, Template, Templates};
-use jixiao_sheet::input::Attachment;
 
 use super::args::{LayoutArgs, ReportArgs};
 
@@ -95,9 +94,6 @@ pub(crate) fn load_declaration(path: &Path, kinds: &Kinds) -> Result<Loaded, Fai
 pub(crate) struct Checked {
     /// The declaration.
     pub declaration: Declaration,
-    /// The file, byte for byte, as archival PDFs attach it (a declaration, or the
-    /// spreadsheet it was imported from).
-    pub attachment: Attachment,
 }
 
 /// Reads and checks the declaration at `path` (TOML, or a spreadsheet imported in
@@ -129,10 +125,7 @@ pub(crate) fn load_checked(
     match checked.declaration {
         Some(declaration) if passes => {
             print_warnings(&diagnostics);
-            Ok(Checked {
-                declaration,
-                attachment: prepared.attachment,
-            })
+            Ok(Checked { declaration })
         }
         _ => Err(Failure(diagnostics)),
     }

@@ -15,7 +15,7 @@ pub(crate) fn run(command: ManifestCommand) -> Result<(), Failure> {
 }
 
 fn run_merge(args: MergeArgs) -> Result<(), Failure> {
-    if manifest::Format::of(&args.output).is_none() {
+    if manifest::ManifestFormat::of(&args.output).is_none() {
         return Err(Diagnostic::error(format!(
             "清单文件 {} 的扩展名应为 .csv 或 .json / the manifest must end in .csv or .json",
             args.output.display()

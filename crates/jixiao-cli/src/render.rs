@@ -1,27 +1,28 @@
 //! `jixiao render`: one declaration to one PDF, or a batch of many.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use clap::CommandFactory;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use jixiao_archive::finish::{Finishing, Formats};
+use jixiao_archive::finish::Finishing;
 use jixiao_archive::store::Filed;
-use jixiao_batch::discover::{discover, is_many};
-use jixiao_batch::manifest::{self, Format};
+use jixiao_batch::discover::{discover, is_many, Input};
+use jixiao_batch::manifest::{self, ManifestFormat, Status};
 use jixiao_batch::runner::{self, Event, Options, Summary};
 use jixiao_core::check::Lang;
 use jixiao_core::diag::render_all;
-use jixiao_core::output::write_atomic;
+use jixiao_core::format::Format;
+use jixiao_core::text;
 use jixiao_core::Diagnostic;
 use jixiao_render::render::Precheck;
 use jixiao_sign::SignOptions;
 
-use super::args::{Cli, OutputFormat, RenderArgs};
-use super::common::{load_checked, print_warnings, renderer, Checked, Failure};
+use super::args::{Cli, RenderArgs};
+use super::common::{renderer, Failure};
 use super::sign::{load_signer, sign_options, signer_given};
 
 /// Renders the declaration(s): a single file exactly as always, anything more as a
@@ -45,7 +46,7 @@ pub(crate) fn run(args: RenderArgs) -> Result<(), Failure> {
         );
     }
     if let Some(path) = &args.manifest {
-        if Format::of(path).is_none() {
+        if ManifestFormat::of(path).is_none() {
             usage_error(&format!(
                 "清单文件 {} 的扩展名应为 .csv 或 .json / the manifest must end in .csv or .json",
                 path.display()
@@ -65,133 +66,143 @@ fn usage_error(message: &str) -> ! {
 /// Archival output, signing and the archive store, from the command line. The signer
 /// is loaded here, before any work: a bad key fails at once and leaves no PDF.
 fn finishing(args: &RenderArgs) -> Result<Finishing, Failure> {
-    let signer =
-        match (args.sign, signer_given(&args.signer)) {
-            (true, true) => Some(Arc::from(load_signer(&args.signer)?)),
-            (true, false) => return Err(Diagnostic::error(
-                "--sign 需要 --key 与 --cert，或 --p12 / --sign needs --key and --cert, or --p12",
-            )
-            .into()),
-            (false, true) => {
-                return Err(Diagnostic::error(
-                    "给出了签名密钥但没有 --sign / a signing key was given without --sign",
-                )
-                .into())
-            }
-            (false, false) => None,
-        };
+    let signer = match (args.sign, signer_given(&args.signer)) {
+        (true, true) => Some(Arc::from(load_signer(&args.signer)?)),
+        (true, false) => {
+            return Err(Diagnostic::error(text!(
+                "--sign 需要 --key 与 --cert，或 --p12",
+                "--sign needs --key and --cert, or --p12"
+            ))
+            .into())
+        }
+        (false, true) => {
+            return Err(Diagnostic::error(text!(
+                "给出了签名密钥但没有 --sign",
+                "a signing key was given without --sign"
+            ))
+            .into())
+        }
+        (false, false) => None,
+    };
     let sign_options = match signer {
         Some(_) => sign_options(&args.signer)?,
         None => SignOptions::default(),
     };
     let formats = formats(args);
-    if !formats.pdf && (signer.is_some() || args.archive.archive_dir.is_some()) {
-        return Err(Diagnostic::error(
-            "--sign 与 --archive-dir 只用于 PDF；OFD 请用 jixiao seal 签章 / --sign and --archive-dir apply to PDFs; seal an OFD with jixiao seal",
-        )
+    if !formats.iter().any(|f| f.is_pdf())
+        && (signer.is_some() || args.archive.archive_dir.is_some())
+    {
+        return Err(Diagnostic::error(text!(
+            "--sign 与 --archive-dir 只用于 PDF；OFD 请用 jixiao seal 签章",
+            "--sign and --archive-dir apply to PDFs; seal an OFD with jixiao seal"
+        ))
         .into());
     }
     Ok(Finishing {
-        archive: args.archive.archive,
+        formats,
         source_date_epoch: std::env::var("SOURCE_DATE_EPOCH").ok(),
         store: args.archive.archive_dir.clone(),
         signer,
         sign_options,
-        formats,
         // Every declaration is checked (fonts included) before it is rendered.
         precheck: Precheck::Checked,
     })
 }
 
-/// The formats asked for: `--format`, else OFD when `-o` ends in `.ofd`, else PDF.
-fn formats(args: &RenderArgs) -> Formats {
-    if args.formats.is_empty() {
-        let ofd = args
-            .output
-            .as_ref()
-            .and_then(|o| o.extension())
-            .is_some_and(|e| e.eq_ignore_ascii_case("ofd"));
-        return Formats { pdf: !ofd, ofd };
+/// The formats asked for: `--format`, else the one `-o`'s extension names, else PDF;
+/// with `--archive`, the PDF is archival.
+fn formats(args: &RenderArgs) -> Vec<Format> {
+    let mut formats = args.formats.clone();
+    if formats.is_empty() {
+        let named = args.output.as_deref().and_then(Format::of_path);
+        formats.push(named.unwrap_or(Format::Pdf));
     }
-    Formats {
-        pdf: args.formats.contains(&OutputFormat::Pdf),
-        ofd: args.formats.contains(&OutputFormat::Ofd),
+    if args.archive.archive {
+        for f in &mut formats {
+            if *f == Format::Pdf {
+                *f = Format::PdfA;
+            }
+        }
     }
+    formats.sort();
+    formats.dedup();
+    formats
 }
 
-/// Writes one output file, reporting it.
-fn write_output(path: &Path, bytes: &[u8], pages: usize) -> Result<(), Failure> {
-    write_atomic(path, bytes).map_err(|e| {
-        Diagnostic::error(format!(
-            "无法写入 {} / cannot write the file: {e}",
-            path.display()
-        ))
-    })?;
-    errln!(
-        "已生成 / wrote {} （{} 页 / pages, {} 字节 / bytes）",
-        path.display(),
-        pages,
-        bytes.len()
-    );
-    Ok(())
-}
-
-/// One declaration to one PDF.
+/// One declaration: the same pipeline as a batch's, on one thread, reported as a single
+/// file is (the files written, how the PDF was filed).
 fn run_single(args: RenderArgs) -> Result<(), Failure> {
-    let input = &args.inputs[0];
     let finishing = finishing(&args)?;
     let renderer = renderer(&args.layout)?;
-    let Checked {
-        declaration,
-        attachment,
-    } = load_checked(input, &renderer, &args.report)?;
-    let bytes = attachment.bytes.clone();
-    let rendered = finishing
-        .render_formats_attaching(&renderer, &declaration, &attachment)
-        .map_err(|u| Failure(u.diagnostics))?;
-    print_warnings(&rendered.warnings);
-    // -o names the file of the one format asked for; with both, the other one gets the
-    // same name with its own extension.
-    let (pdf_path, ofd_path) = match &args.output {
-        None => (default_output(input), input.with_extension("ofd")),
-        Some(o) if !finishing.formats.ofd => (o.clone(), o.with_extension("ofd")),
-        Some(o) if !finishing.formats.pdf || is_ofd_path(o) => (o.with_extension("pdf"), o.clone()),
-        Some(o) => (o.clone(), o.with_extension("ofd")),
+    let path = args.inputs[0].clone();
+    let relative = PathBuf::from(path.file_name().unwrap_or(path.as_os_str()));
+    let input = Input { path, relative };
+    let options = Options {
+        output: args.output.clone(),
+        jobs: Some(1),
+        ..batch_options(&args, finishing)
     };
-    if let Some(pdf) = &rendered.pdf {
-        write_output(&pdf_path, pdf, rendered.pages)?;
-    }
-    if let Some(ofd) = &rendered.ofd {
-        write_output(&ofd_path, ofd, rendered.pages)?;
-    }
-    let Some(pdf) = &rendered.pdf else {
-        return Ok(());
-    };
-    match finishing
-        .file(&declaration, &bytes, pdf)
-        .map_err(Failure)?
-    {
-        Some(Filed::Stored { path, version }) => {
-            errln!("已归档 / filed as v{version}: {}", path.display())
+    let styled = std::io::stderr().is_terminal();
+    let lang = crate::out::lang();
+    let filed: std::sync::Mutex<Option<Filed>> = std::sync::Mutex::new(None);
+    let report = |event: Event<'_>| match event {
+        Event::Planned { .. } => {}
+        Event::Warnings { diagnostics, .. } | Event::Failed { diagnostics, .. } => {
+            if !diagnostics.is_empty() {
+                errln!("{}", render_all(diagnostics, styled, lang));
+            }
         }
+        Event::Rendered { filed: f, .. } => {
+            if let Ok(mut slot) = filed.lock() {
+                *slot = f.cloned();
+            }
+        }
+    };
+    let outcome = runner::run(&renderer, std::slice::from_ref(&input), &options, &report)
+        .map_err(|e| Failure::from(Diagnostic::error(e.to_string())))?;
+    let Some(entry) = outcome
+        .entries
+        .first()
+        .filter(|e| e.status == Status::Rendered)
+    else {
+        return Err(Failure(Vec::new()));
+    };
+    let pages = entry.pages.unwrap_or(0);
+    for file in &entry.files {
+        errln!(
+            "{}",
+            text!(
+                "已生成 {}（{pages} 页，{} 字节）",
+                "wrote {} ({pages} pages, {} bytes)",
+                file.path,
+                file.bytes
+            )
+            .get(lang)
+        );
+    }
+    let filed = filed.lock().map(|f| f.clone()).unwrap_or(None);
+    match filed {
+        Some(Filed::Stored { path, version }) => errln!(
+            "{}",
+            text!(
+                "已归档为 v{version}：{}",
+                "filed as v{version}: {}",
+                path.display()
+            )
+            .get(lang)
+        ),
         Some(Filed::AlreadyStored { path, version }) => errln!(
-            "归档中已有相同版本 v{version}，未重复存放 / identical to stored v{version}, not stored again: {}",
-            path.display()
+            "{}",
+            text!(
+                "归档中已有相同版本 v{version}，未重复存放：{}",
+                "identical to stored v{version}, not stored again: {}",
+                path.display()
+            )
+            .get(lang)
         ),
         None => {}
     }
     Ok(())
-}
-
-/// Whether `path` ends in `.ofd`.
-fn is_ofd_path(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("ofd"))
-}
-
-/// `decl.toml` → `decl.pdf`, in the same directory.
-fn default_output(input: &Path) -> PathBuf {
-    input.with_extension("pdf")
 }
 
 /// Many declarations: discover, render in parallel, report, write the manifest.
@@ -397,11 +408,16 @@ impl Progress {
                 }
                 self.print(&text);
             }
-            Event::Rendered { output, pages, .. } => {
-                let line = self.counted(&match self.lang {
-                    Lang::Zh => format!("已生成 / wrote {}（{pages} 页）", output.display()),
-                    Lang::En => format!("wrote {} ({pages} pages)", output.display()),
-                });
+            Event::Rendered { outputs, pages, .. } => {
+                let shown: Vec<String> = outputs.iter().map(|o| o.display().to_string()).collect();
+                let shown = shown.join(", ");
+                let line = self.counted(
+                    text!(
+                        "已生成 {shown}（{pages} 页）",
+                        "wrote {shown} ({pages} pages)"
+                    )
+                    .get(self.lang),
+                );
                 if self.bar.is_none() {
                     errln!("{line}");
                 }

@@ -7,6 +7,7 @@ pub mod declaration;
 pub mod diag;
 pub mod filename;
 pub mod finding;
+pub mod format;
 pub mod glyphs;
 pub mod hash;
 pub mod init;

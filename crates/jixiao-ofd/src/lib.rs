@@ -15,7 +15,7 @@
 //! let meta = jixiao_ofd::meta_of(&renderer, &decl, &source, decl.document_date());
 //! let alone = jixiao_ofd::render(&renderer, &decl, &meta)?;  // just the OFD
 //! jixiao_core::output::write_atomic("form.ofd".as_ref(), &alone.ofd)?;
-//! let pdf = renderer.render(&decl)?;                          // or a PDF …
+//! let pdf = renderer.render(&decl, &Default::default())?;   // or a PDF …
 //! let same = jixiao_ofd::ofd(&pdf.document, &meta)?;          // … and the OFD of its layout
 //! assert_eq!(same.ofd, alone.ofd);
 //! # Ok::<(), Box<dyn std::error::Error>>(())

@@ -7,5 +7,5 @@ mod world;
 
 pub use fonts::FontSet;
 pub use form_data::FormData;
-pub use render::{RenderError, Rendered, Renderer};
+pub use render::{Archival, RenderError, RenderOptions, Rendered, Renderer};
 pub use template::{Template, Templates};

@@ -49,6 +49,45 @@ pub enum Precheck {
     Checked,
 }
 
+/// How [`Renderer::render`] renders: the one set of options of its one entry point.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// An archival PDF/A-3b with this source and date; `None`: a plain PDF.
+    pub archival: Option<Archival>,
+    /// What is still to be checked before layout.
+    pub precheck: Precheck,
+}
+
+/// What makes a PDF archival: the file it attaches as its source and its document date.
+#[derive(Debug, Clone)]
+pub struct Archival {
+    /// The declaration file, or the spreadsheet it was imported from, byte for byte.
+    pub attachment: Attachment,
+    /// The document date (see `jixiao_core::metadata::document_date`).
+    pub date: Date,
+}
+
+impl RenderOptions {
+    /// A plain PDF.
+    pub fn plain() -> RenderOptions {
+        RenderOptions::default()
+    }
+
+    /// An archival PDF/A-3b attaching `attachment`, dated `date`.
+    pub fn archival(attachment: Attachment, date: Date) -> RenderOptions {
+        RenderOptions {
+            archival: Some(Archival { attachment, date }),
+            precheck: Precheck::All,
+        }
+    }
+
+    /// These options, checking only what `precheck` says is still unchecked.
+    pub fn with_precheck(mut self, precheck: Precheck) -> RenderOptions {
+        self.precheck = precheck;
+        self
+    }
+}
+
 /// Renders declarations of every kind it has a template for, with one set of fonts,
 /// within [`Limits`]. Cloning is cheap: the clones share the templates and fonts.
 #[derive(Clone)]
@@ -434,19 +473,28 @@ impl Renderer {
         self.compile(workspace, &workspace.document(data, None))
     }
 
-    /// Renders `decl` to PDF bytes.
-    pub fn render(&self, decl: &Declaration) -> Result<Rendered, RenderError> {
-        self.render_with(decl, Precheck::All)
-    }
-
-    /// [`Renderer::render`], checking only what `precheck` says is still unchecked.
-    pub fn render_with(
+    /// Renders `decl` as `options` say: a plain PDF by default, or an archival PDF/A-3b
+    /// ([`RenderOptions::archival`]); within the renderer's [`Limits`].
+    ///
+    /// ```no_run
+    /// # use jixiao_render::{Renderer, RenderOptions};
+    /// # let decl: jixiao_core::Declaration = unimplemented!();
+    /// let renderer = Renderer::builtin();
+    /// let pdf = renderer.render(&decl, &RenderOptions::default())?.pdf;
+    /// # Ok::<(), jixiao_render::RenderError>(())
+    /// ```
+    pub fn render(
         &self,
         decl: &Declaration,
-        precheck: Precheck,
+        options: &RenderOptions,
     ) -> Result<Rendered, RenderError> {
-        let decl = decl.clone();
-        self.within_time(move |r| r.render_now(&decl, precheck))
+        let (decl, options) = (decl.clone(), options.clone());
+        self.within_time(move |r| match &options.archival {
+            None => r.render_now(&decl, options.precheck),
+            Some(archival) => {
+                r.render_archival_now(&decl, &archival.attachment, archival.date, options.precheck)
+            }
+        })
     }
 
     fn render_now(&self, decl: &Declaration, precheck: Precheck) -> Result<Rendered, RenderError> {
@@ -461,61 +509,11 @@ impl Renderer {
         self.export(workspace, &world, &options)
     }
 
-    /// Renders `decl` as an archival PDF/A-3b: `source` (the declaration file, byte for
-    /// byte) attached as the document's source, metadata from the declaration, dated
-    /// `date`. The bytes depend only on `source`, `date`, the template, the fonts and
-    /// jixiao's version: never on the clock, the time zone or the machine.
-    pub fn render_archival(
-        &self,
-        decl: &Declaration,
-        source: &[u8],
-        date: Date,
-    ) -> Result<Rendered, RenderError> {
-        self.render_archival_with(decl, source, date, Precheck::All)
-    }
-
-    /// [`Renderer::render_archival`], checking only what `precheck` says is still
-    /// unchecked.
-    pub fn render_archival_with(
-        &self,
-        decl: &Declaration,
-        source: &[u8],
-        date: Date,
-        precheck: Precheck,
-    ) -> Result<Rendered, RenderError> {
-        self.render_archival_attaching_with(
-            decl,
-            &Attachment::toml(source.to_vec()),
-            date,
-            precheck,
-        )
-    }
-
-    /// Renders `decl` as an archival PDF/A-3b with `attachment` attached as the
-    /// document's source under its own MIME type: the declaration file, or the
-    /// spreadsheet the declaration was imported from (see `jixiao_sheet::input`).
-    pub fn render_archival_attaching(
-        &self,
-        decl: &Declaration,
-        attachment: &Attachment,
-        date: Date,
-    ) -> Result<Rendered, RenderError> {
-        self.render_archival_attaching_with(decl, attachment, date, Precheck::All)
-    }
-
-    /// [`Renderer::render_archival_attaching`], checking only what `precheck` says is
-    /// still unchecked.
-    pub fn render_archival_attaching_with(
-        &self,
-        decl: &Declaration,
-        attachment: &Attachment,
-        date: Date,
-        precheck: Precheck,
-    ) -> Result<Rendered, RenderError> {
-        let (decl, attachment) = (decl.clone(), attachment.clone());
-        self.within_time(move |r| r.render_archival_now(&decl, &attachment, date, precheck))
-    }
-
+    /// An archival PDF/A-3b: `attachment` (the declaration file, byte for byte, or the
+    /// spreadsheet it was imported from) attached as the document's source under its own
+    /// MIME type, metadata from the declaration, dated `date`. The bytes depend only on
+    /// the attachment, the date, the template, the fonts and jixiao's version: never on
+    /// the clock, the time zone or the machine.
     fn render_archival_now(
         &self,
         decl: &Declaration,
