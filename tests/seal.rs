@@ -670,6 +670,7 @@ fn a_signer_outside_the_crate_seals_and_a_bad_one_is_caught() {
         time: s.time,
         page: None,
         center: None,
+        tsa: None,
     };
     for corrupt in [false, true] {
         let device = Device {

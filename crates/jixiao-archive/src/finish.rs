@@ -220,8 +220,15 @@ impl Finishing {
             .render(decl, &options.with_precheck(self.precheck))
             .map_err(Unfinished::from)?;
         if let Some(signer) = &self.signer {
-            rendered.pdf = sign_pdf(&rendered.pdf, signer.as_ref(), &self.sign_options)
-                .map_err(|e| Unfinished::new("sign", e.to_string()))?;
+            rendered.pdf =
+                sign_pdf(&rendered.pdf, signer.as_ref(), &self.sign_options).map_err(|e| {
+                    Unfinished {
+                        code: "sign",
+                        diagnostics: vec![Diagnostic::error(jixiao_core::words::Localized::text(
+                            &e,
+                        ))],
+                    }
+                })?;
         }
         Ok(rendered)
     }

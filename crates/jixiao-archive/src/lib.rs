@@ -45,4 +45,4 @@ mod verify;
 
 pub use jixiao_core::metadata::{document_date, ArchiveError, ArchiveMeta};
 pub use ofd::{verify_ofd, OfdVerifyReport};
-pub use verify::{verify, Verdict, VerifyReport};
+pub use verify::{verify, verify_with, SignatureCheck, Verdict, VerifyReport};

@@ -6,6 +6,8 @@
 //! what a reader sees — to name the pages that differ.
 
 use jixiao_core::hash::sha256_hex;
+use jixiao_core::text;
+use jixiao_core::words::Text;
 
 use super::inspect::{PdfFile, PdfaClaim};
 use super::pages::{compare, PageDiff};
@@ -13,7 +15,7 @@ use jixiao_core::check::Lang;
 use jixiao_core::date::Date;
 use jixiao_core::diag::Diagnostic;
 use jixiao_render::render::{RenderOptions, Renderer, CREATOR};
-use jixiao_sign::{verify_signatures, Certificate, SignatureReport};
+use jixiao_sign::{verify_signatures_with, Certificate, SignatureReport};
 
 /// The verdict of `jixiao verify`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -112,8 +114,38 @@ impl VerifyReport {
 }
 
 /// Verifies `pdf` by rendering its attached declaration again with `renderer`, and
-/// checks its digital signatures against `trust` (see `signature_problems`).
+/// checks its digital signatures against `trust` (see `signature_problems`) now,
+/// offline.
 pub fn verify(pdf: &[u8], renderer: &Renderer, trust: &[Certificate], lang: Lang) -> VerifyReport {
+    verify_with(pdf, renderer, trust, lang, &SignatureCheck::default())
+}
+
+/// How signatures are validated: at which time, and whether revocation data is fetched.
+#[derive(Debug, Clone, Copy)]
+pub struct SignatureCheck {
+    /// The validation time.
+    pub at: std::time::SystemTime,
+    /// Fetch OCSP responses and CRLs from the certificates' services.
+    pub online: bool,
+}
+
+impl Default for SignatureCheck {
+    fn default() -> Self {
+        SignatureCheck {
+            at: std::time::SystemTime::now(),
+            online: false,
+        }
+    }
+}
+
+/// [`verify`] with the signatures validated at `check.at`, online or not.
+pub fn verify_with(
+    pdf: &[u8],
+    renderer: &Renderer,
+    trust: &[Certificate],
+    lang: Lang,
+    check: &SignatureCheck,
+) -> VerifyReport {
     let file = match PdfFile::parse(pdf) {
         Ok(f) => f,
         Err(e) => return VerifyReport::cannot(vec![Diagnostic::error(e.to_string())]),
@@ -123,7 +155,8 @@ pub fn verify(pdf: &[u8], renderer: &Renderer, trust: &[Certificate], lang: Lang
     report.pdfa_problems = file.pdfa_problems();
     report.creator = file.info("Creator");
     report.later_revisions = later_revisions(pdf);
-    report.signatures = verify_signatures(pdf, trust).unwrap_or_default();
+    report.signatures =
+        verify_signatures_with(pdf, trust, check.at, check.online).unwrap_or_default();
     let Some(source) = file.source_attachment() else {
         report.notes.push(
             Diagnostic::error(
@@ -197,20 +230,28 @@ pub fn verify(pdf: &[u8], renderer: &Renderer, trust: &[Certificate], lang: Lang
     report.page_diffs = compare(pdf, &reproduced);
     let identical = filed == reproduced.as_slice();
     let signature_problems = signature_problems(&report.signatures, !trust.is_empty());
-    let signed_ok = signature_problems.is_empty();
+    let signed_ok = !signature_problems
+        .iter()
+        .any(|d| d.severity == jixiao_core::diag::Severity::Error);
     report.notes.extend(signature_problems);
     let appended = pdf.len() - filed.len();
+    // The last signature or document timestamp covers the file, or only a DSS,
+    // timestamps or signatures were added after it.
     let covered = report
         .signatures
         .last()
-        .is_some_and(|s| s.intact && s.covers_whole_document);
+        .is_some_and(|s| s.intact && (s.covers_whole_document || s.later_changes.is_empty()));
     let unsigned_appendix = appended > 0 && !covered;
     if unsigned_appendix {
         report.notes.push(Diagnostic::error(format!(
             "生成的版本之后追加了 {appended} 字节，且没有签名覆盖 / {appended} bytes were appended after the rendered revision and no signature covers them"
         )));
     }
-    if report.later_revisions > report.signatures.len() {
+    let only_ltv_after = report
+        .signatures
+        .first()
+        .is_some_and(|s| s.later_changes.is_empty());
+    if report.later_revisions > report.signatures.len() && !only_ltv_after {
         report.notes.push(Diagnostic::warning(format!(
             "生成后有 {} 次增量更新，其中只有 {} 次是签名 / {} incremental updates after rendering, only {} of them signatures",
             report.later_revisions,
@@ -246,13 +287,34 @@ pub(crate) fn signature_problems(
             .field_name
             .clone()
             .unwrap_or_else(|| format!("#{}", i + 1));
+        let what = if s.is_document_timestamp() {
+            text!("文档时间戳 {name}", "document timestamp {name}")
+        } else {
+            text!("签名 {name}", "signature {name}")
+        };
         if !s.intact {
-            out.push(Diagnostic::error(format!(
-                "签名 {name} 已损坏：签名后文件被改动 / signature {name} is broken: the file was changed after signing ({})",
-                s.problems.join("; ")
+            out.push(Diagnostic::error(Text::new(
+                format!(
+                    "{}已损坏：签名后文件被改动（{}）",
+                    what.zh,
+                    s.problems.join("; ")
+                ),
+                format!(
+                    "{} is broken: the file was changed after signing ({})",
+                    what.en,
+                    s.problems.join("; ")
+                ),
             )));
+            continue;
         }
-        if trust_given && !s.trust.is_trusted() {
+        if trust_given && s.long_term_checked {
+            for p in &s.long_term_problems {
+                out.push(Diagnostic::error(p.after(&what)));
+            }
+            for w in &s.warnings {
+                out.push(Diagnostic::warning(w.after(&what)));
+            }
+        } else if trust_given && !s.trust.is_trusted() {
             out.push(Diagnostic::error(if s.out_of_validity_now() {
                 format!(
                     "签名 {name} 的证书现在不在有效期内 / the certificate of signature {name} is outside its validity period now ({})",
@@ -264,9 +326,12 @@ pub(crate) fn signature_problems(
                 )
             }));
         }
+        for c in &s.later_changes {
+            out.push(Diagnostic::error(c.after(&what)));
+        }
     }
     if let Some(last) = signatures.last() {
-        if !last.covers_whole_document {
+        if !last.covers_whole_document && !last.later_changes.is_empty() {
             out.push(Diagnostic::error(
                 "最后一个签名之后文件又被追加了内容 / the file was extended after its last signature",
             ));

@@ -26,6 +26,8 @@ pub struct Cli {
 }
 
 /// The subcommands.
+// Parsed once per run: the size of the largest variant (`render`'s options) is no cost.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// 生成申报表 PDF / render declarations to PDF.
@@ -97,10 +99,13 @@ pub enum Command {
     /// page width. Byte-reproducible; `jixiao import` reads it back to the same
     /// declaration. The declaration is checked first, as by `jixiao render`.
     Export(ExportArgs),
-    /// 给 PDF 加数字签名（PAdES B-B） / digitally sign a PDF (PAdES baseline B-B).
+    /// 给 PDF 加数字签名（PAdES B-B，或 --level B-T/B-LT/B-LTA） / digitally sign a PDF
+    /// (PAdES baseline B-B, or B-T, B-LT, B-LTA with --level and --tsa).
     ///
     /// Appends an invisible signature as an incremental update: the input bytes are kept
-    /// unchanged at the start of the output. RSA (2048 bits or more) and ECDSA P-256 keys,
+    /// unchanged at the start of the output. B-T adds a signature timestamp from the TSA,
+    /// B-LT a DSS with the certificates, OCSP responses and CRLs, B-LTA a document
+    /// timestamp. RSA (2048 bits or more) and ECDSA P-256 keys,
     /// from PEM/DER files (--key, --cert, --chain) or a PKCS#12 file (--p12, passphrase
     /// from JIXIAO_P12_PASSWORD or a prompt, never from the command line). The output is
     /// written atomically: on any error there is no output file.
@@ -115,6 +120,13 @@ pub enum Command {
     /// by an authorised provider and a certified signing device. The output is written
     /// atomically: on any error there is no output file.
     Seal(SealArgs),
+    /// 给归档 PDF 续期（PAdES B-LTA） / renew archival PDFs (PAdES B-LTA).
+    ///
+    /// Adds the revocation data of the newest timestamp's TSA to the DSS and a new
+    /// document timestamp (--tsa), so that the proof chain outlives the TSA's
+    /// certificate: renew before it expires. Works in place (atomically) on files and
+    /// directories; a file that fails is reported and the others go on (exit 1).
+    Renew(RenewArgs),
     /// 处理批量清单 / work with batch manifests (`render --manifest`).
     #[command(subcommand)]
     Manifest(ManifestCommand),
@@ -247,9 +259,10 @@ pub struct RenderArgs {
     #[command(flatten)]
     pub archive: ArchiveArgs,
 
-    /// 生成后随即签名（PAdES B-B），需 --key 与 --cert 或 --p12 / sign the PDF right
-    /// after rendering (PAdES B-B) with --key and --cert, or --p12; with --archive-dir
-    /// the store keeps the signed file.
+    /// 生成后随即签名（PAdES，级别见 --level），需 --key 与 --cert 或 --p12 / sign the PDF
+    /// right after rendering (PAdES, at --level) with --key and --cert, or --p12; with
+    /// --archive-dir the store keeps the signed file. Each document asks the TSA (--tsa)
+    /// for its own timestamps.
     #[arg(long)]
     pub sign: bool,
 
@@ -298,9 +311,20 @@ pub struct VerifyArgs {
 
     /// 信任的 CA 证书（PEM，可多次给出）：签名者证书须链到其中之一 / trusted CA
     /// certificates (PEM, repeatable): with anchors given, every signature must chain to
-    /// one of them.
+    /// one of them, at the time its timestamps prove, and not be revoked then.
     #[arg(long, value_name = "CA.pem")]
     pub trust: Vec<PathBuf>,
+
+    /// 在线获取吊销信息（OCSP、CRL），也检查最新时间戳服务证书的吊销 / fetch revocation
+    /// data (OCSP, CRLs) from the certificates' services, the newest timestamp's TSA
+    /// certificate included (offline, only what the file holds is used).
+    #[arg(long)]
+    pub online: bool,
+
+    /// 核验时间（RFC 3339 或日期，默认现在） / the validation time (RFC 3339, or a date
+    /// YYYY-MM-DD; default now).
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<String>,
 }
 
 /// `jixiao extract`
@@ -558,6 +582,55 @@ pub struct SignerArgs {
     /// 签名域名称（默认 Signature1、Signature2…） / the signature field's name.
     #[arg(long, value_name = "NAME")]
     pub field: Option<String>,
+
+    /// 签名级别：B-B（默认）、B-T（加签名时间戳）、B-LT（再加 DSS：证书、OCSP、CRL）、
+    /// B-LTA（再加文档时间戳） / the PAdES baseline level: B-B (default), B-T (a
+    /// signature timestamp), B-LT (and a DSS with the certificates, OCSP responses and
+    /// CRLs), B-LTA (and a document timestamp). B-T and up need --tsa.
+    #[arg(long, value_name = "LEVEL", default_value = "B-B", value_parser = level_parser())]
+    pub level: jixiao_sign::Level,
+
+    #[command(flatten)]
+    /// The TSA and offline revocation data.
+    pub ltv: LtvArgs,
+}
+
+/// Where timestamps and revocation data come from (`sign`, `render --sign`, `renew`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct LtvArgs {
+    /// 时间戳服务地址（RFC 3161，http://） / the timestamp authority (RFC 3161 over
+    /// HTTP; https:// is refused). Each document gets one request, tried 3 times.
+    #[arg(long, value_name = "URL")]
+    pub tsa: Option<String>,
+
+    /// 离线使用的吊销信息（OCSP 答复或 CRL，DER 或 PEM，可多次给出），代替在线获取 /
+    /// revocation data for offline sites (an OCSP response or a CRL, DER or PEM;
+    /// repeatable), used instead of fetching for the certificates it covers.
+    #[arg(long, value_name = "FILE")]
+    pub revocation_data: Vec<PathBuf>,
+
+    /// 补全证书路径的证书（如时间戳服务的 CA，可多次给出） / certificates that complete
+    /// a path (the TSA's CA, say; repeatable).
+    #[arg(long, value_name = "CA.pem")]
+    pub extra_cert: Vec<PathBuf>,
+}
+
+/// `jixiao renew`
+#[derive(Debug, clap::Args)]
+pub struct RenewArgs {
+    /// 要续期的 PDF 或目录（目录中的 *.pdf，递归） / the PDFs to renew, or directories
+    /// (every *.pdf below them): a store's files, a batch's output.
+    #[arg(value_name = "FILE.pdf|DIR", required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// 写到别处（只能给一个 PDF）；默认原地更新 / write here instead of in place (one
+    /// input PDF only).
+    #[arg(short, long, value_name = "OUT.pdf")]
+    pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    /// The TSA and offline revocation data.
+    pub ltv: LtvArgs,
 }
 
 /// `jixiao seal`
@@ -627,6 +700,12 @@ pub struct SealArgs {
     /// signing time (RFC 3339 or Unix seconds; default SOURCE_DATE_EPOCH, else now).
     #[arg(long, value_name = "TIME")]
     pub time: Option<String>,
+
+    /// 时间戳服务地址（RFC 3161，http://）：为签章值加时间戳（timeStamp，SM3 摘要） /
+    /// the timestamp authority (RFC 3161 over HTTP): the seal's signature value is
+    /// timestamped (SES_Signature.timeStamp, SM3 imprint).
+    #[arg(long, value_name = "URL")]
+    pub tsa: Option<String>,
 }
 
 /// `--lang zh|en`, parsed by the library's [`jixiao_core::check::Lang`] (which knows nothing
@@ -635,6 +714,13 @@ fn lang_parser() -> impl clap::builder::TypedValueParser<Value = jixiao_core::ch
     use clap::builder::TypedValueParser;
     clap::builder::PossibleValuesParser::new(["zh", "en"])
         .try_map(|s| s.parse::<jixiao_core::check::Lang>().map_err(|t| t.both()))
+}
+
+/// `--level B-B|B-T|B-LT|B-LTA`.
+fn level_parser() -> impl clap::builder::TypedValueParser<Value = jixiao_sign::Level> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(["B-B", "B-T", "B-LT", "B-LTA"])
+        .try_map(|s| s.parse::<jixiao_sign::Level>().map_err(|t| t.both()))
 }
 
 /// `--format pdf,ofd`: the library's formats, by name (`jixiao_core::format::Format`).

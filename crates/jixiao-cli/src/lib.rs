@@ -14,6 +14,7 @@ mod init;
 mod manifest;
 mod ofd;
 mod render;
+mod renew;
 mod seal;
 mod sign;
 mod template;
@@ -48,6 +49,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Import(args) => exchange::import(args),
         Command::Export(args) => exchange::export(args),
         Command::Seal(args) => seal::run(args),
+        Command::Renew(args) => renew::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -116,6 +116,19 @@ fn print_text(path: &str, r: &OfdVerifyReport) {
                 time.to_rfc3339()
             ));
         }
+        if let Some(t) = &s.timestamp {
+            let state = if t.problems.is_empty() {
+                "时间戳完好，盖在签章值上 / intact, over the signature value".to_string()
+            } else {
+                t.problems.join("; ")
+            };
+            out.push_str(&format!(
+                "    时间戳 / timestamp: {}，{}，{}（{state}）\n",
+                t.time.to_rfc3339(),
+                t.tsa,
+                t.algorithm
+            ));
+        }
         if let Some(page) = s.page {
             out.push_str(&format!(
                 "    位置 / placed on: 第 {page} 页 / page {page}\n"
@@ -219,6 +232,14 @@ fn print_json(path: &str, r: &OfdVerifyReport) {
             "signer": s.signer,
             "maker": s.maker,
             "signing_time": s.time.map(|t| t.to_rfc3339()),
+            "timestamp": s.timestamp.as_ref().map(|t| serde_json::json!({
+                "time": t.time.to_rfc3339(),
+                "tsa": t.tsa,
+                "algorithm": t.algorithm,
+                "intact": t.problems.is_empty(),
+                "problems": t.problems,
+                "tsa_trusted": t.trust.as_ref().map(Trust::is_trusted),
+            })),
             "page": s.page,
             "protected_parts": s.protected,
             "changed_parts": s.changed,

@@ -120,6 +120,7 @@ pub(crate) fn run(args: SealArgs) -> Result<(), Failure> {
         time,
         page: args.page,
         center,
+        tsa: args.tsa.clone(),
     };
     let sealed = seal_ofd(&ofd, &seal, &signer, &options).map_err(error)?;
     write_atomic(&args.output, &sealed).map_err(|e| {

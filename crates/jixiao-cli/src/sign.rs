@@ -4,11 +4,13 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use jixiao_core::output::write_atomic;
+use jixiao_core::text;
+use jixiao_core::words::{Localized, Text};
 use jixiao_core::Diagnostic;
-use jixiao_sign::{load, sign_pdf, SignOptions};
+use jixiao_sign::{load, sign_pdf, LtvSources, RevocationData, SignOptions};
 use zeroize::Zeroizing;
 
-use super::args::{SignArgs, SignerArgs};
+use super::args::{LtvArgs, SignArgs, SignerArgs};
 use super::common::{print_warnings, read_pdf, Failure};
 
 /// The environment variable holding the PKCS#12 passphrase.
@@ -18,12 +20,17 @@ fn error(e: impl std::fmt::Display) -> Failure {
     Failure::from(Diagnostic::error(e.to_string()))
 }
 
+/// A signing error in the user's language.
+pub(crate) fn sign_error(e: &jixiao_sign::SignError) -> Failure {
+    Failure::from(Diagnostic::error(e.text()))
+}
+
 /// Signs the input and writes the signed PDF atomically.
 pub(crate) fn run(args: SignArgs) -> Result<(), Failure> {
     let options = sign_options(&args.signer)?;
     let pdf = read_pdf(&args.input)?;
     let signer = load_signer(&args.signer)?;
-    let signed = sign_pdf(&pdf, signer.as_ref(), &options).map_err(error)?;
+    let signed = sign_pdf(&pdf, signer.as_ref(), &options).map_err(|e| sign_error(&e))?;
     write_atomic(&args.output, &signed).map_err(|e| {
         error(format!(
             "无法写入 {} / cannot write the signed PDF: {e}",
@@ -31,9 +38,10 @@ pub(crate) fn run(args: SignArgs) -> Result<(), Failure> {
         ))
     })?;
     errln!(
-        "已签名 / signed: {} （签名者 / signer: {}）",
+        "已签名 / signed: {} （签名者 / signer: {}，PAdES {}）",
         args.output.display(),
-        signer.certificate().tbs_certificate().subject()
+        signer.certificate().tbs_certificate().subject(),
+        options.level
     );
     Ok(())
 }
@@ -75,15 +83,59 @@ pub(crate) fn load_signer(args: &SignerArgs) -> Result<load::BoxedSigner, Failur
     }
 }
 
-/// The signature's details: signing time, reason, location, field name.
+/// The signature's details: signing time, reason, location, field name, level.
 pub(crate) fn sign_options(args: &SignerArgs) -> Result<SignOptions, Failure> {
+    if args.level >= jixiao_sign::Level::BT && args.ltv.tsa.is_none() {
+        return Err(Failure::from(
+            Diagnostic::error(text!(
+                "签名级别 {} 需要时间戳服务",
+                "the level {} needs a timestamp service",
+                args.level
+            ))
+            .with_help(text!(
+                "用 --tsa http://… 给出时间戳服务（RFC 3161）",
+                "give the timestamp authority with --tsa http://… (RFC 3161)"
+            )),
+        ));
+    }
     Ok(SignOptions {
         signing_time: Some(signing_time(args.time.as_deref())?),
         reason: args.reason.clone(),
         location: args.location.clone(),
         field_name: args.field.clone(),
         page: None,
+        level: args.level,
+        ltv: ltv_sources(&args.ltv)?,
     })
+}
+
+/// The TSA, the revocation data files and the extra certificates.
+pub(crate) fn ltv_sources(args: &LtvArgs) -> Result<LtvSources, Failure> {
+    let mut sources = LtvSources {
+        tsa: args.tsa.clone(),
+        ..LtvSources::default()
+    };
+    for path in &args.revocation_data {
+        let bytes = std::fs::read(path).map_err(|e| {
+            Failure::from(Diagnostic::error(text!(
+                "无法读取吊销信息 {}：{e}",
+                "cannot read the revocation data {}: {e}",
+                path.display()
+            )))
+        })?;
+        let data = RevocationData::from_bytes(&bytes).map_err(|t| {
+            Failure::from(Diagnostic::error(
+                t.after(&Text::untranslated(path.display().to_string())),
+            ))
+        })?;
+        sources.revocation.push(data);
+    }
+    for path in &args.extra_cert {
+        sources
+            .certs
+            .extend(load::certificates_from_file(path).map_err(error)?);
+    }
+    Ok(sources)
 }
 
 /// `--time`, else `SOURCE_DATE_EPOCH`, else now.

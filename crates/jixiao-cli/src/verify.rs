@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use jixiao_archive::inspect::PdfFile;
-use jixiao_archive::{verify, Verdict, VerifyReport};
+use jixiao_archive::{verify_with, SignatureCheck, Verdict, VerifyReport};
 use jixiao_core::diag::render_all;
 use jixiao_core::output::write_atomic;
 use jixiao_core::Diagnostic;
@@ -31,7 +31,17 @@ pub(crate) fn run(args: VerifyArgs) -> ExitCode {
                     .map_err(|e| Failure::from(Diagnostic::error(e.to_string())))?,
             );
         }
-        Ok::<_, Failure>(verify(&pdf, &renderer, &anchors, crate::out::lang()))
+        let check = SignatureCheck {
+            at: validation_time(args.at.as_deref())?,
+            online: args.online,
+        };
+        Ok::<_, Failure>(verify_with(
+            &pdf,
+            &renderer,
+            &anchors,
+            crate::out::lang(),
+            &check,
+        ))
     })();
     let report = match outcome {
         Ok(r) => r,
@@ -45,6 +55,31 @@ pub(crate) fn run(args: VerifyArgs) -> ExitCode {
         Format::Json => print_json(&args.input.display().to_string(), &report),
     }
     ExitCode::from(report.verdict.exit_code())
+}
+
+/// `--at`: RFC 3339, a date (midnight UTC), or Unix seconds; now when not given.
+pub(crate) fn validation_time(at: Option<&str>) -> Result<std::time::SystemTime, Failure> {
+    let Some(text) = at else {
+        return Ok(std::time::SystemTime::now());
+    };
+    let text = text.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&chrono::Utc).into());
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        if let Some(t) = d.and_hms_opt(0, 0, 0) {
+            return Ok(t.and_utc().into());
+        }
+    }
+    if let Ok(secs) = text.parse::<i64>() {
+        if let Some(t) = chrono::DateTime::from_timestamp(secs, 0) {
+            return Ok(t.into());
+        }
+    }
+    Err(Failure::from(Diagnostic::error(jixiao_core::text!(
+        "--at 的时间 {text:?} 无法识别，应为 RFC 3339（2036-01-01T00:00:00Z）、日期（2036-01-01）或 Unix 秒",
+        "cannot read the --at time {text:?}: use RFC 3339 (2036-01-01T00:00:00Z), a date (2036-01-01) or Unix seconds"
+    ))))
 }
 
 fn print_text(path: &str, r: &VerifyReport) {

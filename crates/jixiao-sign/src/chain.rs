@@ -18,7 +18,7 @@
 //!   only out of its validity period says so ([`TimeFault`]): the verifier asks at the
 //!   claimed signing time and now.
 //!
-//! Revocation (CRLs, OCSP) is **not** checked, and certificate policies are not
+//! Revocation (CRLs, OCSP) is checked elsewhere (`revocation`, `poe`), and certificate policies are not
 //! enforced (any policy is acceptable; `certificatePolicies` is read as understood).
 //! `extendedKeyUsage` is not required: document-signing certificates carry various
 //! purposes or none.
@@ -81,6 +81,8 @@ pub(crate) struct PathCheck {
     pub trust: Trust,
     /// Set when the path is sound and only a validity period excludes the time.
     pub time_fault: Option<TimeFault>,
+    /// The path, signer first and anchor last, when one was built.
+    pub path: Vec<Certificate>,
 }
 
 /// The longest path: the signer, intermediates and the anchor.
@@ -92,18 +94,19 @@ const MAX_DEPTH: usize = 8;
 /// is acceptable), CRL distribution points, freshest CRL, authority and subject
 /// information access.
 const UNDERSTOOD: &[Oid] = &[
-    Oid::new_unwrap("2.5.29.19"),          // basicConstraints
-    Oid::new_unwrap("2.5.29.15"),          // keyUsage
-    Oid::new_unwrap("2.5.29.37"),          // extKeyUsage
-    Oid::new_unwrap("2.5.29.14"),          // subjectKeyIdentifier
-    Oid::new_unwrap("2.5.29.35"),          // authorityKeyIdentifier
-    Oid::new_unwrap("2.5.29.17"),          // subjectAltName
-    Oid::new_unwrap("2.5.29.18"),          // issuerAltName
-    Oid::new_unwrap("2.5.29.32"),          // certificatePolicies
-    Oid::new_unwrap("2.5.29.31"),          // cRLDistributionPoints
-    Oid::new_unwrap("2.5.29.46"),          // freshestCRL
-    Oid::new_unwrap("1.3.6.1.5.5.7.1.1"),  // authorityInfoAccess
-    Oid::new_unwrap("1.3.6.1.5.5.7.1.11"), // subjectInfoAccess
+    Oid::new_unwrap("2.5.29.19"),            // basicConstraints
+    Oid::new_unwrap("2.5.29.15"),            // keyUsage
+    Oid::new_unwrap("2.5.29.37"),            // extKeyUsage
+    Oid::new_unwrap("2.5.29.14"),            // subjectKeyIdentifier
+    Oid::new_unwrap("2.5.29.35"),            // authorityKeyIdentifier
+    Oid::new_unwrap("2.5.29.17"),            // subjectAltName
+    Oid::new_unwrap("2.5.29.18"),            // issuerAltName
+    Oid::new_unwrap("2.5.29.32"),            // certificatePolicies
+    Oid::new_unwrap("2.5.29.31"),            // cRLDistributionPoints
+    Oid::new_unwrap("2.5.29.46"),            // freshestCRL
+    Oid::new_unwrap("1.3.6.1.5.5.7.1.1"),    // authorityInfoAccess
+    Oid::new_unwrap("1.3.6.1.5.5.7.1.11"),   // subjectInfoAccess
+    Oid::new_unwrap("1.3.6.1.5.5.7.48.1.5"), // id-pkix-ocsp-nocheck
 ];
 
 /// Checks that `signer` chains to one of `anchors` through `pool` (the certificates in the
@@ -127,6 +130,7 @@ pub(crate) fn check_path(
     let untrusted = |reason: String| PathCheck {
         trust: Trust::Untrusted { reason },
         time_fault: None,
+        path: Vec::new(),
     };
     if anchors.is_empty() {
         return untrusted("没有给出信任锚（--trust） / no trust anchor given (--trust)".into());
@@ -138,18 +142,18 @@ pub(crate) fn check_path(
         Ok(path) => path,
         Err(reason) => return untrusted(reason),
     };
-    for cert in &path {
-        if let Some((fault, reason)) = validity_problem(cert, at) {
-            return PathCheck {
-                trust: Trust::Untrusted { reason },
-                time_fault: Some(fault),
-            };
-        }
+    if let Some((fault, reason)) = path.iter().find_map(|cert| validity_problem(cert, at)) {
+        return PathCheck {
+            trust: Trust::Untrusted { reason },
+            time_fault: Some(fault),
+            path,
+        };
     }
     let anchor = path.last().map_or_else(String::new, subject_of);
     PathCheck {
         trust: Trust::Trusted { anchor },
         time_fault: None,
+        path,
     }
 }
 
@@ -324,7 +328,7 @@ fn critical_extension_problem(cert: &Certificate) -> Option<String> {
 }
 
 /// Checks that `cert` is signed by `issuer`'s key.
-fn signed_by(cert: &Certificate, issuer: &Certificate) -> Result<(), String> {
+pub(crate) fn signed_by(cert: &Certificate, issuer: &Certificate) -> Result<(), String> {
     if cert.tbs_certificate().signature() != cert.signature_algorithm() {
         return Err(
             "证书内外的签名算法不一致 / the inner and outer signature algorithms differ".into(),

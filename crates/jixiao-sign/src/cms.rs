@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::attr::Attribute;
 use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::ext::pkix::SubjectKeyIdentifier;
 use x509_cert::serial_number::SerialNumber;
 use x509_cert::Certificate;
 
@@ -88,14 +89,33 @@ pub(crate) fn signed_attributes(
     Ok(SetOfVec::try_from(attributes)?)
 }
 
+/// Asks a TSA for a timestamp token over a signature value (PAdES B-T); returns the token.
+pub(crate) type Timestamper<'a> = &'a dyn Fn(&[u8]) -> Result<Vec<u8>, SignError>;
+
 /// Builds the DER `ContentInfo` (SignedData, detached) for a document whose signed byte
-/// ranges hash (SHA-256) to `digest`, signing with `signer`.
-pub(crate) fn build(signer: &dyn Signer, digest: &[u8]) -> Result<Vec<u8>, SignError> {
+/// ranges hash (SHA-256) to `digest`, signing with `signer`; with a `timestamper`, the
+/// signature value is timestamped and the token added as the unsigned attribute
+/// id-aa-signatureTimeStampToken (PAdES B-T).
+pub(crate) fn build(
+    signer: &dyn Signer,
+    digest: &[u8],
+    timestamper: Option<Timestamper<'_>>,
+) -> Result<Vec<u8>, SignError> {
     let certificate = signer.certificate();
     let tbs = certificate.tbs_certificate();
     let algorithm = signer.algorithm();
     let signed_attrs = signed_attributes(digest, certificate)?;
     let signature = signer.sign(&signed_attrs.to_der()?)?;
+    let unsigned_attrs = match timestamper {
+        Some(stamp) => {
+            let token = stamp(&signature)?;
+            Some(SetOfVec::try_from(vec![attribute(
+                oids::ID_AA_SIGNATURE_TIME_STAMP_TOKEN,
+                Any::from_der(&token)?,
+            )?])?)
+        }
+        None => None,
+    };
 
     let signer_info = SignerInfo {
         version: CmsVersion::V1,
@@ -107,7 +127,7 @@ pub(crate) fn build(signer: &dyn Signer, digest: &[u8]) -> Result<Vec<u8>, SignE
         signed_attrs: Some(signed_attrs),
         signature_algorithm: algorithm.signature_algorithm(),
         signature: OctetString::new(signature)?,
-        unsigned_attrs: None,
+        unsigned_attrs,
     };
 
     let mut certs: Vec<CertificateChoices> = Vec::new();
@@ -153,6 +173,15 @@ pub(crate) fn parse(contents: &[u8]) -> Result<SignedData, String> {
         .map_err(|e| e.to_string())
 }
 
+/// The DER element at the start of `bytes` without the zero padding after it (all of
+/// `bytes` when its length cannot be read).
+pub(crate) fn trimmed(bytes: &[u8]) -> &[u8] {
+    match der_length(bytes) {
+        Some(len) => &bytes[..len],
+        None => bytes,
+    }
+}
+
 /// The length of the DER element at the start of `bytes` (header and value), if it fits.
 fn der_length(bytes: &[u8]) -> Option<usize> {
     let first = *bytes.get(1)?;
@@ -171,6 +200,20 @@ fn der_length(bytes: &[u8]) -> Option<usize> {
     };
     let total = header.checked_add(len)?;
     (total <= bytes.len()).then_some(total)
+}
+
+/// Whether `cert` is the one `sid` names.
+pub(crate) fn matches_sid(cert: &Certificate, sid: &SignerIdentifier) -> bool {
+    let tbs = cert.tbs_certificate();
+    match sid {
+        SignerIdentifier::IssuerAndSerialNumber(isn) => {
+            tbs.issuer() == &isn.issuer && tbs.serial_number() == &isn.serial_number
+        }
+        SignerIdentifier::SubjectKeyIdentifier(ski) => matches!(
+            tbs.get_extension::<SubjectKeyIdentifier>(),
+            Ok(Some((_, own))) if &own == ski
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -12,9 +12,11 @@ use super::oids;
 /// A digest algorithm verification understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum DigestAlgorithm {
+    Sha1,
     Sha256,
     Sha384,
     Sha512,
+    Sm3,
 }
 
 impl DigestAlgorithm {
@@ -24,7 +26,20 @@ impl DigestAlgorithm {
             o if o == oids::SHA_256 => Some(DigestAlgorithm::Sha256),
             o if o == oids::SHA_384 => Some(DigestAlgorithm::Sha384),
             o if o == oids::SHA_512 => Some(DigestAlgorithm::Sha512),
+            o if o == oids::SHA_1 => Some(DigestAlgorithm::Sha1),
+            o if o == oids::SM3 => Some(DigestAlgorithm::Sm3),
             _ => None,
+        }
+    }
+
+    /// The algorithm's OID.
+    pub(crate) fn oid(self) -> ObjectIdentifier {
+        match self {
+            DigestAlgorithm::Sha1 => oids::SHA_1,
+            DigestAlgorithm::Sha256 => oids::SHA_256,
+            DigestAlgorithm::Sha384 => oids::SHA_384,
+            DigestAlgorithm::Sha512 => oids::SHA_512,
+            DigestAlgorithm::Sm3 => oids::SM3,
         }
     }
 
@@ -38,6 +53,8 @@ impl DigestAlgorithm {
             d.finalize().to_vec()
         }
         match self {
+            DigestAlgorithm::Sha1 => run::<sha1::Sha1>(parts),
+            DigestAlgorithm::Sm3 => run::<sm3::Sm3>(parts),
             DigestAlgorithm::Sha256 => run::<Sha256>(parts),
             DigestAlgorithm::Sha384 => run::<Sha384>(parts),
             DigestAlgorithm::Sha512 => run::<Sha512>(parts),
@@ -56,7 +73,7 @@ pub(crate) fn verify(
     signature: &[u8],
 ) -> Result<(), String> {
     let oid = algorithm.oid;
-    if oid == oids::SM2_WITH_SM3 {
+    if oid == oids::SM2_WITH_SM3 || oid == oids::SM2_SIGN {
         return verify_sm2(spki, message, signature);
     }
     let (is_rsa, digest) = match oid {
@@ -73,8 +90,12 @@ pub(crate) fn verify(
             ))
         }
     };
-    let digest =
-        digest.ok_or_else(|| "不支持的摘要算法 / unsupported digest algorithm".to_string())?;
+    let digest = match digest {
+        Some(d @ (DigestAlgorithm::Sha256 | DigestAlgorithm::Sha384 | DigestAlgorithm::Sha512)) => {
+            d
+        }
+        _ => return Err("不支持的摘要算法 / unsupported digest algorithm".to_string()),
+    };
     let invalid = || "签名值不正确 / the signature value does not verify".to_string();
     if is_rsa {
         if spki.algorithm.oid != oids::RSA_ENCRYPTION {
@@ -94,6 +115,7 @@ pub(crate) fn verify(
             DigestAlgorithm::Sha512 => {
                 rsa::pkcs1v15::VerifyingKey::<Sha512>::new(key).verify(message, &signature)
             }
+            DigestAlgorithm::Sha1 | DigestAlgorithm::Sm3 => return Err(invalid()),
         };
         result.map_err(|_| invalid())
     } else {

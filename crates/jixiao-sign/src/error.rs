@@ -53,6 +53,19 @@ pub enum SignError {
     /// Encoding the CMS structure failed.
     #[error("无法编码签名数据 / cannot encode the signature: {0}")]
     Encoding(String),
+    /// A timestamp, OCSP or CRL service failed, or a level's prerequisites are missing.
+    #[error("{}", .0.zh)]
+    Ltv(jixiao_core::words::Text),
+}
+
+impl jixiao_core::words::Localized for SignError {
+    /// [`SignError::Ltv`] in each language; the other variants' messages carry both.
+    fn text(&self) -> jixiao_core::words::Text {
+        match self {
+            SignError::Ltv(t) => t.clone(),
+            other => jixiao_core::words::Text::untranslated(other.to_string()),
+        }
+    }
 }
 
 impl From<der::Error> for SignError {

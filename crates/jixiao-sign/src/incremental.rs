@@ -32,6 +32,9 @@ pub(crate) struct SignatureFields<'a> {
     pub page: u32,
     /// Bytes reserved for the CMS signature.
     pub contents_len: usize,
+    /// A document timestamp (`/Type /DocTimeStamp`, `/SubFilter /ETSI.RFC3161`; the
+    /// contents a timestamp token) instead of a signature.
+    pub doc_timestamp: bool,
 }
 
 /// A PDF with an incremental update whose signature is still a placeholder.
@@ -220,10 +223,16 @@ pub(crate) fn prepare(
     offsets.insert(sig_id.0, (out.len(), 0));
     out.extend_from_slice(format!("{} 0 obj\n", sig_id.0).as_bytes());
     let mut sig = Dictionary::new();
-    sig.set("Type", Object::Name(b"Sig".to_vec()));
-    sig.set("Filter", Object::Name(b"Adobe.PPKLite".to_vec()));
-    sig.set("SubFilter", Object::Name(b"ETSI.CAdES.detached".to_vec()));
-    sig.set("M", text_string(fields.time));
+    if fields.doc_timestamp {
+        sig.set("Type", Object::Name(b"DocTimeStamp".to_vec()));
+        sig.set("Filter", Object::Name(b"Adobe.PPKLite".to_vec()));
+        sig.set("SubFilter", Object::Name(b"ETSI.RFC3161".to_vec()));
+    } else {
+        sig.set("Type", Object::Name(b"Sig".to_vec()));
+        sig.set("Filter", Object::Name(b"Adobe.PPKLite".to_vec()));
+        sig.set("SubFilter", Object::Name(b"ETSI.CAdES.detached".to_vec()));
+        sig.set("M", text_string(fields.time));
+    }
     if let Some(name) = fields.name {
         sig.set("Name", text_string(name));
     }
@@ -252,6 +261,38 @@ pub(crate) fn prepare(
     out.extend_from_slice(b">>\nendobj\n");
 
     // Cross-reference section and trailer.
+    finish(
+        &mut out,
+        &doc,
+        root_id,
+        prev,
+        xref_stream,
+        next_id,
+        &mut offsets,
+    );
+
+    // Fill in the byte range now that every offset is known.
+    let range = format!("0 {} {} {}", hole.start, hole.end, out.len() - hole.end);
+    let slot = &mut out[range_at..range_at + 3 * (RANGE_DIGITS + 1) + 1];
+    if range.len() > slot.len() {
+        return Err(SignError::Pdf("文件过大 / the file is too large".into()));
+    }
+    slot[..range.len()].copy_from_slice(range.as_bytes());
+
+    Ok(Prepared { bytes: out, hole })
+}
+
+/// Appends the cross-reference section (of the original's kind) and the trailer that
+/// close an update whose objects are at `offsets`; `next_id` is the first free number.
+fn finish(
+    out: &mut Vec<u8>,
+    doc: &Document,
+    root_id: ObjectId,
+    prev: usize,
+    xref_stream: bool,
+    next_id: u32,
+    offsets: &mut BTreeMap<u32, (usize, u16)>,
+) {
     let mut trailer = Dictionary::new();
     trailer.set("Root", Object::Reference(root_id));
     for key in [&b"Info"[..], b"ID"] {
@@ -265,22 +306,104 @@ pub(crate) fn prepare(
         let xref_id = next_id;
         offsets.insert(xref_id, (xref_at, 0));
         trailer.set("Size", i64::from(xref_id) + 1);
-        write_xref_stream(&mut out, xref_id, &offsets, trailer);
+        write_xref_stream(out, xref_id, offsets, trailer);
     } else {
         trailer.set("Size", i64::from(next_id));
-        write_xref_table(&mut out, &offsets, &trailer);
+        write_xref_table(out, offsets, &trailer);
     }
     out.extend_from_slice(format!("startxref\n{xref_at}\n%%EOF\n").as_bytes());
+}
 
-    // Fill in the byte range now that every offset is known.
-    let range = format!("0 {} {} {}", hole.start, hole.end, out.len() - hole.end);
-    let slot = &mut out[range_at..range_at + 3 * (RANGE_DIGITS + 1) + 1];
-    if range.len() > slot.len() {
-        return Err(SignError::Pdf("文件过大 / the file is too large".into()));
+/// An object an update adds: a dictionary or other object, or a stream (its dictionary
+/// and its raw, unfiltered data; `/Length` is set here).
+pub(crate) enum NewObject {
+    /// Written as it is.
+    Plain(Object),
+    /// A stream.
+    Stream(Dictionary, Vec<u8>),
+}
+
+/// What [`append`] writes: entries to set in the catalog, and the objects to add, which
+/// are numbered from the `first` number [`append`] gives the closure that builds them.
+pub(crate) type Additions = (Vec<(&'static str, Object)>, Vec<NewObject>);
+
+/// Appends to `original` an update that sets entries in the catalog and adds objects, as
+/// `build(first)` returns them (the added objects are numbered `first`, `first + 1`, …).
+pub(crate) fn append(
+    original: &[u8],
+    build: impl FnOnce(&Document, u32) -> Additions,
+) -> Result<Vec<u8>, SignError> {
+    crate::pdf_nesting::check(original).map_err(|e| SignError::Pdf(e.to_string()))?;
+    let doc = Document::load_mem(original).map_err(|e| SignError::Pdf(e.to_string()))?;
+    if doc.encryption_state.is_some() || doc.trailer.get(b"Encrypt").is_ok() {
+        return Err(SignError::Encrypted);
     }
-    slot[..range.len()].copy_from_slice(range.as_bytes());
-
-    Ok(Prepared { bytes: out, hole })
+    if !original.starts_with(b"%PDF-") {
+        return Err(SignError::Pdf(
+            "文件不以 %PDF- 开头，无法追加 / the file does not start with %PDF-: nothing can be appended".into(),
+        ));
+    }
+    let prev = last_startxref(original).ok_or_else(|| {
+        SignError::Pdf("找不到 startxref / no startxref at the end of the file".into())
+    })?;
+    let xref_stream = !original
+        .get(prev..)
+        .is_some_and(|rest| rest.starts_with(b"xref"));
+    let root_id = doc
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .map_err(|_| SignError::Pdf("trailer 中没有 /Root / no /Root in the trailer".into()))?;
+    let declared_size = doc
+        .trailer
+        .get(b"Size")
+        .and_then(Object::as_i64)
+        .ok()
+        .and_then(|s| u32::try_from(s).ok())
+        .unwrap_or(0);
+    let first = declared_size.max(doc.max_id + 1);
+    let (entries, objects) = build(&doc, first);
+    let mut catalog = dictionary(&doc, root_id)?.clone();
+    for (key, value) in entries {
+        catalog.set(key, value);
+    }
+    let mut out = original.to_vec();
+    if !out.ends_with(b"\n") && !out.ends_with(b"\r") {
+        out.push(b'\n');
+    }
+    let mut offsets: BTreeMap<u32, (usize, u16)> = BTreeMap::new();
+    offsets.insert(root_id.0, (out.len(), root_id.1));
+    out.extend_from_slice(format!("{} {} obj\n", root_id.0, root_id.1).as_bytes());
+    write_object(&mut out, &Object::Dictionary(catalog));
+    out.extend_from_slice(b"\nendobj\n");
+    for (i, object) in objects.iter().enumerate() {
+        let id = first + i as u32;
+        offsets.insert(id, (out.len(), 0));
+        out.extend_from_slice(format!("{id} 0 obj\n").as_bytes());
+        match object {
+            NewObject::Plain(o) => write_object(&mut out, o),
+            NewObject::Stream(dict, data) => {
+                let mut dict = dict.clone();
+                dict.set("Length", data.len() as i64);
+                write_dictionary(&mut out, &dict);
+                out.extend_from_slice(b"\nstream\n");
+                out.extend_from_slice(data);
+                out.extend_from_slice(b"\nendstream");
+            }
+        }
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let next_id = first + objects.len() as u32;
+    finish(
+        &mut out,
+        &doc,
+        root_id,
+        prev,
+        xref_stream,
+        next_id,
+        &mut offsets,
+    );
+    Ok(out)
 }
 
 /// The dictionary `id`, or an error naming it.

@@ -1,5 +1,6 @@
-//! Digital signatures on filed PDFs: PAdES baseline B-B (ETSI EN 319 142-1) signing as an
-//! incremental update, and verification.
+//! Digital signatures on filed PDFs: PAdES baseline B-B, B-T, B-LT and B-LTA (ETSI EN
+//! 319 142-1) signing as incremental updates, renewal, and verification from proofs of
+//! existence with revocation checks.
 //!
 //! - [`sign_pdf`] appends an invisible signature (`/SubFilter /ETSI.CAdES.detached`,
 //!   SHA-256, signed attributes contentType, messageDigest and signingCertificateV2, the
@@ -8,7 +9,8 @@
 //! - [`verify_signatures`] reports, for each signature of a PDF, whether it is intact,
 //!   what it covers, who signed, when, and whether the certificate chains to a trust
 //!   anchor (CA constraints, path length, critical extensions, validity), at the signing
-//!   time the signature claims and now. Revocation (CRL, OCSP) is not checked.
+//!   time the signature claims and now; with anchors also at the time its timestamps
+//!   prove, with a revocation verdict on every certificate of the path (`poe`).
 //! - A [`Signer`] is anything that signs with a certified key; [`load`] reads the
 //!   file-based ones (PEM/DER keys, PKCS#12).
 //!
@@ -26,19 +28,33 @@
 //!
 //! Modules, one job each: [`load`] (keys and certificates from files), `signer` (the
 //! trait and the RSA and ECDSA P-256 signers), `cms` (the CMS SignedData), `incremental`
-//! (the PDF update), `verify`, `chain` (path to a trust anchor) and `crypto` (checking a
-//! signature value).
+//! (the PDF update), `verify` (reading signatures), `validation` (the whole check),
+//! `changes` (what was changed after a signature), `poe` (validation from proofs of
+//! existence), `chain` (path to a trust anchor), `crypto` (checking a signature value),
+//! `asn1` (the RFC 3161 and RFC 6960 types), [`tsp`] (timestamps), [`revocation`] (OCSP
+//! and CRLs), [`dss`] (the Document Security Store), `level` and `ltv` (the levels and
+//! renewal) and `http` (the HTTP client).
 
+mod asn1;
 mod chain;
+mod changes;
 mod cms;
 mod crypto;
+pub mod dss;
 mod error;
+mod http;
 mod incremental;
+mod level;
 pub mod load;
+mod ltv;
 mod oids;
 pub mod pdf_nesting;
 mod pdfobj;
+mod poe;
+pub mod revocation;
 mod signer;
+pub mod tsp;
+mod validation;
 mod verify;
 
 use chrono::{DateTime, Utc};
@@ -48,8 +64,11 @@ use chrono::{DateTime, Utc};
 pub use chain::check as chain_check;
 pub use chain::Trust;
 pub use error::{SignError, VerifyError};
+pub use ltv::{renew, timestamp_document, Level, LtvSources};
+pub use revocation::{RevocationData, Status as RevocationStatus, ValidationData};
 pub use signer::{EcdsaP256Signer, RsaSigner, SignatureAlgorithm, Signer};
-pub use verify::{revisions, verify_signatures, verify_signatures_at, SignatureReport};
+pub use validation::{verify_signatures, verify_signatures_at, verify_signatures_with};
+pub use verify::{revisions, CertificateRevocation, ItemKind, SignatureReport, TimestampInfo};
 pub use x509_cert::Certificate;
 
 /// How to sign: what goes into the signature dictionary besides the signature.
@@ -67,6 +86,10 @@ pub struct SignOptions {
     /// The 1-based page whose annotations hold the (invisible) signature widget; page 1
     /// when `None`.
     pub page: Option<u32>,
+    /// The PAdES baseline level: B-B (default), B-T, B-LT or B-LTA.
+    pub level: Level,
+    /// The TSA and the revocation data for the levels above B-B.
+    pub ltv: LtvSources,
 }
 
 /// Signs `pdf` with `signer`: returns `pdf` followed by an incremental update holding a
@@ -85,8 +108,18 @@ pub fn sign_pdf(
         .ok()
         .flatten()
         .map(|cn| cn.value().into_owned());
-    let mut reserve = estimated_signature_len(signer);
-    loop {
+    let tsa = if options.level >= Level::BT {
+        Some(options.ltv.tsa_for(&options.level.to_string())?)
+    } else {
+        None
+    };
+    let stamper = |signature: &[u8]| ltv::stamp(tsa.unwrap_or_default(), signature);
+    let timestamper: Option<cms::Timestamper<'_>> = match tsa {
+        Some(_) => Some(&stamper),
+        None => None,
+    };
+    let mut reserve = estimated_signature_len(signer) + if tsa.is_some() { 16 * 1024 } else { 0 };
+    let signed = loop {
         let fields = incremental::SignatureFields {
             time: &time,
             name: name.as_deref(),
@@ -95,16 +128,38 @@ pub fn sign_pdf(
             field_name: options.field_name.as_deref(),
             page: options.page.unwrap_or(1),
             contents_len: reserve,
+            doc_timestamp: false,
         };
         let prepared = incremental::prepare(pdf, &fields)?;
         let digest = crypto::DigestAlgorithm::Sha256.hash(&prepared.signed_parts());
-        let cms = cms::build(signer, &digest)?;
+        let cms = cms::build(signer, &digest, timestamper)?;
         if cms.len() <= prepared.capacity() {
-            return prepared.fill(&cms);
+            break prepared.fill(&cms)?;
         }
         // The estimate was short (an unusual certificate): make room and sign again.
         reserve = cms.len() + 1024;
+    };
+    if options.level < Level::BLT {
+        return Ok(signed);
     }
+    // B-LT: the signer's path and the signature timestamp's TSA path, with their
+    // revocation data, in a DSS.
+    let mut data = revocation::ValidationData::default();
+    let mut pool: Vec<Certificate> = signer.chain().to_vec();
+    pool.push(signer.certificate().clone());
+    ltv::collect_path(&mut data, signer.certificate(), &pool, &options.ltv)?;
+    if let Some(token) = ltv::newest_token(&signed)? {
+        let checked = tsp::check_token(&token, &[], |_| None);
+        if let Some(tsa_cert) = &checked.tsa {
+            pool.extend(checked.certs.iter().cloned());
+            ltv::collect_path(&mut data, tsa_cert, &pool, &options.ltv)?;
+        }
+    }
+    let with_dss = dss::append(&signed, &data)?;
+    if options.level < Level::BLTA {
+        return Ok(with_dss);
+    }
+    ltv::timestamp_document(&with_dss, tsa.unwrap_or_default())
 }
 
 /// Room for the CMS: the certificates, the signature and the attributes, with margin.

@@ -1,30 +1,31 @@
-//! Verifying the signatures of a PDF: for each signature, is it intact (the digest of the
-//! signed bytes matches and the CMS signature verifies), what does it cover (the whole
-//! file, or an earlier revision), who signed and when, and does the signer's certificate
-//! chain to a trust anchor — at the signing time the signature claims and at the time of
-//! verification (a PAdES B-B signature has no timestamp: on a long-kept archive the
-//! certificate may have expired since, while the claim is only the signer's word).
-//! Revocation (CRL, OCSP) is not checked.
+//! Reading the signatures and document timestamps of a PDF: for each, is it intact (the
+//! digest of the signed bytes matches and the CMS signature or timestamp token verifies),
+//! what does it cover (the whole file, or an earlier revision), who signed and when, its
+//! signature timestamp; and the [`SignatureReport`] that `validation` and `poe` fill in
+//! with trust — at the claimed signing time and now — and the long-term verdicts.
 
 use std::fmt;
 use std::time::SystemTime;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use cms::cert::CertificateChoices;
-use cms::signed_data::{SignedData, SignerIdentifier};
+use cms::signed_data::SignedData;
 use der::asn1::OctetString;
 use der::Encode;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use sha2::Digest as _;
-use x509_cert::ext::pkix::SubjectKeyIdentifier;
 use x509_cert::Certificate;
 
-use super::chain::{self, TimeFault, Trust};
+use super::chain::{TimeFault, Trust};
 use super::cms::{self as cms_sig, SigningCertificateV2};
 use super::crypto::{self, DigestAlgorithm};
 use super::error::VerifyError;
+use super::level::Level;
 use super::oids;
+use super::revocation::Status as RevocationStatus;
 use super::signer::subject_of;
+use jixiao_core::text;
+use jixiao_core::words::Text;
 
 /// What verification found out about one signature of a PDF.
 #[derive(Debug, Clone)]
@@ -65,17 +66,102 @@ pub struct SignatureReport {
     /// [`verify_signatures_at`].
     pub checked_at: DateTime<Utc>,
     /// Whether trust anchors were given (without them trust is not judged).
-    anchors_given: bool,
+    pub(crate) anchors_given: bool,
     /// Set when the path is sound but out of its validity period at `checked_at`.
-    fault_now: Option<TimeFault>,
+    pub(crate) fault_now: Option<TimeFault>,
     /// The same at the claimed signing time.
-    fault_at_signing: Option<TimeFault>,
+    pub(crate) fault_at_signing: Option<TimeFault>,
+    /// A signature, or a document timestamp.
+    pub kind: ItemKind,
+    /// The PAdES baseline level the file gives this signature (`None` for a document
+    /// timestamp).
+    pub level: Option<Level>,
+    /// The signature's timestamp (B-T and up), or a document timestamp's own token.
+    pub timestamp: Option<TimestampInfo>,
+    /// The time the signature (or timestamp) is proved to have existed at, which its
+    /// certificates were judged at; `None` when not judged (no trust anchors).
+    pub proved_at: Option<DateTime<Utc>>,
+    /// The revocation verdict on each certificate of the path (without the anchor).
+    pub revocation: Vec<CertificateRevocation>,
+    /// How the time is proved, step by step.
+    pub proof: Vec<Text>,
+    /// What weakens the verdict without making it invalid: revocation data missing,
+    /// unchecked offline, or a revocation after the proved time.
+    pub warnings: Vec<Text>,
+    /// Why the signature is not proved valid at the validation time (empty when it is,
+    /// or when it was not judged).
+    pub long_term_problems: Vec<Text>,
+    /// What was changed after the signed revision other than adding a DSS, a document
+    /// timestamp or a signature (empty: nothing, or only those).
+    pub later_changes: Vec<Text>,
+    /// Whether the validation from proofs of existence ran (trust anchors given).
+    pub long_term_checked: bool,
+    /// Whether revocation data was fetched (`--online`).
+    pub online: bool,
+    /// The signer's (or TSA's) certificate and the certificates carried with it.
+    pub(crate) signer_cert: Option<Certificate>,
+    pub(crate) certs: Vec<Certificate>,
+    /// The end of the signed bytes.
+    pub(crate) end: usize,
+}
+
+/// A signature or a document timestamp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    /// A CMS signature (`ETSI.CAdES.detached`, `adbe.pkcs7.detached`).
+    Signature,
+    /// A document timestamp (`ETSI.RFC3161`, PAdES B-LTA).
+    DocumentTimestamp,
+}
+
+/// A timestamp token as verification read it.
+#[derive(Debug, Clone)]
+pub struct TimestampInfo {
+    /// `genTime`.
+    pub time: DateTime<Utc>,
+    /// The TSA (its certificate's subject).
+    pub tsa: String,
+    /// Problems of the token itself (imprint, signature); empty when intact.
+    pub problems: Vec<Text>,
+    /// The TSA's certificate and the certificates the token carries.
+    pub(crate) tsa_cert: Option<Certificate>,
+    pub(crate) certs: Vec<Certificate>,
+    /// The token's DER.
+    pub(crate) der: Vec<u8>,
+}
+
+/// The revocation verdict on one certificate.
+#[derive(Debug, Clone)]
+pub struct CertificateRevocation {
+    /// The certificate's subject.
+    pub subject: String,
+    /// good, revoked, unknown — and from what.
+    pub status: RevocationStatus,
 }
 
 impl SignatureReport {
-    /// Intact, covering the whole document, and trusted at the time of verification.
+    /// Intact, covering the whole document (or followed only by a DSS, document
+    /// timestamps or other signatures), and proved valid: trusted at the time its
+    /// timestamps prove (at the validation time without one), not revoked then.
     pub fn is_valid(&self) -> bool {
-        self.intact && self.covers_whole_document && self.trust.is_trusted()
+        let covered = self.covers_whole_document || self.later_changes.is_empty();
+        let trusted = if self.long_term_checked {
+            self.long_term_problems.is_empty()
+        } else {
+            self.trust.is_trusted()
+        };
+        self.intact && covered && trusted
+    }
+
+    /// Whether this is a document timestamp.
+    pub fn is_document_timestamp(&self) -> bool {
+        self.kind == ItemKind::DocumentTimestamp
+    }
+
+    /// The newest timestamp token of this item: a document timestamp's own token, or a
+    /// signature's signature timestamp.
+    pub(crate) fn newest_token(&self) -> Option<Vec<u8>> {
+        self.timestamp.as_ref().map(|t| t.der.clone())
     }
 
     /// The certificate chained to a trust anchor at the claimed signing time.
@@ -162,7 +248,30 @@ impl SignatureReport {
             "trust_at_signing_time": self.trust_at_signing_time.as_ref().map(trust_text),
             "expired_since_signing": self.expired_since_signing(),
             "validity": self.validity_summary(),
-            "revocation_checked": false,
+            "revocation_checked": self.long_term_checked,
+            "kind": match self.kind {
+                ItemKind::Signature => "signature",
+                ItemKind::DocumentTimestamp => "document-timestamp",
+            },
+            "level": self.level.map(|l| l.to_string()),
+            "valid": self.is_valid(),
+            "timestamp": self.timestamp.as_ref().map(|t| serde_json::json!({
+                "time": t.time.to_rfc3339(),
+                "tsa": t.tsa,
+                "intact": t.problems.is_empty(),
+                "problems": t.problems.iter().map(Text::both).collect::<Vec<_>>(),
+            })),
+            "proved_at": self.proved_at.map(|t| t.to_rfc3339()),
+            "revocation": self.revocation.iter().map(|r| serde_json::json!({
+                "certificate": r.subject,
+                "status": r.status.word(),
+                "detail": revocation_text(&r.status).both(),
+            })).collect::<Vec<_>>(),
+            "proof": self.proof.iter().map(Text::both).collect::<Vec<_>>(),
+            "warnings": self.warnings.iter().map(Text::both).collect::<Vec<_>>(),
+            "long_term_problems": self.long_term_problems.iter().map(Text::both).collect::<Vec<_>>(),
+            "later_changes": self.later_changes.iter().map(Text::both).collect::<Vec<_>>(),
+            "online": self.online,
         })
     }
 }
@@ -171,24 +280,12 @@ fn show_time(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
-/// Verifies every signature of `pdf`, with certificates checked against `trust` (the
-/// anchors, e.g. the CA certificates a verifier trusts) at the current time.
-///
-/// An error only when the file cannot be read as a PDF at all; a PDF without signatures
-/// gives an empty list.
-pub fn verify_signatures(
-    pdf: &[u8],
-    trust: &[Certificate],
-) -> Result<Vec<SignatureReport>, VerifyError> {
-    verify_signatures_at(pdf, trust, SystemTime::now())
-}
-
-/// [`verify_signatures`] with certificate validity checked at `at` instead of now.
-pub fn verify_signatures_at(
-    pdf: &[u8],
-    trust: &[Certificate],
-    at: SystemTime,
-) -> Result<Vec<SignatureReport>, VerifyError> {
+/// Every signature and document timestamp of `pdf`, checked for intactness (not for
+/// trust), in the order of the bytes they sign.
+/// (Trust is judged by [`crate::validation`].)
+pub(crate) fn signed_items(pdf: &[u8]) -> Result<Vec<SignatureReport>, VerifyError> {
+    let at = SystemTime::now();
+    let trust: &[Certificate] = &[];
     crate::pdf_nesting::check(pdf).map_err(|e| VerifyError::Pdf(e.to_string()))?;
     let doc = Document::load_mem(pdf).map_err(|e| VerifyError::Pdf(e.to_string()))?;
     let mut found = signature_fields(&doc);
@@ -310,6 +407,24 @@ fn report(
         anchors_given: !anchors.is_empty(),
         fault_now: None,
         fault_at_signing: None,
+        kind: if is_doc_timestamp(sig) {
+            ItemKind::DocumentTimestamp
+        } else {
+            ItemKind::Signature
+        },
+        level: None,
+        timestamp: None,
+        proved_at: None,
+        revocation: Vec::new(),
+        proof: Vec::new(),
+        warnings: Vec::new(),
+        long_term_problems: Vec::new(),
+        later_changes: Vec::new(),
+        long_term_checked: false,
+        online: false,
+        signer_cert: None,
+        certs: Vec::new(),
+        end: 0,
     };
     if let Err(problem) = check(pdf, sig, anchors, at, &mut r) {
         r.problems.push(problem);
@@ -327,7 +442,7 @@ fn check(
     r: &mut SignatureReport,
 ) -> Result<(), String> {
     match r.sub_filter.as_deref() {
-        Some("ETSI.CAdES.detached") | Some("adbe.pkcs7.detached") => {}
+        Some("ETSI.CAdES.detached") | Some("adbe.pkcs7.detached") | Some("ETSI.RFC3161") => {}
         other => {
             return Err(format!(
                 "不支持的签名格式 /SubFilter {} / unsupported /SubFilter",
@@ -360,6 +475,7 @@ fn check(
         return Err(bad_range());
     }
     r.covers_whole_document = end == pdf.len();
+    r.end = end;
     r.revision = revisions(&pdf[..end]).max(1);
     let contents = decode_hex_string(&pdf[len1..start2]).ok_or_else(|| {
         "/ByteRange 之间的内容不是 /Contents 十六进制串 / the gap in /ByteRange is not the /Contents hex string"
@@ -367,6 +483,19 @@ fn check(
     })?;
     let signed: [&[u8]; 2] = [&pdf[..len1], &pdf[start2..end]];
 
+    if r.kind == ItemKind::DocumentTimestamp {
+        let der = cms_sig::trimmed(&contents).to_vec();
+        let token = crate::tsp::check_token(&der, &[], |alg| crate::tsp::hash_named(alg, &signed));
+        r.signer_subject = token.tsa.as_ref().map(subject_of);
+        r.signing_time = Some(token.gen_time);
+        r.signer_cert = token.tsa.clone();
+        r.certs = token.certs.clone();
+        for p in &token.problems {
+            r.problems.push(p.both());
+        }
+        r.timestamp = Some(timestamp_info(token, der));
+        return Ok(());
+    }
     let signed_data = cms_sig::parse(&contents)
         .map_err(|e| format!("签名数据无法解析 / cannot parse the CMS signature: {e}"))?;
     let certs: Vec<Certificate> = signed_data
@@ -403,7 +532,7 @@ fn verify_signer(
         .ok_or_else(|| "签名中没有签名者 / no signer in the signature".to_string())?;
     let signer = certs
         .iter()
-        .find(|c| matches_sid(c, &info.sid))
+        .find(|c| cms_sig::matches_sid(c, &info.sid))
         .ok_or_else(|| {
             "签名中找不到签名者证书 / the signer's certificate is not in the signature".to_string()
         })?;
@@ -418,13 +547,24 @@ fn verify_signer(
             .and_then(|der| <x509_cert::time::Time as der::Decode>::from_der(&der).ok())
             .map(|t| DateTime::<Utc>::from(t.to_system_time()));
     }
-    let now = chain::check_path(signer, certs, anchors, at);
-    r.trust = now.trust;
-    r.fault_now = now.time_fault;
-    if let Some(t) = r.signing_time {
-        let then = chain::check_path(signer, certs, anchors, SystemTime::from(t));
-        r.trust_at_signing_time = Some(then.trust);
-        r.fault_at_signing = then.time_fault;
+    let _ = (anchors, at);
+    r.signer_cert = Some(signer.clone());
+    r.certs = certs.to_vec();
+    r.level = Some(Level::BB);
+    // The signature timestamp (B-T): a token over the signature value.
+    let token = info
+        .unsigned_attrs
+        .iter()
+        .flat_map(|attrs| attrs.iter())
+        .find(|a| a.oid == oids::ID_AA_SIGNATURE_TIME_STAMP_TOKEN)
+        .and_then(|a| a.values.iter().next())
+        .and_then(|v| v.to_der().ok());
+    if let Some(der) = token {
+        let value = info.signature.as_bytes();
+        let checked =
+            crate::tsp::check_token(&der, certs, |alg| crate::tsp::hash_named(alg, &[value]));
+        r.timestamp = Some(timestamp_info(checked, der));
+        r.level = Some(Level::BT);
     }
 
     let digest_algorithm = DigestAlgorithm::from_oid(info.digest_alg.oid).ok_or_else(|| {
@@ -512,16 +652,55 @@ fn verify_signer(
     .map_err(|e| format!("签名无效 / the signature does not verify: {e}"))
 }
 
-fn matches_sid(cert: &Certificate, sid: &SignerIdentifier) -> bool {
-    let tbs = cert.tbs_certificate();
-    match sid {
-        SignerIdentifier::IssuerAndSerialNumber(isn) => {
-            tbs.issuer() == &isn.issuer && tbs.serial_number() == &isn.serial_number
+/// Whether `object` is a document timestamp dictionary.
+fn is_doc_timestamp(dict: &Dictionary) -> bool {
+    matches!(dict.get(b"SubFilter"), Ok(Object::Name(n)) if n == b"ETSI.RFC3161")
+        || matches!(dict.get(b"Type"), Ok(Object::Name(n)) if n == b"DocTimeStamp")
+}
+
+pub(crate) fn timestamp_info(token: crate::tsp::Timestamp, der: Vec<u8>) -> TimestampInfo {
+    TimestampInfo {
+        time: token.gen_time,
+        tsa: token.tsa_name(),
+        problems: token.problems,
+        tsa_cert: token.tsa,
+        certs: token.certs,
+        der,
+    }
+}
+
+/// What a revocation verdict says, in a line.
+pub(crate) fn revocation_text(status: &RevocationStatus) -> Text {
+    let show = |t: &DateTime<Utc>| show_time(*t);
+    match status {
+        RevocationStatus::Good { source, issued } => {
+            let issued = show(issued);
+            Text::new(
+                format!("未吊销（{}，{issued}）", source.zh),
+                format!("good ({}, {issued})", source.en),
+            )
         }
-        SignerIdentifier::SubjectKeyIdentifier(ski) => matches!(
-            tbs.get_extension::<SubjectKeyIdentifier>(),
-            Ok(Some((_, own))) if &own == ski
-        ),
+        RevocationStatus::Revoked { at, source } => {
+            let at = at.as_ref().map(show).unwrap_or_else(|| "?".into());
+            Text::new(
+                format!("已吊销（{at}，{}）", source.zh),
+                format!("revoked ({at}, {})", source.en),
+            )
+        }
+        RevocationStatus::RevokedLater { at, source } => {
+            let at = show(at);
+            Text::new(
+                format!(
+                    "在所证明的时间之后才被吊销（{at}，{}），签名仍有效",
+                    source.zh
+                ),
+                format!(
+                    "revoked only after the proved time ({at}, {}): the signature stays valid",
+                    source.en
+                ),
+            )
+        }
+        RevocationStatus::Unknown { why } => why.after(&text!("未知", "unknown")),
     }
 }
 
@@ -608,9 +787,13 @@ impl fmt::Display for SignatureReport {
         } else {
             "无效 / NOT valid"
         };
+        let what = match self.kind {
+            ItemKind::Signature => "签名 / signature",
+            ItemKind::DocumentTimestamp => "文档时间戳 / document timestamp",
+        };
         writeln!(
             f,
-            "签名 / signature {}: {verdict}",
+            "{what} {}: {verdict}",
             self.field_name.as_deref().unwrap_or("(无名 / unnamed)")
         )?;
         writeln!(
@@ -625,6 +808,8 @@ impl fmt::Display for SignatureReport {
         )?;
         let coverage = if self.covers_whole_document {
             "整个文件 / the whole document".to_string()
+        } else if self.later_changes.is_empty() {
+            "签名时的版本；其后只追加了 DSS、时间戳或签名 / the revision signed; only a DSS, timestamps or signatures were added after it".to_string()
         } else {
             "文件的一部分：签名后又有修改 / part of the document: it was changed after signing"
                 .to_string()
@@ -639,18 +824,19 @@ impl fmt::Display for SignatureReport {
             "  签名者 / signer: {}",
             self.signer_subject.as_deref().unwrap_or("?")
         )?;
-        if let Some(t) = self.signing_time {
-            writeln!(
-                f,
-                "  签名时间 / signing time: {}（签名者所称，未经时间戳证明 / claimed by the signer, no timestamp）",
-                show_time(t)
-            )?;
+        if let (Some(t), ItemKind::Signature) = (self.signing_time, self.kind) {
+            let note = if self.timestamp.is_some() {
+                "签名者所称；时间戳见下 / claimed by the signer; the timestamp is below"
+            } else {
+                "签名者所称，未经时间戳证明 / claimed by the signer, no timestamp"
+            };
+            writeln!(f, "  签名时间 / signing time: {}（{note}）", show_time(t))?;
         }
         let trust_text = |t: &Trust| match t {
             Trust::Trusted { anchor } => format!("可信，链到 / trusted, chains to {anchor}"),
             Trust::Untrusted { reason } => format!("不可信 / not trusted: {reason}"),
         };
-        if self.anchors_given {
+        if self.anchors_given && self.kind == ItemKind::Signature {
             writeln!(f, "  证书 / certificate: {}", self.validity_summary())?;
         }
         let now = trust_text(&self.trust);
@@ -686,10 +872,63 @@ impl fmt::Display for SignatureReport {
 impl SignatureReport {
     /// The last lines of the text report: revocation, problems, notes.
     fn fmt_tail(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "  吊销 / revocation: 未检查（不查 CRL 或 OCSP） / not checked (no CRL or OCSP lookup)"
-        )?;
+        if let Some(level) = self.level {
+            writeln!(f, "  级别 / level: PAdES {level}")?;
+        }
+        if let Some(t) = &self.timestamp {
+            let state = if t.problems.is_empty() {
+                "完好 / intact".to_string()
+            } else {
+                t.problems
+                    .iter()
+                    .map(Text::both)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            writeln!(
+                f,
+                "  时间戳 / timestamp: {}，{}（{state}）",
+                show_time(t.time),
+                t.tsa
+            )?;
+        }
+        if self.long_term_checked {
+            if let Some(t) = self.proved_at {
+                writeln!(f, "  证明的时间 / proved at: {}", show_time(t))?;
+            }
+            for step in &self.proof {
+                writeln!(f, "  证明 / proof: {}", step.both())?;
+            }
+            if self.revocation.is_empty() {
+                writeln!(
+                    f,
+                    "  吊销 / revocation: 无需检查的证书 / no certificate to check"
+                )?;
+            }
+            for c in &self.revocation {
+                writeln!(
+                    f,
+                    "  吊销 / revocation: {} — {}: {}",
+                    c.subject,
+                    c.status.word(),
+                    revocation_text(&c.status).both()
+                )?;
+            }
+            for w in &self.warnings {
+                writeln!(f, "  警告 / warning: {}", w.both())?;
+            }
+            for p in &self.long_term_problems {
+                writeln!(f, "  未证明 / not proved: {}", p.both())?;
+            }
+        } else {
+            writeln!(
+                f,
+                "  吊销 / revocation: 未检查（没有给出信任锚） / not checked (no trust anchor given)"
+            )?;
+        }
+        for c in &self.later_changes {
+            writeln!(f, "  签名后的改动 / changed after signing: {}", c.both())?;
+        }
         for p in &self.problems {
             writeln!(f, "  问题 / problem: {p}")?;
         }

@@ -45,6 +45,9 @@ pub struct SealOptions {
     /// when `None`, over the text after 盖章 on that page if there is such text, else
     /// near the bottom right corner.
     pub center: Option<(f64, f64)>,
+    /// A timestamp authority (RFC 3161, `http://`): the signature value is timestamped
+    /// (SM3 imprint) and the token goes into `SES_Signature.timeStamp`.
+    pub tsa: Option<String>,
 }
 
 /// The SM3 digest of `data`.
@@ -413,12 +416,18 @@ pub fn seal_ofd(
     };
     let tbs_der = tbs.to_der()?;
     let value = signer.sign(&tbs_der)?;
+    let time_stamp = match &options.tsa {
+        Some(url) => Some(BitString::from_bytes(
+            &jixiao_sign::tsp::request_token(url, &value, true).map_err(SealError::Timestamp)?,
+        )?),
+        None => None,
+    };
     let signed = SesSignature {
         to_sign: Any::from_der(&tbs_der)?,
         cert: OctetString::new(signer_der)?,
         signature_alg_id: SM2_WITH_SM3,
         signature: BitString::from_bytes(&value)?,
-        time_stamp: None,
+        time_stamp,
     };
     let mut entries = after.into_entries();
     entries.push(Entry {

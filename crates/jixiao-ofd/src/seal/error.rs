@@ -36,6 +36,9 @@ pub enum SealError {
     /// The OFD cannot be sealed.
     #[error("OFD 无法签章 / the OFD cannot be sealed: {0}")]
     Ofd(String),
+    /// The timestamp authority gave no timestamp.
+    #[error("{}", .0.both())]
+    Timestamp(jixiao_core::words::Text),
     /// DER encoding failed.
     #[error("DER 编码失败 / DER encoding failed: {0}")]
     Der(#[from] der::Error),

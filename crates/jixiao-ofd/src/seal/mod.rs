@@ -18,7 +18,7 @@
 //! let ofd = std::fs::read("form.ofd")?;
 //! let seal = SealFile::parse(&std::fs::read("unit.esl")?)?;
 //! let signer = Sm2FileSigner::from_files("signer.key".as_ref(), "signer.crt".as_ref())?;
-//! let options = SealOptions { time: chrono::Utc::now(), page: None, center: None };
+//! let options = SealOptions { time: chrono::Utc::now(), page: None, center: None, tsa: None };
 //! let sealed = seal_ofd(&ofd, &seal, &signer, &options)?;
 //! jixiao_core::output::write_atomic("form.sealed.ofd".as_ref(), &sealed)?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -33,4 +33,4 @@ pub mod verify;
 
 pub use error::SealError;
 pub use signer::{certificate_from_file, secret_key, verify_sm2, SealSigner, Sm2FileSigner};
-pub use verify::{verify_seals, SealReport, Seals};
+pub use verify::{verify_seals, SealReport, SealTimestamp, Seals};

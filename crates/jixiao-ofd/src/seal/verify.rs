@@ -60,6 +60,24 @@ pub struct SealReport {
     pub maker_trust: Option<Trust>,
     /// Anything else wrong, Chinese first.
     pub problems: Vec<String>,
+    /// The timestamp over the signature value (`SES_Signature.timeStamp`), if any.
+    pub timestamp: Option<SealTimestamp>,
+}
+
+/// The RFC 3161 token of a seal, as checked.
+#[derive(Debug, Clone)]
+pub struct SealTimestamp {
+    /// `genTime`.
+    pub time: DateTime<Utc>,
+    /// The TSA (its certificate's subject).
+    pub tsa: String,
+    /// The token's digest algorithm (SM3, SHA-256 …).
+    pub algorithm: String,
+    /// Why the token is not good: not a token, damaged, or its imprint is not that of the
+    /// signature value; empty when good.
+    pub problems: Vec<String>,
+    /// Trust of the TSA's certificate (`None` without anchors).
+    pub trust: Option<Trust>,
 }
 
 impl SealReport {
@@ -83,6 +101,7 @@ impl SealReport {
             signer_trust: None,
             maker_trust: None,
             problems: Vec::new(),
+            timestamp: None,
         }
     }
 
@@ -100,6 +119,9 @@ impl SealReport {
     /// anchors were given) both certificates are trusted.
     pub fn valid(&self) -> bool {
         self.intact()
+            && self.timestamp.as_ref().is_none_or(|t| {
+                t.problems.is_empty() && t.trust.as_ref().is_none_or(Trust::is_trusted)
+            })
             && self.signer_listed
             && self.validity.is_empty()
             && self.signer_trust.as_ref().is_none_or(Trust::is_trusted)
@@ -142,6 +164,14 @@ impl SealReport {
         }
         out.extend(self.validity.iter().cloned());
         out.extend(self.problems.iter().cloned());
+        if let Some(t) = &self.timestamp {
+            for p in &t.problems {
+                out.push(format!("时间戳 / timestamp: {p}"));
+            }
+            if let Some(Trust::Untrusted { reason }) = &t.trust {
+                out.push(format!("时间戳服务 / timestamp authority: {reason}"));
+            }
+        }
         for (who, trust) in [
             ("签章人 / signer", &self.signer_trust),
             ("制章者 / seal maker", &self.maker_trust),
@@ -416,6 +446,10 @@ fn check_signed_value(
         report.signature_ok =
             bits(&signed.signature).is_some_and(|sig| verify_sm2(cert, &tbs_der, sig).is_ok());
     }
+    // The timestamp over the signature value.
+    if let Some(token) = &signed.time_stamp {
+        report.timestamp = Some(check_timestamp(token, &signed.signature, anchors, now));
+    }
     // The seal.
     let seal_der = match der_of(&tbs.eseal) {
         Ok(d) => d,
@@ -478,6 +512,39 @@ fn check_signed_value(
         report.maker_trust = maker
             .as_ref()
             .map(|c| jixiao_sign::chain_check(c, &[], anchors, now));
+    }
+}
+
+/// Checks a seal's timestamp token: a DER TimeStampToken whose imprint is the hash of the
+/// signature value, signed by a TSA (chained to `anchors` at `now`, when given).
+fn check_timestamp(
+    token: &der::asn1::BitString,
+    signature: &der::asn1::BitString,
+    anchors: &[Certificate],
+    now: SystemTime,
+) -> SealTimestamp {
+    let value = bits(signature).unwrap_or_default();
+    let Some(der) = bits(token) else {
+        return SealTimestamp {
+            time: DateTime::<Utc>::UNIX_EPOCH,
+            tsa: "?".into(),
+            algorithm: String::new(),
+            problems: vec!["timeStamp 位串不完整 / the timeStamp bit string is incomplete".into()],
+            trust: None,
+        };
+    };
+    let checked =
+        jixiao_sign::tsp::check_token(der, &[], |alg| jixiao_sign::tsp::hash_named(alg, &[value]));
+    let trust = match (&checked.tsa, anchors.is_empty()) {
+        (Some(tsa), false) => Some(jixiao_sign::chain_check(tsa, &checked.certs, anchors, now)),
+        _ => None,
+    };
+    SealTimestamp {
+        time: checked.gen_time,
+        tsa: checked.tsa_name(),
+        algorithm: checked.imprint_algorithm.clone(),
+        problems: checked.problems.iter().map(|p| p.both()).collect(),
+        trust,
     }
 }
 
