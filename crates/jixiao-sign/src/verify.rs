@@ -63,7 +63,7 @@ pub struct SignatureReport {
     /// signature claims no time (or its certificate was not found).
     pub trust_at_signing_time: Option<Trust>,
     /// When [`trust`](Self::trust) was judged: now, or the time given to
-    /// [`verify_signatures_at`].
+    /// [`verify_signatures_at`](crate::verify_signatures_at).
     pub checked_at: DateTime<Utc>,
     /// Whether trust anchors were given (without them trust is not judged).
     pub(crate) anchors_given: bool,

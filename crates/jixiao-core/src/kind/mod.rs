@@ -129,7 +129,7 @@ impl std::error::Error for KindError {}
 impl Kind {
     /// Reads and validates a description (the text of a `form.toml`). A key the
     /// format does not have is an error naming it, its line and the keys allowed there
-    /// (the reference of every key: [`reference`]).
+    /// (the reference of every key: [`reference`](mod@reference)).
     pub fn from_toml(text: &str) -> Result<Kind, KindError> {
         let spec: KindSpec = toml::from_str(text).map_err(|e| {
             let message = e.to_string();
